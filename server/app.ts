@@ -1,0 +1,31 @@
+// The koa application: middleware order and the route table, one router per capability.
+// A newcomer finds where a request goes by its URL: /api/v1/<capability> → server/<capability>/.
+import Koa from 'koa'
+import { bodyParser } from '@koa/bodyparser'
+import type { AppContext } from './context.ts'
+import { errorMiddleware } from './http/errors.ts'
+import { requestLogging } from './http/logging.ts'
+import { authenticate } from './http/auth.ts'
+import { healthRoutes } from './health/routes.ts'
+import { routeFactories } from './routes.ts'
+
+export function createApp(app: AppContext): Koa {
+  const koa = new Koa({ proxy: app.config.trustProxy })
+  koa.silent = true // errors are logged by errorMiddleware, with the request id
+  koa.use(requestLogging(app.logger))
+  koa.use(errorMiddleware())
+  // /health stays cheap: no body parsing, no authentication.
+  koa.use(healthRoutes(app).routes())
+  koa.use(bodyParser({
+    enableTypes: ['json', 'form', 'text', 'xml'],
+    jsonLimit: app.config.bodyLimitBytes, formLimit: app.config.bodyLimitBytes,
+    textLimit: app.config.bodyLimitBytes, xmlLimit: app.config.bodyLimitBytes,
+    encoding: 'utf-8',
+  }))
+  koa.use(authenticate(app.knex, app.tokens))
+  for (const router of routeFactories.map((make) => make(app))) {
+    koa.use(router.routes())
+    koa.use(router.allowedMethods({ throw: true }))
+  }
+  return koa
+}

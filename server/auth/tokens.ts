@@ -1,0 +1,55 @@
+// Signed bearer tokens (JWT, HS256). The token names the user; role and jurisdiction are read
+// from the database on use, so a role change or a forced logout takes effect at once.
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose'
+import { AppError } from '../http/errors.ts'
+
+const ISSUER = 'gridgov'
+const AUDIENCE = 'gridgov-api'
+
+export class TokenService {
+  private readonly key: Uint8Array
+  constructor(secret: string, readonly ttlSeconds: number) {
+    this.key = new TextEncoder().encode(secret)
+  }
+
+  async issue(userId: number): Promise<{ token: string; expiresAt: Date }> {
+    const now = Math.floor(Date.now() / 1000)
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(userId))
+      .setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt(now).setExpirationTime(now + this.ttlSeconds)
+      .setJti(crypto.randomUUID()).sign(this.key)
+    return { token, expiresAt: new Date((now + this.ttlSeconds) * 1000) }
+  }
+
+  /** Returns the user id and issue time, or throws 401 naming why the token is refused. */
+  async verify(token: string): Promise<{ userId: number; issuedAt: Date }> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] })
+      const userId = Number(payload.sub)
+      if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.iat !== 'number') throw new Error('bad subject')
+      return { userId, issuedAt: new Date(payload.iat * 1000) }
+    } catch (err) {
+      const reason = err instanceof joseErrors.JWTExpired ? 'token expired' : 'invalid token'
+      throw new AppError(401, 'unauthorized', reason)
+    }
+  }
+}
+
+/**
+ * The signing secret: AUTH_SECRET when set (required in production); otherwise a random one
+ * kept in the data directory so tokens survive a restart of a development instance.
+ */
+export function resolveSecret(configured: string | undefined, dataDir: string): string {
+  if (configured) return configured
+  const file = path.join(dataDir, 'auth-secret')
+  try {
+    return fs.readFileSync(file, 'utf8').trim()
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true })
+    const secret = crypto.randomBytes(32).toString('base64url')
+    fs.writeFileSync(file, secret, { mode: 0o600, flag: 'wx' })
+    return secret
+  }
+}

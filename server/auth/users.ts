@@ -1,0 +1,106 @@
+// Users, their jurisdiction and API keys.
+import crypto from 'node:crypto'
+import type { Knex } from 'knex'
+import { Jurisdiction } from '../db/jurisdiction.ts'
+import { hashPassword } from './passwords.ts'
+import type { Role } from './roles.ts'
+
+export interface Principal {
+  kind: 'user' | 'api_key' | 'anonymous'
+  userId: number | null
+  username: string
+  displayName: string
+  role: Role
+  departmentId: number | null
+  cityCode: string | null
+  jurisdiction: Jurisdiction
+}
+
+export const anonymous: Principal = Object.freeze({
+  kind: 'anonymous', userId: null, username: 'anonymous', displayName: '匿名', role: 'public',
+  departmentId: null, cityCode: null, jurisdiction: Jurisdiction.none(),
+})
+
+interface UserRow {
+  id: number; username: string; display_name: string; role: Role; department_id: number | null
+  city_code: string; disabled: boolean; password_hash: string | null; tokens_valid_after: Date
+  admin_codes: string[] | null
+}
+
+const userColumns = ['u.id', 'u.username', 'u.display_name', 'u.role', 'u.department_id', 'u.city_code',
+  'u.disabled', 'u.password_hash', 'u.tokens_valid_after']
+
+function selectUsers(knex: Knex) {
+  return knex('app_user as u').select(userColumns)
+    .select(knex.raw('(SELECT array_agg(admin_code ORDER BY admin_code) FROM user_jurisdiction j WHERE j.user_id = u.id) AS admin_codes'))
+}
+
+export async function findUserByName(knex: Knex, username: string): Promise<UserRow | undefined> {
+  return selectUsers(knex).where('u.username', username).first()
+}
+
+export async function findUserById(knex: Knex, id: number): Promise<UserRow | undefined> {
+  return selectUsers(knex).where('u.id', id).first()
+}
+
+export function toPrincipal(row: UserRow, kind: 'user' | 'api_key'): Principal {
+  return {
+    kind, userId: row.id, username: row.username, displayName: row.display_name, role: row.role,
+    departmentId: row.department_id, cityCode: row.city_code,
+    jurisdiction: Jurisdiction.of((row.admin_codes ?? []).map((c) => c.trim())),
+  }
+}
+
+export interface NewUser {
+  username: string; displayName: string; password: string | null; role: Role
+  cityCode: string; adminCodes: string[]; departmentId?: number | null
+}
+
+export async function createUser(knex: Knex, u: NewUser): Promise<number> {
+  const passwordHash = u.password === null ? null : await hashPassword(u.password)
+  return knex.transaction(async (trx) => {
+    const [row] = await trx('app_user').insert({
+      username: u.username, display_name: u.displayName, password_hash: passwordHash, role: u.role,
+      city_code: u.cityCode, department_id: u.departmentId ?? null,
+    }).returning('id')
+    const id = Number(row.id)
+    if (u.adminCodes.length) {
+      await trx('user_jurisdiction').insert(u.adminCodes.map((c) => ({ user_id: id, admin_code: c })))
+    }
+    return id
+  })
+}
+
+const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex')
+
+/**
+ * Creates an API key for a user and returns it ("<prefix>.<secret>"); only a hash is kept.
+ * API keys are long random secrets, so a fast hash is enough (no dictionary to resist).
+ */
+export async function createApiKey(knex: Knex, userId: number, name: string, key?: string): Promise<string> {
+  const full = key ?? `${crypto.randomBytes(6).toString('hex')}.${crypto.randomBytes(24).toString('base64url')}`
+  const [prefix, secret] = splitKey(full) ?? []
+  if (!prefix || !secret) throw new Error('malformed API key')
+  await knex('api_key').insert({ user_id: userId, name, prefix, secret_hash: sha256(secret) })
+  return full
+}
+
+function splitKey(key: string): [string, string] | undefined {
+  const m = /^([a-z0-9]{8,16})\.([A-Za-z0-9_-]{16,128})$/.exec(key)
+  return m ? [m[1]!, m[2]!] : undefined
+}
+
+/** The user an API key acts as, or undefined when the key is unknown, revoked or expired. */
+export async function findUserByApiKey(knex: Knex, key: string): Promise<UserRow | undefined> {
+  const parts = splitKey(key)
+  if (!parts) return undefined
+  const row = await knex('api_key').where({ prefix: parts[0] }).whereNull('revoked_at')
+    .where((q) => q.whereNull('expires_at').orWhere('expires_at', '>', knex.fn.now())).first()
+  if (!row) return undefined
+  const expected = Buffer.from(row.secret_hash, 'hex')
+  const actual = Buffer.from(sha256(parts[1]), 'hex')
+  if (!crypto.timingSafeEqual(expected, actual)) return undefined
+  // Best effort: a failed bookkeeping write must not fail the request.
+  await knex('api_key').where({ id: row.id }).update({ last_used_at: knex.fn.now() }).catch(() => undefined)
+  return findUserById(knex, Number(row.user_id))
+}

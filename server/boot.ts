@@ -1,0 +1,55 @@
+// Start-up and shut-down of everything below the HTTP listener, shared by `npm start`,
+// the CLI tools and the tests.
+import pino, { type Logger } from 'pino'
+import type { Config } from './config.ts'
+import { openDatabase, type Database } from './db/index.ts'
+import { migrate } from './db/migrate.ts'
+import { resolveSecret, TokenService } from './auth/tokens.ts'
+import type { AppContext } from './context.ts'
+import { AppError } from './http/errors.ts'
+import { loadCatalogue } from '../tiles/catalogue.ts'
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({ level: config.logLevel, base: { service: 'gridgov' } })
+}
+
+export interface Booted { context: AppContext; db: Database }
+
+export async function boot(config: Config, logger: Logger): Promise<Booted> {
+  const db = await openDatabase(config, (msg) => logger.warn(msg))
+  try {
+    logger.info({ mode: db.mode }, 'database open')
+    const applied = await migrate(db.knex)
+    if (applied.length) logger.info({ applied }, 'migrations applied')
+    if (config.seedDemo) await seedDemoIfEmpty(db, logger)
+    if (config.env === 'production') await refuseDemoCredentials(db)
+    const tokens = new TokenService(resolveSecret(config.authSecret, config.dataDir), config.tokenTtlSeconds)
+    const catalogue = await loadCatalogue(db.knex)
+    return { db, context: { config, knex: db.knex, dbMode: db.mode, logger, tokens, catalogue, startedAt: new Date() } }
+  } catch (err) {
+    await db.close().catch(() => undefined)
+    throw err
+  }
+}
+
+/** Loads the small demo city and the demo users into an empty database. */
+async function seedDemoIfEmpty(db: Database, logger: Logger): Promise<void> {
+  const { count } = await db.knex('admin_division').count<{ count: number }>('* as count').first() ?? { count: 0 }
+  if (Number(count) > 0) return
+  const started = Date.now()
+  const { generateCity } = await import('../fixtures/generate.ts')
+  const { loadCity } = await import('../fixtures/load.ts')
+  const { createDemoUsers } = await import('../fixtures/users.ts')
+  const summary = await loadCity(db.knex, generateCity({ scale: 'small' }))
+  await createDemoUsers(db.knex)
+  logger.info({ summary, ms: Date.now() - started }, 'demo city loaded')
+}
+
+async function refuseDemoCredentials(db: Database): Promise<void> {
+  const { demoCredentialsInUse } = await import('../fixtures/users.ts')
+  const inUse = await demoCredentialsInUse(db.knex)
+  if (inUse.length) {
+    throw new AppError(500, 'demo_credentials', `refusing to start in production: demo credentials still work for ${inUse.join(', ')}; ` +
+      'change their passwords, disable them or revoke the demo API key first')
+  }
+}

@@ -1,0 +1,98 @@
+// Typed configuration: every key has a default, is read from the environment and is
+// validated at start-up, so a bad value stops the service with a message naming the key.
+import path from 'node:path'
+import { z } from 'zod'
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+const integer = (min: number, max: number) =>
+  z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: integer(0, 65535).default(3000),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(logLevels).default('info'),
+  DB_POOL_MAX: integer(1, 200).default(10),
+  DB_CONNECT_RETRIES: integer(0, 100).default(8),
+  DB_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
+  AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  TOKEN_TTL_SECONDS: integer(60, 30 * 24 * 3600).default(8 * 3600),
+  SEED_DEMO: bool.optional(),
+  TRUST_PROXY: bool.default(false),
+  SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
+  BODY_LIMIT_BYTES: integer(1024, 100 * 1024 * 1024).default(2 * 1024 * 1024),
+})
+
+export type Env = z.output<typeof schema>
+
+export interface Config {
+  env: Env['NODE_ENV']
+  host: string
+  port: number
+  /** Set: an external PostGIS server. Unset: the embedded PGlite PostGIS in dataDir. */
+  databaseUrl: string | undefined
+  dataDir: string
+  logLevel: Env['LOG_LEVEL']
+  dbPoolMax: number
+  dbConnectRetries: number
+  dbStatementTimeoutMs: number
+  authSecret: string | undefined
+  tokenTtlSeconds: number
+  /** Load the small demo city into an empty database at start (default: embedded mode, not production). */
+  seedDemo: boolean
+  trustProxy: boolean
+  shutdownGraceMs: number
+  bodyLimitBytes: number
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  ${problems.join('\n  ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError naming every bad key. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const keys = Object.keys(schema.shape) as (keyof typeof schema.shape)[]
+  // An empty variable means "not set": `PORT= npm start` should fall back to the default.
+  const raw = Object.fromEntries(keys.filter((k) => source[k] !== undefined && source[k] !== '')
+    .map((k) => [k, source[k]]))
+  const parsed = schema.safeParse(raw)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '?')
+      const shown = key === 'DATABASE_URL' || key === 'AUTH_SECRET' ? '(hidden)' : JSON.stringify(raw[key])
+      return `${key}=${shown}: ${i.message}`
+    }))
+  }
+  const e = parsed.data
+  const problems: string[] = []
+  if (e.NODE_ENV === 'production' && !e.AUTH_SECRET) problems.push('AUTH_SECRET: required when NODE_ENV=production')
+  if (e.NODE_ENV === 'production' && e.SEED_DEMO) problems.push('SEED_DEMO: demo data and demo users are refused when NODE_ENV=production')
+  if (problems.length) throw new ConfigError(problems)
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    logLevel: e.LOG_LEVEL,
+    dbPoolMax: e.DB_POOL_MAX,
+    dbConnectRetries: e.DB_CONNECT_RETRIES,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    authSecret: e.AUTH_SECRET,
+    tokenTtlSeconds: e.TOKEN_TTL_SECONDS,
+    seedDemo: e.SEED_DEMO ?? (e.NODE_ENV !== 'production' && !e.DATABASE_URL),
+    trustProxy: e.TRUST_PROXY,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+  }
+}

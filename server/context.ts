@@ -1,0 +1,18 @@
+// What every route module gets: configuration, database, logger, token service.
+import type { Knex } from 'knex'
+import type { Logger } from 'pino'
+import type { Config } from './config.ts'
+import type { DatabaseMode } from './db/index.ts'
+import type { TokenService } from './auth/tokens.ts'
+import type { Catalogue } from '../tiles/catalogue.ts'
+
+export interface AppContext {
+  config: Config
+  knex: Knex
+  dbMode: DatabaseMode
+  logger: Logger
+  tokens: TokenService
+  /** Map layers for tiles, WMS, WFS and OGC API Features. */
+  catalogue: Catalogue
+  startedAt: Date
+}

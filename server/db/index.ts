@@ -1,0 +1,98 @@
+// Opens the database: the PostGIS server named by DATABASE_URL, or the embedded one.
+import knexFactory, { type Knex } from 'knex'
+import pg from 'pg'
+import type { Config } from '../config.ts'
+import { startEmbedded, type EmbeddedServer } from './embedded.ts'
+
+// int8 (counts, bigserial ids) and numeric as JS numbers: our values stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number(v))
+pg.types.setTypeParser(1700, (v) => Number(v))
+
+export type DatabaseMode = 'external' | 'embedded'
+
+export interface Database {
+  knex: Knex
+  mode: DatabaseMode
+  /** Connection string (embedded: the loopback socket of this process's PGlite). */
+  url: string
+  close(): Promise<void>
+}
+
+export class DatabaseUnavailableError extends Error {
+  constructor(target: string, attempts: number, cause: unknown) {
+    super(`cannot reach the database at ${target} after ${attempts} attempt(s): ` +
+      `${(cause as Error)?.message ?? String(cause)}`, { cause })
+    this.name = 'DatabaseUnavailableError'
+  }
+}
+
+type DbConfig = Pick<Config, 'databaseUrl' | 'dataDir' | 'dbPoolMax' | 'dbConnectRetries' | 'dbStatementTimeoutMs'>
+
+export async function openDatabase(config: DbConfig, log: (msg: string) => void = () => undefined): Promise<Database> {
+  if (config.databaseUrl) {
+    const knex = createKnex(config.databaseUrl, config.dbPoolMax, config.dbStatementTimeoutMs)
+    await waitUntilReachable(knex, redact(config.databaseUrl), config.dbConnectRetries, log)
+    return { knex, mode: 'external', url: config.databaseUrl, close: () => knex.destroy() }
+  }
+  const embedded = await startEmbedded(config.dataDir)
+  // PGlite runs one query stream: more than one pooled connection would interleave the
+  // transactions of different clients, so the pool holds exactly one.
+  const url = `postgres://postgres@127.0.0.1:${embedded.port}/postgres`
+  const knex = createKnex(url, 1, 0)
+  try {
+    await waitUntilReachable(knex, `embedded PostGIS in ${config.dataDir}`, 2, log)
+  } catch (err) {
+    await knex.destroy()
+    await embedded.stop()
+    throw err
+  }
+  return { knex, mode: 'embedded', url, close: () => closeEmbedded(knex, embedded) }
+}
+
+async function closeEmbedded(knex: Knex, embedded: EmbeddedServer): Promise<void> {
+  await knex.destroy()
+  await embedded.stop()
+}
+
+function createKnex(url: string, poolMax: number, statementTimeoutMs: number): Knex {
+  return knexFactory({
+    client: 'pg',
+    connection: {
+      connectionString: url,
+      application_name: 'gridgov',
+      ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
+    },
+    pool: { min: 0, max: poolMax },
+    acquireConnectionTimeout: 60_000,
+  })
+}
+
+/** Retries with exponential back-off (0.25 s, 0.5 s, … capped at 5 s) before giving up. */
+async function waitUntilReachable(knex: Knex, target: string, retries: number, log: (m: string) => void): Promise<void> {
+  let lastError: unknown
+  for (let attempt = 0; attempt <= retries; attempt++) {
+    try {
+      await knex.raw('select 1')
+      return
+    } catch (err) {
+      lastError = err
+      if (attempt === retries) break
+      const delay = Math.min(5000, 250 * 2 ** attempt)
+      log(`database at ${target} not reachable (${(err as Error).message}); retrying in ${delay} ms`)
+      await new Promise((r) => setTimeout(r, delay))
+    }
+  }
+  await knex.destroy()
+  throw new DatabaseUnavailableError(target, retries + 1, lastError)
+}
+
+/** The URL without its password, for messages and logs. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    return u.toString()
+  } catch {
+    return 'DATABASE_URL'
+  }
+}

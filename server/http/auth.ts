@@ -1,0 +1,59 @@
+// Resolves the caller (bearer token, API key, or anonymous) and guards routes by role.
+import type { Context, Next } from 'koa'
+import type { Knex } from 'knex'
+import { AppError, forbidden, unauthorized } from './errors.ts'
+import { anonymous, findUserByApiKey, findUserById, toPrincipal, type Principal } from '../auth/users.ts'
+import type { TokenService } from '../auth/tokens.ts'
+import { userIdFromBasic } from '../auth/basic.ts'
+import type { Role } from '../auth/roles.ts'
+
+export function authenticate(knex: Knex, tokens: TokenService) {
+  return async (ctx: Context, next: Next) => {
+    ctx.state.principal = await resolvePrincipal(ctx, knex, tokens)
+    await next()
+  }
+}
+
+async function resolvePrincipal(ctx: Context, knex: Knex, tokens: TokenService): Promise<Principal> {
+  const header = ctx.get('authorization')
+  const apiKey = ctx.get('x-api-key') || (/^ApiKey\s+(.+)$/i.exec(header)?.[1] ?? '')
+  if (apiKey) {
+    const row = await findUserByApiKey(knex, apiKey.trim())
+    if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'unknown, revoked or expired API key')
+    return toPrincipal(row, 'api_key')
+  }
+  if (!header) return anonymous
+  const basic = /^Basic\s+([A-Za-z0-9+/=]{4,1024})$/i.exec(header)?.[1]
+  if (basic) {
+    const userId = await userIdFromBasic(knex, basic)
+    const row = userId === undefined ? undefined : await findUserById(knex, userId)
+    if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'wrong username or password', {}, undefined)
+    return toPrincipal(row, 'user')
+  }
+  const bearer = /^Bearer\s+([A-Za-z0-9._-]{10,4096})$/i.exec(header)?.[1]
+  if (!bearer) throw new AppError(401, 'unauthorized', 'Authorization header must be "Bearer <token>", "Basic <credentials>" or "ApiKey <key>"')
+  const { userId, issuedAt } = await tokens.verify(bearer)
+  const row = await findUserById(knex, userId)
+  if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'the user of this token no longer exists or is disabled')
+  // JWT iat has 1 s resolution: a token issued in the same second as a revocation is refused too.
+  if (issuedAt.getTime() < Math.ceil(row.tokens_valid_after.getTime() / 1000) * 1000) {
+    throw new AppError(401, 'unauthorized', 'token revoked (logged out or password changed)')
+  }
+  return toPrincipal(row, 'user')
+}
+
+export function principalOf(ctx: Context): Principal {
+  return (ctx.state.principal as Principal | undefined) ?? anonymous
+}
+
+/** Route guard: the caller must be signed in with one of the roles. */
+export function requireRole(...allowed: Role[]) {
+  return async (ctx: Context, next: Next) => {
+    const p = principalOf(ctx)
+    if (p.kind === 'anonymous') throw unauthorized()
+    if (allowed.length && !allowed.includes(p.role)) {
+      throw forbidden(`role ${p.role} may not ${ctx.method} ${ctx.path}`)
+    }
+    await next()
+  }
+}

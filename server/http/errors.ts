@@ -1,0 +1,110 @@
+// The one error type of the service and the one place it becomes a response:
+// an OGC exception report on /ogc paths, RFC 9457 problem JSON everywhere else.
+// Only 4xx messages reach clients; 5xx details go to the log with the request id.
+import type { Context, Next } from 'koa'
+
+export interface OgcFault {
+  /** OGC exceptionCode, e.g. MissingParameterValue, InvalidParameterValue, LayerNotDefined. */
+  code: string
+  /** The parameter at fault (ows locator). */
+  locator?: string
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    /** A short machine slug, e.g. 'validation_failed'; becomes the problem type. */
+    readonly type: string,
+    /** Public, human-readable detail (shown to clients for 4xx only). */
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+    readonly ogc?: OgcFault,
+    options?: { cause?: unknown },
+  ) {
+    super(detail, options)
+    this.name = 'AppError'
+  }
+}
+
+export const badRequest = (detail: string, extra?: Record<string, unknown>) =>
+  new AppError(400, 'bad_request', detail, extra)
+export const unauthorized = (detail = 'authentication required') => new AppError(401, 'unauthorized', detail)
+export const forbidden = (detail = 'not permitted') => new AppError(403, 'forbidden', detail)
+export const notFound = (detail = 'not found') => new AppError(404, 'not_found', detail)
+
+const titles: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  406: 'Not Acceptable', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+}
+
+/** Turns anything thrown below into an AppError: koa/http-errors (bodyparser, ctx.throw) keep their 4xx status. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err
+  const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string }
+  const status = e?.status ?? e?.statusCode
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    const type = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request'
+    const detail = e.expose !== false && e.message ? e.message : (titles[status] ?? 'bad request')
+    return new AppError(status, type, detail, {}, undefined, { cause: err })
+  }
+  return new AppError(500, 'internal', 'internal error', {}, undefined, { cause: err })
+}
+
+/** The error middleware: the only place an error becomes a response. */
+export function errorMiddleware() {
+  return async (ctx: Context, next: Next) => {
+    try {
+      await next()
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new AppError(404, 'not_found', `no resource at ${ctx.method} ${ctx.path}`)
+      }
+    } catch (thrown) {
+      const err = toAppError(thrown)
+      const requestId = String(ctx.state.requestId ?? '')
+      if (err.status >= 500) {
+        ctx.state.log?.error({ err: err.cause ?? err, requestId }, 'request failed')
+      }
+      ctx.status = err.status
+      if (ctx.path === '/ogc' || ctx.path.startsWith('/ogc/')) {
+        writeOgcException(ctx, err)
+      } else {
+        ctx.type = 'application/problem+json'
+        ctx.body = {
+          type: `https://gridgov.invalid/problems/${err.type}`,
+          title: titles[err.status] ?? 'Error',
+          status: err.status,
+          detail: err.status >= 500 ? `internal error (request id ${requestId})` : err.detail,
+          instance: ctx.path,
+          requestId,
+          ...(err.status < 500 ? err.extra : {}),
+        }
+      }
+    }
+  }
+}
+
+/**
+ * WFS and OGC API clients expect an OWS 2.0 ExceptionReport; WMS clients a
+ * ServiceExceptionReport (QGIS and GDAL detect errors by exactly these root tags).
+ */
+function writeOgcException(ctx: Context, err: AppError): void {
+  const code = err.ogc?.code ?? (err.status >= 500 ? 'NoApplicableCode' : err.status === 404 ? 'NotFound' : 'InvalidParameterValue')
+  const text = escapeXml(err.status >= 500 ? `internal error (request id ${String(ctx.state.requestId ?? '')})` : err.detail)
+  const locator = err.ogc?.locator ? ` locator="${escapeXml(err.ogc.locator)}"` : ''
+  ctx.type = 'text/xml; charset=utf-8'
+  if (ctx.path.startsWith('/ogc/wms')) {
+    const version = ctx.state.ogcVersion === '1.1.1' ? '1.1.1' : '1.3.0'
+    ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<ServiceExceptionReport version="${version}" xmlns="http://www.opengis.net/ogc">` +
+      `<ServiceException code="${escapeXml(code)}"${locator}>${text}</ServiceException></ServiceExceptionReport>`
+    return
+  }
+  const version = ctx.state.ogcVersion === '1.1.0' ? '1.1.0' : '2.0.0'
+  const owsNs = version === '1.1.0' ? 'http://www.opengis.net/ows' : 'http://www.opengis.net/ows/1.1'
+  ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<ows:ExceptionReport xmlns:ows="${owsNs}" version="${version}" xml:lang="zh-CN">` +
+    `<ows:Exception exceptionCode="${escapeXml(code)}"${locator}><ows:ExceptionText>${text}</ows:ExceptionText></ows:Exception></ows:ExceptionReport>`
+}
+
+export function escapeXml(s: string): string {
+  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!)
+}

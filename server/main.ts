@@ -1,0 +1,65 @@
+// `npm start`: configuration → database (embedded or external) → migrations → demo city → HTTP.
+import http from 'node:http'
+import { ConfigError, loadConfig } from './config.ts'
+import { boot, createLogger, type Booted } from './boot.ts'
+import { createApp } from './app.ts'
+import { DatabaseUnavailableError } from './db/index.ts'
+import { MigrationError } from './db/migrate.ts'
+import { AppError } from './http/errors.ts'
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.message, 2)
+    throw err
+  }
+  const logger = createLogger(config)
+  let booted: Booted
+  try {
+    booted = await boot(config, logger)
+  } catch (err) {
+    if (err instanceof DatabaseUnavailableError || err instanceof MigrationError || err instanceof AppError) fail(err.message, 1)
+    throw err
+  }
+  const server = http.createServer(createApp(booted.context).callback())
+  server.requestTimeout = 120_000
+  server.on('error', async (err: NodeJS.ErrnoException) => {
+    await booted.db.close().catch(() => undefined)
+    fail(err.code === 'EADDRINUSE' ? `port ${config.port} is already in use: set PORT to a free port` : err.message, 1)
+  })
+  server.listen(config.port, config.host, () => {
+    const addr = server.address()
+    const port = typeof addr === 'object' && addr ? addr.port : config.port
+    logger.info({ port, mode: booted.db.mode, dataDir: booted.db.mode === 'embedded' ? config.dataDir : undefined },
+      `gridgov listening on http://localhost:${port}`)
+  })
+
+  let stopping = false
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting at once')
+      process.exit(130)
+    }
+    stopping = true
+    logger.info({ signal }, 'shutting down: finishing in-flight requests')
+    // Requests that are running finish; idle keep-alive sockets close now, the rest after the grace period.
+    const forced = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs)
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    clearTimeout(forced)
+    // The embedded data directory is only consistent after PGlite closes cleanly.
+    await booted.db.close()
+    logger.info('stopped')
+    process.exit(0)
+  }
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+}
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`gridgov: ${message}\n`)
+  process.exit(code)
+}
+
+await main()

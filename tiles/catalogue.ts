@@ -1,0 +1,142 @@
+// The layer catalogue: the one description of every map layer, read by the vector tiles,
+// WMS, WFS and OGC API Features. SQL identifiers and static predicates used by those services
+// come only from here (never from a request); request values are always bound parameters.
+import type { Knex } from 'knex'
+
+export type AttributeType = 'string' | 'integer' | 'number' | 'boolean' | 'datetime'
+
+export interface LayerAttribute {
+  /** Public name (English snake case), used in tiles, GML, GeoJSON and filters. */
+  name: string
+  /** SQL expression over the layer's table alias `t`. */
+  sql: string
+  type: AttributeType
+  title: string
+}
+
+export interface LayerStyle {
+  name: string
+  title: string
+  /** Attribute whose value picks the colour; absent: one colour for all. */
+  by?: string
+  /** value → [fill, stroke] (CSS colours); '*' is the default. */
+  colours: Record<string, [string, string]>
+}
+
+export interface LayerDef {
+  /** Machine name, English snake case: the URL segment and the OGC type/layer name. */
+  id: string
+  /** Chinese title for capabilities, legends and the map. */
+  title: string
+  abstract: string
+  table: string
+  geometryType: 'MultiPolygon' | 'Point'
+  /** Feature id column (unique among the layer's rows). */
+  key: string
+  /** Column with the row's 12-digit admin code, for jurisdiction filtering. */
+  adminColumn: string
+  /** Static predicate over alias `t` (from this catalogue only). */
+  where: string
+  attributes: LayerAttribute[]
+  minZoom: number
+  maxZoom: number
+  styles: LayerStyle[]
+  queryable: boolean
+}
+
+const attr = (name: string, sql: string, type: AttributeType, title: string): LayerAttribute => ({ name, sql, type, title })
+
+const gridAttributes = [
+  attr('code', 't.code', 'string', '网格编码'),
+  attr('name', 't.name', 'string', '网格名称'),
+  attr('version', 't.version', 'integer', '版本'),
+  attr('community_code', 't.community_code', 'string', '所属社区'),
+  attr('households', 't.households', 'integer', '户数'),
+  attr('population', 't.population', 'integer', '人口'),
+  attr('valid_from', 't.valid_from', 'datetime', '生效时间'),
+]
+
+const staticLayers: LayerDef[] = [
+  {
+    id: 'admin_divisions', title: '行政区划', abstract: '市、区、街道、社区边界 (CGCS2000)',
+    table: 'admin_division', geometryType: 'MultiPolygon', key: 'code', adminColumn: 'code', where: 'true',
+    attributes: [
+      attr('code', 't.code', 'string', '区划代码'), attr('name', 't.name', 'string', '名称'),
+      attr('level', 't.level', 'string', '层级'), attr('parent_code', 't.parent_code', 'string', '上级代码'),
+    ],
+    minZoom: 0, maxZoom: 22, queryable: true,
+    styles: [{ name: 'by_level', title: '按层级', by: 'level', colours: {
+      city: ['rgba(0,0,0,0)', '#1d3557'], district: ['rgba(0,0,0,0)', '#457b9d'],
+      street: ['rgba(0,0,0,0)', '#6c8ebf'], community: ['rgba(0,0,0,0)', '#a8dadc'], '*': ['rgba(0,0,0,0)', '#888888'] } }],
+  },
+  {
+    id: 'base_grids', title: '基础网格', abstract: '现行基础网格（单元网格），约300-500户一格',
+    table: 'grid', geometryType: 'MultiPolygon', key: 'code', adminColumn: 'community_code',
+    where: "t.kind = 'base' AND t.valid_to IS NULL",
+    attributes: gridAttributes, minZoom: 10, maxZoom: 22, queryable: true,
+    styles: [{ name: 'default', title: '基础网格', colours: { '*': ['rgba(42,157,143,0.15)', '#2a9d8f'] } }],
+  },
+  {
+    id: 'components', title: '城市部件', abstract: '城市部件（井盖、路灯、垃圾箱等），16位部件标识码',
+    table: 'component', geometryType: 'Point', key: 'id', adminColumn: 'community_code', where: 'true',
+    attributes: [
+      attr('id', 't.id', 'string', '部件标识码'), attr('class_code', 't.class_code', 'string', '部件小类'),
+      attr('name', 't.name', 'string', '名称'), attr('state', 't.state', 'string', '状态'),
+      attr('grid_code', 't.grid_code', 'string', '所在网格'), attr('community_code', 't.community_code', 'string', '所属社区'),
+    ],
+    minZoom: 14, maxZoom: 22, queryable: true,
+    styles: [{ name: 'by_state', title: '按状态', by: 'state', colours: {
+      完好: ['#2a9d8f', '#ffffff'], 破损: ['#e76f51', '#ffffff'], 丢失: ['#d62828', '#ffffff'], '*': ['#8d99ae', '#ffffff'] } }],
+  },
+  {
+    id: 'addresses', title: '标准地址', abstract: '标准地址门楼牌 (GA/T 2000.32)',
+    table: 'std_address', geometryType: 'Point', key: 'id', adminColumn: 'community_code', where: 't.level = 50',
+    attributes: [
+      attr('id', 't.id', 'integer', '地址编号'), attr('full_address', 't.full_address', 'string', '标准地址'),
+      attr('road', 't.road', 'string', '街路巷'), attr('house_number', 't.house_number', 'string', '门牌号'),
+      attr('community_code', 't.community_code', 'string', '所属社区'),
+    ],
+    minZoom: 15, maxZoom: 22, queryable: true,
+    styles: [{ name: 'default', title: '门楼牌', colours: { '*': ['#6d597a', '#ffffff'] } }],
+  },
+]
+
+/** An industry grid layer per industry type (城管, 综治, 消防 …), named `<type>_grids`. */
+function industryLayer(type: { code: string; name: string }): LayerDef {
+  return {
+    id: `${type.code}_grids`, title: `${type.name}网格`, abstract: `现行${type.name}专业网格`,
+    table: 'grid', geometryType: 'MultiPolygon', key: 'code', adminColumn: 'community_code',
+    // the type code matches ^[a-z][a-z0-9_]+$ (table constraint), so it is safe as a literal
+    where: `t.kind = 'industry' AND t.industry_type = '${type.code}' AND t.valid_to IS NULL`,
+    attributes: gridAttributes, minZoom: 10, maxZoom: 22, queryable: true,
+    styles: [{ name: 'default', title: `${type.name}网格`, colours: { '*': ['rgba(233,196,106,0.12)', '#e9c46a'] } }],
+  }
+}
+
+export class Catalogue {
+  private readonly byId: Map<string, LayerDef>
+  constructor(readonly layers: LayerDef[]) {
+    this.byId = new Map(layers.map((l) => [l.id, l]))
+  }
+
+  get(id: string): LayerDef | undefined {
+    return this.byId.get(id)
+  }
+
+  /** Registers a layer defined by another capability (events, positions, fences, H3 …). */
+  register(layer: LayerDef): void {
+    if (!/^[a-z][a-z0-9_]{1,62}$/.test(layer.id)) throw new Error(`bad layer id ${layer.id}`)
+    if (this.byId.has(layer.id)) throw new Error(`layer ${layer.id} registered twice`)
+    this.layers.push(layer)
+    this.byId.set(layer.id, layer)
+  }
+}
+
+/** Builds the catalogue; industry grid layers come from the industry_type table. */
+export async function loadCatalogue(knex: Knex): Promise<Catalogue> {
+  const types = await knex('industry_type').select('code', 'name').orderBy('code')
+  for (const t of types) {
+    if (!/^[a-z][a-z0-9_]{1,39}$/.test(t.code)) throw new Error(`bad industry type code ${t.code}`)
+  }
+  return new Catalogue([...staticLayers.map((l) => ({ ...l })), ...types.map(industryLayer)])
+}
