@@ -54,6 +54,8 @@ async function closeEmbedded(knex: Knex, embedded: EmbeddedServer): Promise<void
   await embedded.stop()
 }
 
+const quiet = () => undefined
+
 function createKnex(url: string, poolMax: number, statementTimeoutMs: number): Knex {
   return knexFactory({
     client: 'pg',
@@ -64,6 +66,8 @@ function createKnex(url: string, poolMax: number, statementTimeoutMs: number): K
     },
     pool: { min: 0, max: poolMax },
     acquireConnectionTimeout: 60_000,
+    // knex prints to the console by default; failures reach us as rejected queries anyway
+    log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
   })
 }
 

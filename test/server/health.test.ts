@@ -20,7 +20,8 @@ describe('/health', () => {
 
   it('answers 503 when the database is unreachable', async () => {
     const ctx = await getTestContext()
-    const dead = knexFactory({ client: 'pg', connection: 'postgres://nobody@127.0.0.1:1/none', pool: { min: 0, max: 1 }, acquireConnectionTimeout: 2000 })
+    const dead = knexFactory({ client: 'pg', connection: 'postgres://nobody@127.0.0.1:1/none', pool: { min: 0, max: 1 }, acquireConnectionTimeout: 2000,
+      log: { warn: () => undefined, error: () => undefined } })
     try {
       const res = await (await testClient({ ...ctx, knex: dead })).get('/health')
       expect(res.statusCode).to.equal(503)
