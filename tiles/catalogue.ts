@@ -40,6 +40,12 @@ export interface LayerDef {
   attributes: LayerAttribute[]
   minZoom: number
   maxZoom: number
+  /**
+   * Dense point layers only: vector tiles from this zoom up to minZoom - 1 carry clusters
+   * (one point per occupied cell with a point_count attribute) instead of single features.
+   * Absent: no tiles below minZoom. WMS/WFS ignore it.
+   */
+  clusterMinZoom?: number
   styles: LayerStyle[]
   queryable: boolean
 }
@@ -84,7 +90,7 @@ const staticLayers: LayerDef[] = [
       attr('name', 't.name', 'string', '名称'), attr('state', 't.state', 'string', '状态'),
       attr('grid_code', 't.grid_code', 'string', '所在网格'), attr('community_code', 't.community_code', 'string', '所属社区'),
     ],
-    minZoom: 14, maxZoom: 22, queryable: true,
+    minZoom: 14, maxZoom: 22, clusterMinZoom: 10, queryable: true,
     styles: [{ name: 'by_state', title: '按状态', by: 'state', colours: {
       完好: ['#2a9d8f', '#ffffff'], 破损: ['#e76f51', '#ffffff'], 丢失: ['#d62828', '#ffffff'], '*': ['#8d99ae', '#ffffff'] } }],
   },
@@ -96,7 +102,7 @@ const staticLayers: LayerDef[] = [
       attr('road', 't.road', 'string', '街路巷'), attr('house_number', 't.house_number', 'string', '门牌号'),
       attr('community_code', 't.community_code', 'string', '所属社区'),
     ],
-    minZoom: 15, maxZoom: 22, queryable: true,
+    minZoom: 15, maxZoom: 22, clusterMinZoom: 10, queryable: true,
     styles: [{ name: 'default', title: '门楼牌', colours: { '*': ['#6d597a', '#ffffff'] } }],
   },
 ]
