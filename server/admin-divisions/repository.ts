@@ -15,7 +15,7 @@ export async function listDivisions(knex: Knex, scope: Jurisdiction, f: Division
 /** One division as a GeoJSON Feature (geometry in EPSG:4490 lon/lat), or undefined. */
 export async function getDivision(knex: Knex, scope: Jurisdiction, code: string) {
   const q = knex('admin_division').where('code', code)
-    .select('code', 'level', 'name', 'parent_code', knex.raw('ST_AsGeoJSON(geom, 7)::json AS geometry')).first()
+    .select('code', 'level', 'name', 'parent_code', knex.raw('ST_AsGeoJSON(geom, 7, 0)::json AS geometry')).first()
   const row = await scope.apply(q, 'code')
   if (!row) return undefined
   return {

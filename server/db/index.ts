@@ -62,6 +62,9 @@ function createKnex(url: string, poolMax: number, statementTimeoutMs: number): K
     connection: {
       connectionString: url,
       application_name: 'gridgov',
+      // JIT compiles expensive-looking PostGIS plans for seconds and saves nothing on our
+      // short queries (seen: ~2 s per grid write over a staging table).
+      options: '-c jit=off',
       ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
     },
     pool: { min: 0, max: poolMax },

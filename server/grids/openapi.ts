@@ -1,0 +1,90 @@
+// OpenAPI paths of the grid, coverage, admin tree and import API (spread into
+// server/openapi/document.ts `paths`).
+const problem = { $ref: '#/components/responses/Problem' }
+const geojson = (description: string) => ({ description, content: { 'application/geo+json': { schema: { type: 'object' } } } })
+const code = { name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{15}([0-9]{5})?$' }, description: '15-digit base or 20-digit industry grid code' }
+const crs = { name: 'crs', in: 'query', schema: { type: 'string' }, description: 'CRS of the input (EPSG:4490, EPSG:4326, CRS:84, EPSG:3857, EPSG:4513-4554); default the GeoJSON crs member, else CRS84. Positions are always easting/longitude first.' }
+const violations = {
+  description: 'topology violations: { violations: [{ feature, code, rule, message, location (GeoJSON), otherCode?, areaM2? }] }; rules: invalid_geometry, unknown_community, code_format, unknown_industry_type, code_taken, outside_community, industry_community, base_overlap, industry_overlap, split_line, split_parts, merge_not_adjacent',
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+}
+const filters = [
+  { name: 'bbox', in: 'query', schema: { type: 'string' }, description: 'minLon,minLat,maxLon,maxLat (EPSG:4490)' },
+  { name: 'community', in: 'query', schema: { $ref: '#/components/schemas/AdminCode' } },
+  { name: 'kind', in: 'query', schema: { enum: ['base', 'industry'] } },
+  { name: 'industryType', in: 'query', schema: { type: 'string' } },
+  { name: 'at', in: 'query', schema: { type: 'string', format: 'date-time' }, description: 'validity date: the versions valid then (default: current)' },
+]
+const feature = { required: true, content: { 'application/json': { schema: { type: 'object', description: 'GeoJSON Feature (Polygon/MultiPolygon); properties: code?, name, kind?, industryType?, communityCode?, households?, population?' } } } }
+const write = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: violations }
+
+export const gridPaths = {
+  '/api/v1/admin-divisions/tree': {
+    get: {
+      summary: 'Admin division tree inside the jurisdiction, with base/industry grid counts',
+      parameters: [{ name: 'root', in: 'query', schema: { $ref: '#/components/schemas/AdminCode' } }, { name: 'depth', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 4 } }],
+      responses: { 200: { description: '{ items: [{ code, level, name, baseGrids, industryGrids, children }] }' }, 400: problem, 401: problem },
+    },
+  },
+  '/api/v1/grids': {
+    get: {
+      summary: 'Grids as a GeoJSON FeatureCollection',
+      parameters: [...filters, { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 10000, default: 1000 } }, { name: 'offset', in: 'query', schema: { type: 'integer', default: 0 } }],
+      responses: { 200: geojson('FeatureCollection'), 400: problem, 401: problem },
+    },
+    post: { summary: 'Create a grid (code optional: next free sequence of the community)', parameters: [crs], requestBody: feature, responses: { 201: geojson('the grid, version 1'), ...write } },
+  },
+  '/api/v1/grids/export': { get: { summary: 'Export grids as a GeoJSON file', parameters: filters, responses: { 200: geojson('FeatureCollection (attachment)'), 400: problem, 401: problem } } },
+  '/api/v1/grids/check': {
+    post: { summary: 'Dry run: judge a Feature or FeatureCollection against every topology rule, write nothing', parameters: [crs], requestBody: feature, responses: { 200: { description: '{ valid, violations }' }, 400: problem, 401: problem } },
+  },
+  '/api/v1/grids/merge': {
+    post: {
+      summary: 'Merge neighbouring base grids of one community into one new grid (inputs retired)',
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['codes'], properties: { codes: { type: 'array', items: { type: 'string' }, minItems: 2 }, name: { type: 'string' }, households: { type: 'integer' }, population: { type: 'integer' } } } } } },
+      responses: { 200: { description: '{ grids, retired, closedAssignments }' }, ...write },
+    },
+  },
+  '/api/v1/grids/{code}': {
+    get: { summary: 'One grid (current version, or ?version=n)', parameters: [code, { name: 'version', in: 'query', schema: { type: 'integer' } }], responses: { 200: geojson('Feature'), 400: problem, 401: problem, 404: problem } },
+    patch: { summary: 'With a geometry: boundary change (closes version n, opens n+1). Without: name/households/population in place', parameters: [code, crs], requestBody: feature, responses: { 200: geojson('the current version'), ...write } },
+    delete: { summary: 'Retire a grid (closes its version and its member assignments)', parameters: [code], responses: { 200: { description: '{ grids, retired, closedAssignments }' }, ...write } },
+  },
+  '/api/v1/grids/{code}/versions': { get: { summary: 'Every version of a grid', parameters: [code], responses: { 200: geojson('FeatureCollection'), 401: problem, 404: problem } } },
+  '/api/v1/grids/{code}/split': {
+    post: {
+      summary: 'Split a grid into two new grids by a cutting LineString or two polygons (old code retired)', parameters: [code, crs],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { line: { type: 'object' }, parts: { type: 'array', minItems: 2, maxItems: 2 }, names: { type: 'array', items: { type: 'string' } } } } } } },
+      responses: { 200: { description: '{ grids, retired, closedAssignments }' }, ...write },
+    },
+  },
+  '/api/v1/grids/{code}/members': {
+    get: { summary: 'Current member assignments', parameters: [code], responses: { 200: { description: '{ items }' }, 401: problem, 404: problem } },
+    put: {
+      summary: 'Replace the member assignments (at most one primary)', parameters: [code],
+      requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', properties: { members: { type: 'array', items: { type: 'object', properties: { memberId: { type: 'integer' }, isPrimary: { type: 'boolean' } } } } } } } } },
+      responses: { 200: { description: '{ items }' }, 400: problem, 401: problem, 403: problem, 404: problem },
+    },
+  },
+  '/api/v1/grids/{code}/members/{memberId}': {
+    delete: { summary: 'End one member assignment', parameters: [code, { name: 'memberId', in: 'path', required: true, schema: { type: 'integer' } }], responses: { 204: { description: 'ended' }, 401: problem, 403: problem, 404: problem } },
+  },
+  '/api/v1/communities/{code}/coverage': {
+    get: {
+      summary: 'Coverage of a community by its current base grids: gaps and overlaps (GeoJSON, areas in m²)',
+      parameters: [{ name: 'code', in: 'path', required: true, schema: { $ref: '#/components/schemas/AdminCode' } }],
+      responses: { 200: { description: '{ communityM2, coveredM2, coveredShare, gaps, overlaps }' }, 400: problem, 401: problem, 404: problem },
+    },
+  },
+  '/api/v1/import': {
+    post: {
+      summary: 'Import a GeoJSON FeatureCollection or zipped Shapefile (all or nothing; dryRun reports every violation)',
+      parameters: [
+        { name: 'kind', in: 'query', required: true, schema: { enum: ['base', 'industry', 'grid', 'community', 'component'] } },
+        { name: 'dryRun', in: 'query', schema: { type: 'boolean' } }, crs,
+      ],
+      requestBody: { required: true, content: { 'application/geo+json': { schema: { type: 'object' } }, 'application/json': { schema: { type: 'object' } }, 'application/zip': { schema: { type: 'string', format: 'binary' } } } },
+      responses: { 200: { description: '{ kind, dryRun, features, written, valid, violations, format, source }' }, 400: problem, 401: problem, 403: problem, 413: problem, 422: violations },
+    },
+  },
+} as const
