@@ -1,0 +1,73 @@
+// Deadlines of a dispatch and the status light (pure, on a WorkCalendar).
+//
+// Defaults from the Jinan rules (shared/reference/domain.md), kept here as one table so a city
+// can override them later: sign within 4 working hours on a working day, 48 natural hours when
+// dispatched on a rest day; a transferred unit returns a handling plan within 24 h; a community
+// that cannot solve an event within 24 h passes it to the street, a street within 48 h to the
+// district, which must set a plan within 72 h. The clock starts at dispatch.
+import type { TimeUnit, WorkCalendar } from './calendar.ts'
+import { localDate } from './calendar.ts'
+import type { EscalationLevel, Status } from './workflow.ts'
+
+export const SLA = {
+  signWorkHours: 4,
+  signRestDayHours: 48,
+  planHours: 24,
+  escalateAfterHours: { community: 24, street: 48 } as Partial<Record<EscalationLevel, number>>,
+  districtPlanHours: 72,
+  /** share of the time allowed after which the light turns yellow */
+  yellowAt: 0.8,
+}
+
+export interface ClassLimit { value: number; unit: TimeUnit }
+
+export type TimerKind = 'sign' | 'plan' | 'handle' | 'escalate'
+
+export interface TimerSpec { kind: TimerKind; dueAt: Date; payload: Record<string, unknown> }
+
+export interface DispatchClock {
+  signDueAt: Date
+  handleDueAt: Date | null
+  timers: TimerSpec[]
+}
+
+/** The sign deadline: 4 working hours on a working day, 48 natural hours on a rest day. */
+export function signDeadline(cal: WorkCalendar, at: Date): Date {
+  return cal.isWorkday(localDate(at)) ? cal.addWorkingHours(at, SLA.signWorkHours) : cal.addNaturalHours(at, SLA.signRestDayHours)
+}
+
+/** Deadlines and timers armed by a dispatch to a unit at `level` (department: a transfer). */
+export function dispatchClock(cal: WorkCalendar, at: Date, limit: ClassLimit | null, level: EscalationLevel, toMember: boolean): DispatchClock {
+  const signDueAt = signDeadline(cal, at)
+  const handleDueAt = limit ? cal.add(at, limit.value, limit.unit) : null
+  const timers: TimerSpec[] = [{ kind: 'sign', dueAt: signDueAt, payload: { level } }]
+  if (handleDueAt) timers.push({ kind: 'handle', dueAt: handleDueAt, payload: { level } })
+  // a unit (not a single inspector) returns a handling plan: 24 h, 72 h at district level
+  if (!toMember) {
+    const hours = level === 'district' || level === 'city' ? SLA.districtPlanHours : SLA.planHours
+    timers.push({ kind: 'plan', dueAt: cal.addNaturalHours(at, hours), payload: { level } })
+  }
+  const escalateAfter = SLA.escalateAfterHours[level]
+  if (escalateAfter) timers.push({ kind: 'escalate', dueAt: cal.addNaturalHours(at, escalateAfter), payload: { level } })
+  return { signDueAt, handleDueAt, timers }
+}
+
+/** Moves a handling deadline by an approved extension. */
+export function extendDeadline(cal: WorkCalendar, due: Date, by: ClassLimit): Date {
+  return cal.add(due, by.value, by.unit)
+}
+
+export type Light = 'green' | 'yellow' | 'red'
+
+/**
+ * The status light, derived (never stored): the deadline that runs now is the sign deadline
+ * while dispatched, the handling deadline while signed or handling; red when past it, yellow
+ * once SLA.yellowAt of the time allowed has gone. Other statuses have no light.
+ */
+export function statusLight(e: { status: Status; dispatchedAt: Date | null; signDueAt: Date | null; handleDueAt: Date | null }, now: Date): Light | null {
+  const due = e.status === 'dispatched' ? e.signDueAt : e.status === 'signed' || e.status === 'handling' ? e.handleDueAt : null
+  if (!due || !e.dispatchedAt) return null
+  if (now.getTime() > due.getTime()) return 'red'
+  const allowed = due.getTime() - e.dispatchedAt.getTime()
+  return now.getTime() - e.dispatchedAt.getTime() >= SLA.yellowAt * allowed ? 'yellow' : 'green'
+}

@@ -1,0 +1,56 @@
+// /api/v1/events: intake, one event, its history, its transitions.
+import Router from '@koa/router'
+import type { AppContext } from '../context.ts'
+import { notFound } from '../http/errors.ts'
+import { principalOf, requireRole } from '../http/auth.ts'
+import { intake } from './intake.ts'
+import { eventView, readEvent, NUMBER, type EventRow } from './store.ts'
+import { transition } from './transitions.ts'
+import type { Principal } from '../auth/users.ts'
+
+const staffSeesReporter = (p: Principal, e: EventRow) => p.role !== 'public' && p.jurisdiction.covers(e.community_code)
+
+export function eventRoutes(app: AppContext): Router {
+  const router = new Router({ prefix: '/api/v1/events' })
+  router.use(requireRole())
+
+  router.post('/', async (ctx) => {
+    const p = principalOf(ctx)
+    const key = ctx.get('idempotency-key') || undefined
+    const r = await intake(app.knex, p, ctx.request.body, key)
+    const e = r.row ?? await readEvent(app.knex, r.number, p.jurisdiction, p.userId)
+    if (!e) throw new Error(`event ${r.number} not readable by its reporter`)
+    ctx.status = r.status
+    ctx.set('Location', `/api/v1/events/${r.number}`)
+    ctx.body = { event: eventView(e, { now: new Date(), withReporter: staffSeesReporter(p, e) }), duplicates: r.duplicates, dispatch: r.dispatch, replayed: r.status === 200 }
+  })
+
+  // Out-of-jurisdiction events answer 404 like missing ones, so numbers cannot be probed.
+  router.get('/:number', async (ctx) => {
+    const p = principalOf(ctx)
+    const number = String(ctx.params.number)
+    const e = NUMBER.test(number) ? await readEvent(app.knex, number, p.jurisdiction, p.userId) : undefined
+    if (!e) throw notFound(`no event ${number} in your jurisdiction`)
+    ctx.body = eventView(e, { now: new Date(), withReporter: staffSeesReporter(p, e) })
+  })
+
+  router.get('/:number/history', async (ctx) => {
+    const p = principalOf(ctx)
+    const number = String(ctx.params.number)
+    const e = NUMBER.test(number) ? await readEvent(app.knex, number, p.jurisdiction, p.userId) : undefined
+    if (!e) throw notFound(`no event ${number} in your jurisdiction`)
+    const rows = await app.knex('event_history').where({ event_id: e.id }).orderBy('seq')
+      .select('seq', 'action', 'from_status', 'to_status', 'actor_role', 'actor_name', 'at', 'comment', 'attachments', 'explanation')
+    ctx.body = { number, items: rows.map((r) => ({ seq: r.seq, action: r.action, from: r.from_status, to: r.to_status,
+      actor: { role: r.actor_role, name: r.actor_name }, at: r.at.toISOString(), comment: r.comment, attachments: r.attachments, explanation: r.explanation })) }
+  })
+
+  router.post('/:number/transitions', async (ctx) => {
+    const p = principalOf(ctx)
+    const number = String(ctx.params.number)
+    if (!NUMBER.test(number)) throw notFound(`no event ${number} in your jurisdiction`)
+    const r = await transition(app.knex, p, number, ctx.request.body)
+    ctx.body = { event: eventView(r.event, { now: new Date(), withReporter: staffSeesReporter(p, r.event) }), action: r.action, seq: r.seq, allowed: r.allowed }
+  })
+  return router
+}

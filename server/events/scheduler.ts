@@ -1,0 +1,181 @@
+// The deadline scheduler: acts on due rows of event_timer (supervision orders, yellow/red
+// cards, automatic escalation). Timers are rows, so a restart loses nothing; a pass claims
+// due timers with FOR UPDATE SKIP LOCKED and acts on them in the same transaction, so two
+// instances never act on one timer (and event_supervision.timer_id is UNIQUE besides).
+//
+// Lock order: a user's transition locks the event and then its timers; a pass locks timers and
+// then tries the event with SKIP LOCKED, never waiting for it. A busy event's timer is simply
+// left pending for the next pass, and the two can never deadlock.
+import type { Knex } from 'knex'
+import type { AppContext } from '../context.ts'
+import { calendars } from './reference.ts'
+import { dispatchClock } from './deadlines.ts'
+import { unitCodes } from './dispatch.ts'
+import { reference } from './reference.ts'
+import { decide, nextLevel, type EscalationLevel, type Status } from './workflow.ts'
+import type { WorkCalendar } from './calendar.ts'
+
+interface TimerRow { id: number; event_id: number; city_code: string; kind: 'sign' | 'plan' | 'handle' | 'escalate' | 'answer'; assignment_at: Date; due_at: Date; payload: { level?: EscalationLevel } }
+interface EventLock { id: number; created_at: Date; number: string; status: Status; escalation_level: EscalationLevel; dispatched_at: Date | null; handle_due_at: Date | null; assignee_department_id: number | null; community_code: string; class_code: string; extension_pending: boolean; satisfaction: null; version: number }
+
+const ACTIVE: Status[] = ['dispatched', 'signed', 'handling']
+const ANSWER_HOURS = 24
+
+export interface PassResult { fired: number; stale: number; busy: number }
+
+/** One pass over due timers (at most `batch`). Exported for tests and for a CLI. */
+export async function runDueTimers(knex: Knex, now = new Date(), batch = 100): Promise<PassResult> {
+  // calendars first, outside the transaction (the embedded database has one connection)
+  const cities = await knex('event_timer').where('state', 'pending').where('due_at', '<=', now).distinct('city_code')
+  const cals = new Map<string, WorkCalendar>()
+  for (const { city_code } of cities) cals.set(city_code, await calendars(knex).get(city_code))
+  const ref = await reference(knex)
+  return knex.transaction(async (trx) => {
+    const { rows: timers } = await trx.raw(`SELECT id, event_id, city_code, kind, assignment_at, due_at, payload FROM event_timer
+      WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, [now, batch]) as { rows: TimerRow[] }
+    const result: PassResult = { fired: 0, stale: 0, busy: 0 }
+    for (const t of timers) {
+      const { rows } = await trx.raw(`SELECT id, created_at, number, status, escalation_level, dispatched_at, handle_due_at,
+          assignee_department_id, community_code, class_code, extension_pending, version
+        FROM event WHERE id = ? FOR UPDATE SKIP LOCKED`, [t.event_id]) as { rows: EventLock[] }
+      const e = rows[0]
+      if (!e) {
+        // locked by a transition right now (or gone): try again next pass unless it no longer exists
+        const exists = await trx('event').where('id', t.event_id).first('id')
+        if (exists) { result.busy++; continue }
+        await close(trx, t, 'cancelled', 'event no longer exists', now)
+        result.stale++
+        continue
+      }
+      const why = staleness(t, e)
+      if (why) { await close(trx, t, 'cancelled', `stale: ${why}`, now); result.stale++; continue }
+      const outcome = await act(trx, t, e, cals.get(t.city_code)!, ref.classes.get(e.class_code)?.limit ?? null, now)
+      await close(trx, t, 'fired', outcome, now)
+      result.fired++
+    }
+    return result
+  })
+}
+
+/** Why a timer no longer applies to the event, or undefined when it does. */
+function staleness(t: TimerRow, e: EventLock): string | undefined {
+  if (!e.dispatched_at || e.dispatched_at.getTime() !== t.assignment_at.getTime()) return 'the event was dispatched anew'
+  switch (t.kind) {
+    case 'sign': return e.status === 'dispatched' ? undefined : `already ${e.status}`
+    case 'plan': return e.status === 'dispatched' || e.status === 'signed' ? undefined : `already ${e.status}`
+    case 'handle':
+      if (!ACTIVE.includes(e.status)) return `already ${e.status}`
+      return e.handle_due_at && e.handle_due_at.getTime() === t.due_at.getTime() ? undefined : 'the deadline moved'
+    case 'escalate':
+      if (!ACTIVE.includes(e.status)) return `already ${e.status}`
+      return e.escalation_level === t.payload.level ? undefined : `now at level ${e.escalation_level}`
+    default: return 'unknown timer kind'
+  }
+}
+
+async function close(trx: Knex.Transaction, t: TimerRow, state: 'fired' | 'cancelled', outcome: string, now: Date): Promise<void> {
+  await trx('event_timer').where('id', t.id).update({ state, outcome, fired_at: now })
+}
+
+async function supervise(trx: Knex.Transaction, t: TimerRow, e: EventLock, kind: string, card: 'yellow' | 'red' | null, reason: string, now: Date) {
+  await trx('event_supervision').insert({
+    event_id: e.id, city_code: t.city_code, kind, card, department_id: e.assignee_department_id, reason, timer_id: t.id,
+    issued_at: now, answer_due_at: new Date(now.getTime() + ANSWER_HOURS * 3600_000),
+  })
+}
+
+async function history(trx: Knex.Transaction, t: TimerRow, e: EventLock, action: string, to: Status, comment: string, explanation: unknown, now: Date) {
+  await trx.raw(`INSERT INTO event_history (event_id, seq, city_code, action, from_status, to_status, actor_user_id, actor_role,
+      actor_name, at, comment, explanation)
+    SELECT ?, coalesce(max(seq), 0) + 1, ?, ?, ?, ?, NULL, 'system', '系统自动', ?, ?, ?::jsonb FROM event_history WHERE event_id = ?`,
+  [e.id, t.city_code, action, e.status, to, now, comment, JSON.stringify(explanation), e.id])
+  await trx.raw('SELECT pg_notify(?, ?)', ['gridgov_events', JSON.stringify({ event: e.number, action, status: to, community: e.community_code })])
+}
+
+async function act(trx: Knex.Transaction, t: TimerRow, e: EventLock, cal: WorkCalendar, limit: Parameters<typeof dispatchClock>[2], now: Date): Promise<string> {
+  const due = t.due_at.toISOString()
+  switch (t.kind) {
+    case 'sign':
+      await supervise(trx, t, e, 'sign_overdue', 'yellow', `未在时限内签收（签收时限 ${due}）`, now)
+      await history(trx, t, e, 'supervise', e.status, '超时未签收，系统督办（黄牌）', { timer: t.id, kind: 'sign_overdue', dueAt: due }, now)
+      return 'supervision: sign overdue (yellow card)'
+    case 'plan':
+      await supervise(trx, t, e, 'plan_overdue', 'yellow', `未在时限内提交处置方案（时限 ${due}）`, now)
+      await history(trx, t, e, 'supervise', e.status, '超时未提交处置方案，系统督办（黄牌）', { timer: t.id, kind: 'plan_overdue', dueAt: due }, now)
+      return 'supervision: plan overdue (yellow card)'
+    case 'handle':
+      await supervise(trx, t, e, 'handle_overdue', 'red', `超过处置时限（${due}）`, now)
+      await history(trx, t, e, 'supervise', e.status, '超过处置时限，系统督办（红牌）', { timer: t.id, kind: 'handle_overdue', dueAt: due }, now)
+      return 'supervision: handling overdue (red card)'
+    case 'escalate':
+      return escalate(trx, t, e, cal, limit, now)
+    default:
+      return 'nothing to do'
+  }
+}
+
+/** Moves the event one level up the territory chain and arms the new level's timers. */
+async function escalate(trx: Knex.Transaction, t: TimerRow, e: EventLock, cal: WorkCalendar, limit: Parameters<typeof dispatchClock>[2], now: Date): Promise<string> {
+  const d = decide({ status: e.status, extensionPending: e.extension_pending, escalationLevel: e.escalation_level, satisfaction: null },
+    'escalate', { role: 'system', isAssignee: false, isReporter: false })
+  const level = nextLevel(e.escalation_level)
+  if (!d.ok || !level) return `not escalated: ${d.ok ? 'top level' : d.reason}`
+  const code = level === 'street' ? unitCodes.street(e.community_code) : level === 'district' ? unitCodes.district(e.community_code)
+    : level === 'city' ? unitCodes.city : unitCodes.community(e.community_code)
+  const unit = await trx('department').where('code', code).first('id', 'name')
+  if (!unit) {
+    await supervise(trx, t, e, 'escalation', 'red', `应提级至${level}但无单位 ${code}`, now)
+    return `not escalated: no unit ${code}; supervision issued`
+  }
+  const clock = dispatchClock(cal, now, limit, level, false)
+  await trx('event').where({ id: e.id, created_at: e.created_at }).update({
+    status: 'dispatched', escalation_level: level, assignee_department_id: unit.id, assignee_member_id: null,
+    dispatched_at: now, sign_due_at: clock.signDueAt, handle_due_at: clock.handleDueAt, signed_at: null,
+    extension_pending: false, version: e.version + 1, updated_at: now,
+  })
+  await trx('event_timer').where({ event_id: e.id, state: 'pending' }).whereNot('id', t.id).update({ state: 'cancelled', outcome: 'superseded by escalation' })
+  await trx('event_timer').insert(clock.timers.map((x) => ({ event_id: e.id, city_code: t.city_code, kind: x.kind, assignment_at: now, due_at: x.dueAt, payload: JSON.stringify(x.payload) })))
+  await supervise(trx, t, e, 'escalation', null, `${e.escalation_level}级未能在时限内解决，自动提级至${level}（${code}）`, now)
+  await history(trx, t, e, 'escalate', 'dispatched', `超时自动提级：${e.escalation_level} → ${level}`,
+    { timer: t.id, from: e.escalation_level, to: level, unit: code, dueAt: t.due_at.toISOString() }, now)
+  return `escalated ${e.escalation_level} → ${level} (${code})`
+}
+
+/**
+ * Starts the loop: one pass every intervalMs (and again at once while passes come back full).
+ * Errors are logged and the loop carries on. stop() waits for a running pass to finish.
+ */
+export function startScheduler(app: AppContext, opts: { intervalMs?: number; batch?: number } = {}): { stop(): Promise<void> } {
+  const intervalMs = opts.intervalMs ?? 15_000
+  const batch = opts.batch ?? 100
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<void> = Promise.resolve()
+  let partitionsCheckedAt = 0
+  const tick = () => {
+    running = (async () => {
+      let again = false
+      try {
+        // monthly event partitions a year ahead, checked at start and daily (idempotent)
+        if (Date.now() - partitionsCheckedAt > 86_400_000) {
+          await app.knex.raw("SELECT event_ensure_partitions((now() AT TIME ZONE 'Asia/Shanghai')::date, 13)")
+          partitionsCheckedAt = Date.now()
+        }
+        const r = await runDueTimers(app.knex, new Date(), batch)
+        if (r.fired || r.stale) app.logger.info({ ...r }, 'event timers processed')
+        again = r.fired + r.stale >= batch
+      } catch (err) {
+        app.logger.error({ err }, 'event scheduler pass failed')
+      }
+      if (!stopped) timer = setTimeout(tick, again ? 0 : intervalMs)
+    })()
+  }
+  timer = setTimeout(tick, 0)
+  return {
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      await running
+    },
+  }
+}

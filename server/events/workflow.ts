@@ -1,0 +1,192 @@
+// The closed loop of an event as an explicit state machine (pure: no database, no clock).
+//
+//   reported ─accept→ accepted ─dispatch→ dispatched ─sign→ signed ─handle→ handling ─feedback→ handled
+//      │ reject           ↑  ↑                │ return/reassign/escalate        │ park ⇄ unpark (parked)
+//      ↓                  │  └── return ──────┘                                 │
+//   rejected              │                                handled ─verify→ verified ─close→ closed ─evaluate→ evaluated
+//                         │                                handled/verified ─rework→ handling
+//   void (废止 duplicate): reported/accepted/dispatched/signed → voided;  evaluated(dissatisfied) ─redispatch→ dispatched
+//
+// Extension (延期) is a flag on signed/handling events, not a status: request sets it,
+// approve/deny clear it (approve moves the deadline; the caller does that).
+// Who may fire a transition is decided here from the actor's role and relation to the event
+// (assignee, reporter); whether the actor may see the event at all (jurisdiction) is checked
+// before, by the caller, and answers 404.
+import type { Role } from '../auth/roles.ts'
+
+export const statuses = ['reported', 'accepted', 'rejected', 'dispatched', 'signed', 'handling', 'handled',
+  'verified', 'closed', 'evaluated', 'parked', 'voided'] as const
+export type Status = (typeof statuses)[number]
+
+export const statusTitles: Record<Status, string> = {
+  reported: '待受理', accepted: '已立案', rejected: '不予立案', dispatched: '已派遣', signed: '已签收',
+  handling: '处置中', handled: '已反馈', verified: '已核查', closed: '已结案', evaluated: '已评价',
+  parked: '挂账', voided: '已废止',
+}
+
+export const actions = ['accept', 'reject', 'void', 'dispatch', 'sign', 'return', 'handle', 'feedback',
+  'request_extension', 'approve_extension', 'deny_extension', 'park', 'unpark', 'reassign', 'escalate',
+  'verify', 'rework', 'close', 'evaluate', 'redispatch'] as const
+export type Action = (typeof actions)[number]
+
+export const actionTitles: Record<Action, string> = {
+  accept: '立案', reject: '不予立案', void: '废止', dispatch: '派遣', sign: '签收', return: '退回',
+  handle: '处置', feedback: '处置反馈', request_extension: '申请延期', approve_extension: '批准延期',
+  deny_extension: '驳回延期', park: '挂账', unpark: '解除挂账', reassign: '改派', escalate: '提级',
+  verify: '核查', rework: '返工', close: '结案', evaluate: '评价', redispatch: '重派',
+}
+
+/** 'system' is the service itself: auto-filing on intake, the scheduler's escalations, auto-close. */
+export type ActorRole = Role | 'system'
+
+export const escalationLevels = ['grid', 'community', 'street', 'district', 'city'] as const
+export type EscalationLevel = (typeof escalationLevels)[number]
+
+export function nextLevel(level: EscalationLevel): EscalationLevel | undefined {
+  return escalationLevels[escalationLevels.indexOf(level) + 1]
+}
+
+/** What the machine needs to know about an event. */
+export interface Snapshot {
+  status: Status
+  extensionPending: boolean
+  escalationLevel: EscalationLevel
+  satisfaction: 'satisfied' | 'basically_satisfied' | 'dissatisfied' | null
+}
+
+/** The actor's role and relation to the event (computed by the caller from the database). */
+export interface Actor {
+  role: ActorRole
+  /** Acts for the unit (or is the grid member) the event is assigned to. */
+  isAssignee: boolean
+  /** Reported the event (public users may evaluate their own reports). */
+  isReporter: boolean
+}
+
+type Target = Status | 'same'
+
+interface Rule {
+  from: readonly Status[]
+  to: Target
+  roles: readonly ActorRole[]
+  /** Handlers may only act on events assigned to them. */
+  assigneeOnly?: readonly ActorRole[]
+  /** Public callers may only act on their own reports. */
+  reporterOnly?: readonly ActorRole[]
+  /** A state condition beyond the status; returns why it fails, or undefined. */
+  guard?: (s: Snapshot) => string | undefined
+}
+
+// Roles by duty. Dispatchers run the command centre's desk at their level; supervisors approve
+// exceptions (extension, parking); handlers are the units work is sent to.
+const DISPATCHERS = ['command_center', 'district_staff', 'street_staff', 'community_staff'] as const
+const SUPERVISORS = ['command_center', 'district_staff', 'street_staff'] as const
+const HANDLERS = ['department', 'grid_inspector', 'community_staff', 'street_staff', 'district_staff'] as const
+const VERIFIERS = ['grid_inspector', 'community_staff', 'street_staff', 'district_staff', 'command_center'] as const
+const ACTIVE: readonly Status[] = ['dispatched', 'signed', 'handling']
+
+const rules: Record<Action, Rule> = {
+  accept: { from: ['reported'], to: 'accepted', roles: [...DISPATCHERS, 'system'] },
+  reject: { from: ['reported'], to: 'rejected', roles: DISPATCHERS },
+  void: { from: ['reported', 'accepted', 'dispatched', 'signed'], to: 'voided', roles: DISPATCHERS },
+  dispatch: { from: ['accepted'], to: 'dispatched', roles: [...DISPATCHERS, 'system'] },
+  sign: { from: ['dispatched'], to: 'signed', roles: HANDLERS, assigneeOnly: HANDLERS },
+  return: { from: ['dispatched', 'signed'], to: 'accepted', roles: HANDLERS, assigneeOnly: HANDLERS },
+  handle: { from: ['signed'], to: 'handling', roles: HANDLERS, assigneeOnly: HANDLERS },
+  feedback: {
+    from: ['signed', 'handling'], to: 'handled', roles: HANDLERS, assigneeOnly: HANDLERS,
+    guard: (s) => (s.extensionPending ? 'an extension request is pending' : undefined),
+  },
+  request_extension: {
+    from: ['signed', 'handling'], to: 'same', roles: HANDLERS, assigneeOnly: HANDLERS,
+    guard: (s) => (s.extensionPending ? 'an extension request is already pending' : undefined),
+  },
+  approve_extension: {
+    from: ['signed', 'handling'], to: 'same', roles: SUPERVISORS,
+    guard: (s) => (s.extensionPending ? undefined : 'no extension request is pending'),
+  },
+  deny_extension: {
+    from: ['signed', 'handling'], to: 'same', roles: SUPERVISORS,
+    guard: (s) => (s.extensionPending ? undefined : 'no extension request is pending'),
+  },
+  park: { from: ['signed', 'handling'], to: 'parked', roles: SUPERVISORS },
+  unpark: { from: ['parked'], to: 'handling', roles: SUPERVISORS },
+  reassign: { from: ACTIVE, to: 'dispatched', roles: DISPATCHERS },
+  escalate: {
+    from: ACTIVE, to: 'dispatched', roles: [...HANDLERS, ...SUPERVISORS, 'system'],
+    assigneeOnly: ['department', 'grid_inspector', 'community_staff'],
+    guard: (s) => (nextLevel(s.escalationLevel) ? undefined : 'already at the highest level'),
+  },
+  verify: { from: ['handled'], to: 'verified', roles: VERIFIERS },
+  rework: { from: ['handled', 'verified'], to: 'handling', roles: [...VERIFIERS, 'community_staff'] },
+  close: { from: ['verified'], to: 'closed', roles: [...SUPERVISORS, 'community_staff', 'system'] },
+  evaluate: {
+    from: ['closed'], to: 'evaluated', roles: ['public', 'external_system', 'command_center', 'district_staff', 'street_staff'],
+    reporterOnly: ['public'],
+  },
+  redispatch: {
+    from: ['evaluated'], to: 'dispatched', roles: DISPATCHERS,
+    guard: (s) => (s.satisfaction === 'dissatisfied' ? undefined : 'only a dissatisfied evaluation is redispatched'),
+  },
+}
+
+export type Refusal =
+  | { kind: 'illegal'; reason: string; allowed: Action[] }
+  | { kind: 'forbidden'; reason: string; allowed: Action[] }
+
+export type Decision = { ok: true; to: Status; changes: Partial<Snapshot> } | ({ ok: false } & Refusal)
+
+function roleRefusal(rule: Rule, actor: Actor): string | undefined {
+  if (!rule.roles.includes(actor.role)) return `role ${actor.role} may not do this`
+  if (rule.assigneeOnly?.includes(actor.role) && !actor.isAssignee) return 'the event is not assigned to you'
+  if (rule.reporterOnly?.includes(actor.role) && !actor.isReporter) return 'only the reporter may do this'
+  return undefined
+}
+
+function stateRefusal(rule: Rule, s: Snapshot): string | undefined {
+  if (!rule.from.includes(s.status)) return `not possible in status ${s.status}`
+  return rule.guard?.(s)
+}
+
+/** Actions the actor may fire now. */
+export function allowedActions(s: Snapshot, actor: Actor): Action[] {
+  return actions.filter((a) => !stateRefusal(rules[a], s) && !roleRefusal(rules[a], actor))
+}
+
+/** Actions anybody could fire in this state (what a 409 lists besides the actor's own). */
+export function possibleActions(s: Snapshot): Action[] {
+  return actions.filter((a) => !stateRefusal(rules[a], s))
+}
+
+/**
+ * Decides a transition. A state refusal (wrong status, failed guard) is 'illegal' (409);
+ * a refusal of a legal transition because of who asks is 'forbidden' (403).
+ */
+export function decide(s: Snapshot, action: Action, actor: Actor): Decision {
+  const rule = rules[action]
+  const illegal = stateRefusal(rule, s)
+  if (illegal) return { ok: false, kind: 'illegal', reason: `${action}: ${illegal}`, allowed: allowedActions(s, actor) }
+  const forbidden = roleRefusal(rule, actor)
+  if (forbidden) return { ok: false, kind: 'forbidden', reason: `${action}: ${forbidden}`, allowed: allowedActions(s, actor) }
+  const to = rule.to === 'same' ? s.status : rule.to
+  return { ok: true, to, changes: changesOf(s, action) }
+}
+
+function changesOf(s: Snapshot, action: Action): Partial<Snapshot> {
+  switch (action) {
+    case 'request_extension': return { extensionPending: true }
+    case 'approve_extension': case 'deny_extension': return { extensionPending: false }
+    case 'escalate': return { escalationLevel: nextLevel(s.escalationLevel)! }
+    // a new assignment starts clean: no pending extension carries over
+    case 'reassign': case 'return': case 'redispatch': return { extensionPending: false }
+    default: return {}
+  }
+}
+
+/** The rule table, for documentation endpoints and tests. */
+export function describeRules(): { action: Action; title: string; from: readonly Status[]; to: Target; roles: readonly ActorRole[] }[] {
+  return actions.map((a) => ({ action: a, title: actionTitles[a], from: rules[a].from, to: rules[a].to, roles: rules[a].roles }))
+}
+
+/** Statuses in which the event is still open (counts toward workload and deadlines). */
+export const openStatuses: readonly Status[] = ['reported', 'accepted', 'dispatched', 'signed', 'handling', 'handled', 'verified', 'parked']

@@ -1,0 +1,182 @@
+// The state machine, exhaustively: every (status, action) pair against the spec table below,
+// and the role/relation rules for every action.
+import { expect } from 'chai'
+import {
+  actions, allowedActions, decide, nextLevel, possibleActions, statuses,
+  type Action, type Actor, type ActorRole, type Snapshot, type Status,
+} from '../../server/events/workflow.ts'
+import { roles } from '../../server/auth/roles.ts'
+
+// The spec, written independently of the implementation: "from action to".
+const legal = `
+reported accept accepted | reported reject rejected | reported void voided
+accepted dispatch dispatched | accepted void voided
+dispatched sign signed | dispatched return accepted | dispatched reassign dispatched | dispatched escalate dispatched | dispatched void voided
+signed handle handling | signed feedback handled | signed return accepted | signed request_extension signed
+signed park parked | signed reassign dispatched | signed escalate dispatched | signed void voided
+handling feedback handled | handling request_extension handling | handling park parked | handling reassign dispatched | handling escalate dispatched
+parked unpark handling
+handled verify verified | handled rework handling
+verified close closed | verified rework handling
+closed evaluate evaluated
+`.split(/[|\n]/).map((s) => s.trim()).filter(Boolean).map((s) => s.split(/\s+/) as [Status, Action, Status])
+
+const base: Snapshot = { status: 'reported', extensionPending: false, escalationLevel: 'grid', satisfaction: null }
+const god: Actor = { role: 'command_center', isAssignee: true, isReporter: true }
+const anyActorFor = (action: Action): Actor => {
+  const role: ActorRole = ({ sign: 'department', return: 'department', handle: 'department', feedback: 'department',
+    request_extension: 'department', evaluate: 'public' } as Partial<Record<Action, ActorRole>>)[action] ?? 'command_center'
+  return { ...god, role }
+}
+
+describe('events/workflow: state machine', () => {
+  it('has exactly the legal transitions of the spec, for every status and action', () => {
+    let checked = 0
+    for (const status of statuses) {
+      for (const action of actions) {
+        const spec = legal.find(([f, a]) => f === status && a === action)
+        const d = decide({ ...base, status }, action, anyActorFor(action))
+        if (spec) {
+          expect(d, `${status} ${action}`).to.deep.include({ ok: true, to: spec[2] })
+        } else {
+          expect(d.ok, `${status} ${action} must be illegal`).to.equal(false)
+          if (!d.ok) expect(d.kind).to.equal('illegal')
+        }
+        checked++
+      }
+    }
+    expect(checked).to.equal(statuses.length * actions.length)
+  })
+
+  it('lists what is possible in each status exactly as the spec says', () => {
+    for (const status of statuses) {
+      const expected = legal.filter(([f]) => f === status).map(([, a]) => a)
+      // guards: approve/deny need a pending request; redispatch a dissatisfied evaluation
+      expect(possibleActions({ ...base, status }).sort(), status).to.deep.equal([...expected].sort())
+    }
+  })
+
+  it('terminal statuses allow nothing', () => {
+    for (const status of ['rejected', 'voided'] as Status[]) {
+      expect(possibleActions({ ...base, status })).to.deep.equal([])
+    }
+  })
+
+  it('an illegal transition lists the actions the actor may fire instead', () => {
+    const d = decide({ ...base, status: 'reported' }, 'close', god)
+    expect(d).to.deep.include({ ok: false, kind: 'illegal' })
+    if (!d.ok) expect(d.allowed.sort()).to.deep.equal(['accept', 'reject', 'void'])
+  })
+})
+
+describe('events/workflow: extension, escalation, redispatch guards', () => {
+  it('extension: request sets the flag once, approve/deny need it and clear it', () => {
+    const s: Snapshot = { ...base, status: 'handling' }
+    const handler: Actor = { role: 'department', isAssignee: true, isReporter: false }
+    expect(decide(s, 'request_extension', handler)).to.deep.equal({ ok: true, to: 'handling', changes: { extensionPending: true } })
+    const pending = { ...s, extensionPending: true }
+    expect(decide(pending, 'request_extension', handler).ok).to.equal(false)
+    expect(decide(s, 'approve_extension', god)).to.deep.include({ ok: false, kind: 'illegal' })
+    expect(decide(pending, 'approve_extension', god)).to.deep.equal({ ok: true, to: 'handling', changes: { extensionPending: false } })
+    expect(decide(pending, 'deny_extension', god)).to.deep.equal({ ok: true, to: 'handling', changes: { extensionPending: false } })
+    // no feedback while the request is pending: the deadline question must be settled first
+    expect(decide(pending, 'feedback', handler)).to.deep.include({ ok: false, kind: 'illegal' })
+  })
+
+  it('escalation climbs grid → community → street → district → city and stops there', () => {
+    const levels = ['grid', 'community', 'street', 'district', 'city'] as const
+    for (let i = 0; i < levels.length - 1; i++) {
+      const d = decide({ ...base, status: 'signed', escalationLevel: levels[i]! }, 'escalate', { ...god, role: 'system' })
+      expect(d).to.deep.equal({ ok: true, to: 'dispatched', changes: { escalationLevel: levels[i + 1] } })
+      expect(nextLevel(levels[i]!)).to.equal(levels[i + 1])
+    }
+    expect(decide({ ...base, status: 'signed', escalationLevel: 'city' }, 'escalate', god)).to.deep.include({ ok: false, kind: 'illegal' })
+  })
+
+  it('redispatch only after a dissatisfied evaluation', () => {
+    for (const satisfaction of ['satisfied', 'basically_satisfied', null] as const) {
+      expect(decide({ ...base, status: 'evaluated', satisfaction }, 'redispatch', god).ok).to.equal(false)
+    }
+    expect(decide({ ...base, status: 'evaluated', satisfaction: 'dissatisfied' }, 'redispatch', god))
+      .to.deep.include({ ok: true, to: 'dispatched' })
+  })
+
+  it('reassign and return drop a pending extension request', () => {
+    const s: Snapshot = { ...base, status: 'signed', extensionPending: true }
+    expect(decide(s, 'reassign', god)).to.deep.include({ changes: { extensionPending: false } })
+    expect(decide(s, 'return', { role: 'department', isAssignee: true, isReporter: false }))
+      .to.deep.include({ changes: { extensionPending: false } })
+  })
+})
+
+describe('events/workflow: roles and relations', () => {
+  const all: ActorRole[] = [...roles, 'system']
+  // Which roles may fire each action (relation satisfied), as the spec for the role table.
+  const mayFire: Record<Action, ActorRole[]> = {
+    accept: ['command_center', 'district_staff', 'street_staff', 'community_staff', 'system'],
+    reject: ['command_center', 'district_staff', 'street_staff', 'community_staff'],
+    void: ['command_center', 'district_staff', 'street_staff', 'community_staff'],
+    dispatch: ['command_center', 'district_staff', 'street_staff', 'community_staff', 'system'],
+    sign: ['department', 'grid_inspector', 'community_staff', 'street_staff', 'district_staff'],
+    return: ['department', 'grid_inspector', 'community_staff', 'street_staff', 'district_staff'],
+    handle: ['department', 'grid_inspector', 'community_staff', 'street_staff', 'district_staff'],
+    feedback: ['department', 'grid_inspector', 'community_staff', 'street_staff', 'district_staff'],
+    request_extension: ['department', 'grid_inspector', 'community_staff', 'street_staff', 'district_staff'],
+    approve_extension: ['command_center', 'district_staff', 'street_staff'],
+    deny_extension: ['command_center', 'district_staff', 'street_staff'],
+    park: ['command_center', 'district_staff', 'street_staff'],
+    unpark: ['command_center', 'district_staff', 'street_staff'],
+    reassign: ['command_center', 'district_staff', 'street_staff', 'community_staff'],
+    escalate: ['department', 'grid_inspector', 'community_staff', 'street_staff', 'district_staff', 'command_center', 'system'],
+    verify: ['grid_inspector', 'community_staff', 'street_staff', 'district_staff', 'command_center'],
+    rework: ['grid_inspector', 'community_staff', 'street_staff', 'district_staff', 'command_center'],
+    close: ['command_center', 'district_staff', 'street_staff', 'community_staff', 'system'],
+    evaluate: ['public', 'external_system', 'command_center', 'district_staff', 'street_staff'],
+    redispatch: ['command_center', 'district_staff', 'street_staff', 'community_staff'],
+  }
+  const stateFor = (a: Action): Snapshot => {
+    const t = legal.find(([, act]) => act === a)
+    const status = t ? t[0] : a === 'redispatch' ? 'evaluated' : 'signed'
+    return { ...base, status, extensionPending: a.endsWith('_extension') && a !== 'request_extension', satisfaction: 'dissatisfied' }
+  }
+
+  for (const action of actions) {
+    it(`${action}: exactly the listed roles, others get 'forbidden'`, () => {
+      for (const role of all) {
+        const d = decide(stateFor(action), action, { role, isAssignee: true, isReporter: true })
+        if (mayFire[action].includes(role)) expect(d.ok, `${role} ${action}`).to.equal(true)
+        else expect(d, `${role} ${action}`).to.deep.include({ ok: false, kind: 'forbidden' })
+      }
+    })
+  }
+
+  it('handlers act only on events assigned to them; supervisors escalate any', () => {
+    const s: Snapshot = { ...base, status: 'dispatched' }
+    for (const role of ['department', 'grid_inspector', 'community_staff', 'street_staff', 'district_staff'] as const) {
+      expect(decide(s, 'sign', { role, isAssignee: false, isReporter: false }), role).to.deep.include({ ok: false, kind: 'forbidden' })
+      expect(decide(s, 'sign', { role, isAssignee: true, isReporter: false }).ok, role).to.equal(true)
+    }
+    expect(decide(s, 'escalate', { role: 'department', isAssignee: false, isReporter: false }).ok).to.equal(false)
+    expect(decide(s, 'escalate', { role: 'street_staff', isAssignee: false, isReporter: false }).ok).to.equal(true)
+  })
+
+  it('the public evaluates only its own reports', () => {
+    const s: Snapshot = { ...base, status: 'closed' }
+    expect(decide(s, 'evaluate', { role: 'public', isAssignee: false, isReporter: false })).to.deep.include({ ok: false, kind: 'forbidden' })
+    expect(decide(s, 'evaluate', { role: 'public', isAssignee: false, isReporter: true }).ok).to.equal(true)
+  })
+
+  it('allowedActions is the subset of possibleActions the actor passes', () => {
+    for (const status of statuses) {
+      for (const role of all) {
+        for (const isAssignee of [true, false]) {
+          const s = { ...base, status }
+          const actor = { role, isAssignee, isReporter: false }
+          const allowed = allowedActions(s, actor)
+          expect(allowed.every((a) => possibleActions(s).includes(a))).to.equal(true)
+          for (const a of allowed) expect(decide(s, a, actor).ok).to.equal(true)
+        }
+      }
+    }
+  })
+})
