@@ -1,0 +1,99 @@
+// The page's only contact with gridgov: sign-in, authorised fetches and the TileJSON.
+// The token lives in this object only (never localStorage or a cookie): closing or reloading
+// the page signs the user out, which is what a shared command-centre screen wants.
+
+/** One layer of a TileJSON 3.0.0 `vector_layers` list. */
+export interface VectorLayerInfo {
+  id: string
+  /** Chinese title of the layer (the catalogue title). */
+  description: string
+  minzoom: number
+  maxzoom: number
+  /** attribute name → "中文标题 (type)" */
+  fields: Record<string, string>
+}
+
+export interface TileJson {
+  name: string
+  minzoom: number
+  maxzoom: number
+  /** lon/lat extent of the caller's jurisdiction */
+  bounds: [number, number, number, number]
+  center: [number, number, number]
+  vector_layers: VectorLayerInfo[]
+}
+
+export interface User {
+  username: string
+  displayName: string | null
+  role: string
+  roleTitle: string
+}
+
+/** A sign-in that failed, with the Chinese message to show. */
+export class LoginError extends Error {}
+
+/** Chinese message for a failed login response. */
+export function loginErrorMessage(status: number): string {
+  if (status === 401) return '用户名或密码错误'
+  if (status === 400) return '请输入用户名和密码'
+  if (status === 429) return '登录尝试过多，请稍后再试'
+  return `登录失败（服务器返回 ${status}）`
+}
+
+export class Session {
+  private token: string | null = null
+  user: User | null = null
+  /** Called once when the server rejects the token (expired, revoked). */
+  onExpired: () => void = () => undefined
+
+  get signedIn(): boolean {
+    return this.token !== null
+  }
+
+  async login(username: string, password: string): Promise<User> {
+    let res: Response
+    try {
+      res = await fetch('/api/v1/auth/login', {
+        method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      })
+    } catch {
+      throw new LoginError('无法连接服务器，请检查网络')
+    }
+    if (!res.ok) throw new LoginError(loginErrorMessage(res.status))
+    const body = await res.json() as { token: string; user: User }
+    this.token = body.token
+    this.user = body.user
+    return body.user
+  }
+
+  /** Revokes the token on the server (best effort) and forgets it. */
+  async logout(): Promise<void> {
+    const token = this.token
+    this.token = null
+    this.user = null
+    if (token) await fetch('/api/v1/auth/logout', { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined)
+  }
+
+  /** fetch with the Bearer token; a 401 ends the session. */
+  async fetch(url: string, init: RequestInit = {}): Promise<Response> {
+    if (!this.token) throw new Error('not signed in')
+    const headers = new Headers(init.headers)
+    headers.set('authorization', `Bearer ${this.token}`)
+    const res = await fetch(url, { ...init, headers })
+    if (res.status === 401 && this.token) {
+      this.token = null
+      this.user = null
+      this.onExpired()
+    }
+    return res
+  }
+
+  /** The TileJSON of every layer this server offers (bounds narrowed to the user's area). */
+  async tileJson(): Promise<TileJson> {
+    const res = await this.fetch('/tiles/all.json')
+    if (!res.ok) throw new Error(`图层目录加载失败（${res.status}）`)
+    return await res.json() as TileJson
+  }
+}

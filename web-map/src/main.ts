@@ -1,0 +1,171 @@
+// 城市云图: the map page at /. Sign in, then the grid, division, component and address
+// vector tiles of the user's area over a plain dark background; click a feature to read it.
+// Nothing is fetched from outside this server: no base map, web font or CDN.
+import 'ol/ol.css'
+import './style.css'
+import OlMap from 'ol/Map'
+import View from 'ol/View'
+import { defaults as defaultControls, MousePosition, ScaleLine } from 'ol/control'
+import { fromLonLat, toLonLat, transformExtent } from 'ol/proj'
+import type { FeatureLike } from 'ol/Feature'
+import { Session, LoginError } from './api.ts'
+import { createLayers, type MapLayer, type TileStats } from './layers.ts'
+import { adminChain, renderFeatureInfo, renderLayerSwitcher, type Hit } from './panels.ts'
+import { featureKey, type Selection } from './styles.ts'
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
+const ui = {
+  map: $<HTMLDivElement>('map'),
+  login: $<HTMLFormElement>('login'),
+  loginError: $<HTMLParagraphElement>('login-error'),
+  user: $<HTMLDivElement>('user'),
+  userName: $<HTMLSpanElement>('user-name'),
+  logout: $<HTMLButtonElement>('logout'),
+  layers: $<HTMLElement>('layers'),
+  layerList: $<HTMLUListElement>('layer-list'),
+  info: $<HTMLElement>('info'),
+  infoBody: $<HTMLDivElement>('info-body'),
+  infoClose: $<HTMLButtonElement>('info-close'),
+  status: $<HTMLSpanElement>('status'),
+}
+
+const session = new Session()
+const selection: Selection = { layer: null, key: null }
+let layers: MapLayer[] = []
+
+/** Tile counters mirrored on the map element (data-tiles-loaded …) for the status bar and tests. */
+const stats: TileStats = {
+  loaded: 0, failed: 0, bytes: 0,
+  onChange: () => {
+    ui.map.dataset.tilesLoaded = String(stats.loaded)
+    ui.map.dataset.tileErrors = String(stats.failed)
+    ui.status.textContent = `瓦片 ${stats.loaded}${stats.failed ? `（失败 ${stats.failed}）` : ''} · ${(stats.bytes / 1024).toFixed(0)} KB`
+  },
+}
+
+const map = new OlMap({
+  target: ui.map,
+  controls: defaultControls({ attribution: false, rotate: false }).extend([
+    new ScaleLine({ units: 'metric' }),
+    new MousePosition({
+      target: 'mouse-position', projection: 'EPSG:4326', placeholder: '',
+      coordinateFormat: (c) => (c ? `经度 ${c[0]!.toFixed(5)} 纬度 ${c[1]!.toFixed(5)}` : ''),
+    }),
+  ]),
+  view: new View({ center: fromLonLat([116.0, 36.45]), zoom: 11, maxZoom: 20 }),
+})
+setMapState('login')
+
+function setMapState(state: 'login' | 'loading' | 'ready'): void {
+  ui.map.dataset.mapState = state
+}
+
+// "ready" once every visible tile of the first view after sign-in has loaded and drawn;
+// data-renders counts finished frames (tests wait on it after switching a layer)
+map.on('rendercomplete', () => {
+  ui.map.dataset.renders = String(Number(ui.map.dataset.renders ?? 0) + 1)
+  if (ui.map.dataset.mapState === 'loading' && stats.loaded + stats.failed > 0) setMapState('ready')
+})
+
+ui.login.addEventListener('submit', async (e) => {
+  e.preventDefault()
+  const form = new FormData(ui.login)
+  const button = ui.login.querySelector('button')!
+  ui.loginError.textContent = ''
+  button.disabled = true
+  try {
+    const user = await session.login(String(form.get('username') ?? '').trim(), String(form.get('password') ?? ''))
+    ui.login.reset()
+    ui.userName.textContent = `${user.displayName ?? user.username} · ${user.roleTitle}`
+    await showLayers()
+  } catch (err) {
+    ui.loginError.textContent = err instanceof LoginError ? err.message : `地图加载失败：${(err as Error).message}`
+  } finally {
+    button.disabled = false
+  }
+})
+
+async function showLayers(): Promise<void> {
+  const tj = await session.tileJson()
+  clearLayers()
+  Object.assign(stats, { loaded: 0, failed: 0, bytes: 0 })
+  stats.onChange()
+  setMapState('loading')
+  layers = createLayers(tj.vector_layers, session, stats, selection)
+  for (const l of layers) map.addLayer(l.layer)
+  renderLayerSwitcher(ui.layerList, layers, closeInfo)
+  ui.login.hidden = true
+  ui.user.hidden = false
+  ui.layers.hidden = false
+  // the TileJSON bounds are the user's jurisdiction: a street officer sees the street
+  map.getView().fit(transformExtent(tj.bounds, 'EPSG:4326', 'EPSG:3857'), { padding: [40, 40, 40, 40] })
+}
+
+function clearLayers(): void {
+  for (const l of layers) {
+    map.removeLayer(l.layer)
+    l.layer.getSource()?.dispose()
+    l.layer.dispose()
+  }
+  layers = []
+  closeInfo()
+}
+
+function signedOut(message: string): void {
+  clearLayers()
+  ui.layerList.replaceChildren()
+  ui.layers.hidden = true
+  ui.user.hidden = true
+  ui.login.hidden = false
+  ui.loginError.textContent = message
+  setMapState('login')
+}
+
+session.onExpired = () => signedOut('登录已过期，请重新登录')
+ui.logout.addEventListener('click', async () => {
+  await session.logout()
+  signedOut('')
+})
+
+function closeInfo(): void {
+  ui.info.hidden = true
+  selection.layer = selection.key = null
+  for (const l of layers) l.layer.changed()
+}
+ui.infoClose.addEventListener('click', closeInfo)
+
+/**
+ * Features under a click, grouped by layer, most specific layer first. Exact hits first: the
+ * polygons that contain the pixel (a tolerance would also catch a neighbour's boundary and name
+ * the wrong street); layers without one get a second look with a tolerance, for small points.
+ */
+function hitsAt(pixel: number[]): Hit[] {
+  const found = new Map<MapLayer, FeatureLike[]>()
+  const collect = (hitTolerance: number) => map.forEachFeatureAtPixel(pixel, (feature, layer) => {
+    const l = layers.find((m) => m.layer === layer)
+    if (l) found.set(l, [...found.get(l) ?? [], feature])
+  }, { hitTolerance, layerFilter: (layer) => !([...found.keys()].some((m) => m.layer === layer)) })
+  collect(0)
+  collect(4)
+  // most specific first: points, then grids, and last the divisions the click lies in
+  const rank = (h: Hit) => (h.layer.info.id === 'admin_divisions' ? -1 : h.layer.layer.getZIndex() ?? 0)
+  return [...found].map(([layer, features]) => ({ layer, features })).sort((a, b) => rank(b) - rank(a))
+}
+
+map.on('singleclick', (e) => {
+  if (!layers.length) return
+  const hits = hitsAt(e.pixel)
+  // highlight the most specific feature: a point or grid before the division it lies in
+  const top = hits[0]
+  selection.layer = top ? top.layer.info.id : null
+  const feature = top && (top.layer.info.id === 'admin_divisions' ? adminChain(top.features).at(-1) : top.features[0])
+  selection.key = feature ? featureKey(feature) ?? null : null
+  for (const l of layers) l.layer.changed()
+  renderFeatureInfo(ui.infoBody, hits, toLonLat(e.coordinate) as [number, number])
+  ui.info.hidden = false
+})
+
+map.on('pointermove', (e) => {
+  if (e.dragging || !layers.length) return
+  ui.map.style.cursor = map.hasFeatureAtPixel(e.pixel, { hitTolerance: 3 }) ? 'pointer' : ''
+})

@@ -1,0 +1,132 @@
+// Map styles for a dark command-centre screen, one style function per kind of layer.
+// Styles are cached by key: a style function runs for every feature of every frame.
+import type { FeatureLike } from 'ol/Feature'
+import type { StyleFunction } from 'ol/style/Style'
+import { Circle, Fill, Stroke, Style, Text } from 'ol/style'
+
+export const BACKGROUND = '#07111f'
+
+/** A feature's identity for selection: grids and divisions have a code, points an id. */
+export function featureKey(f: FeatureLike): string | undefined {
+  const v = f.get('code') ?? f.get('id')
+  return v === undefined || v === null ? undefined : String(v)
+}
+
+/** The selected feature of one layer; styles draw it highlighted. */
+export interface Selection {
+  layer: string | null
+  key: string | null
+}
+
+const ADMIN_LEVELS: Record<string, { color: string; width: number; dash?: number[] }> = {
+  city: { color: '#8fd3ff', width: 3 },
+  district: { color: '#5aaef0', width: 2.4 },
+  street: { color: '#6f97d8', width: 1.6, dash: [10, 5] },
+  community: { color: '#46699c', width: 1, dash: [4, 4] },
+}
+
+const INDUSTRY_COLOURS = ['#f4c95d', '#ff8c61', '#c77dff', '#4cc9f0', '#90be6d', '#f15bb5', '#f9844a']
+
+// intact components in a quiet steel blue, so that damaged and missing ones stand out
+const COMPONENT_STATES: Record<string, string> = { 完好: '#9fb3c8', 破损: '#ff9f1c', 丢失: '#ff4d6d' }
+
+/** The swatch colour of a layer in the layer switcher. */
+export function layerColour(id: string, industryIndex = 0): string {
+  if (id === 'admin_divisions') return ADMIN_LEVELS.district!.color
+  if (id === 'base_grids') return '#23c4a8'
+  if (id === 'components') return COMPONENT_STATES['完好']!
+  if (id === 'addresses') return '#b197fc'
+  if (id === 'events') return '#ff3b3b'
+  if (id.endsWith('_grids')) return INDUSTRY_COLOURS[industryIndex % INDUSTRY_COLOURS.length]!
+  return '#c0c8d4'
+}
+
+const HIGHLIGHT = new Stroke({ color: '#ffffff', width: 3 })
+
+function polygonStyle(color: string, width: number, fillAlpha: number, dash?: number[]): Style {
+  return new Style({
+    stroke: new Stroke({ color, width, ...(dash ? { lineDash: dash } : {}) }),
+    // a fill, even a faint one, makes the inside of the polygon clickable
+    fill: new Fill({ color: withAlpha(color, fillAlpha) }),
+  })
+}
+
+const selectedPolygon = new Style({ stroke: HIGHLIGHT, fill: new Fill({ color: 'rgba(255,255,255,0.12)' }), zIndex: 10 })
+
+function adminStyle(selection: Selection): StyleFunction {
+  const cache = new Map<string, Style>()
+  return (f) => {
+    if (selection.layer === 'admin_divisions' && selection.key === featureKey(f)) return selectedPolygon
+    const level = String(f.get('level') ?? '')
+    let s = cache.get(level)
+    if (!s) {
+      const l = ADMIN_LEVELS[level] ?? { color: '#7a8699', width: 1 }
+      // boundaries only (a city's fill would hide every grid below it); the transparent fill
+      // makes a click inside a division find it, so the side panel can name where the click was
+      s = new Style({
+        stroke: new Stroke({ color: l.color, width: l.width, ...(l.dash ? { lineDash: l.dash } : {}) }),
+        fill: new Fill({ color: 'rgba(0,0,0,0)' }),
+        zIndex: -Object.keys(ADMIN_LEVELS).indexOf(level),
+      })
+      cache.set(level, s)
+    }
+    return s
+  }
+}
+
+function gridStyle(layer: string, color: string, width: number, fillAlpha: number, selection: Selection, dash?: number[]): StyleFunction {
+  const normal = polygonStyle(color, width, fillAlpha, dash)
+  return (f) => (selection.layer === layer && selection.key === featureKey(f) ? selectedPolygon : normal)
+}
+
+/** Points and clusters: a cluster (point_count > 1) is a translucent disc sized by its count. */
+function pointStyle(layer: string, colourOf: (f: FeatureLike) => string, clusterColour: string, radius: number, selection: Selection): StyleFunction {
+  const cache = new Map<string, Style>()
+  return (f) => {
+    const count = Number(f.get('point_count') ?? 1)
+    const selected = selection.layer === layer && selection.key === featureKey(f) && count <= 1
+    const colour = count > 1 ? clusterColour : colourOf(f)
+    // cluster sizes grow with the square root of the count (area ∝ count), in coarse steps to share styles
+    const r = count > 1 ? Math.min(28, Math.round(radius + 2 + Math.sqrt(count) * 0.9)) : radius
+    const key = `${colour}|${r}|${count > 1 ? count : ''}|${selected}`
+    let s = cache.get(key)
+    if (!s) {
+      s = new Style({
+        image: new Circle({
+          radius: selected ? r + 2 : r,
+          fill: new Fill({ color: count > 1 ? withAlpha(colour, 0.45) : colour }),
+          stroke: selected ? HIGHLIGHT : new Stroke({ color: count > 1 ? colour : BACKGROUND, width: count > 1 ? 1.5 : 1 }),
+        }),
+        ...(count > 1 ? { text: new Text({
+          text: count >= 10000 ? `${Math.round(count / 1000)}k` : String(count),
+          font: '600 11px system-ui, sans-serif', fill: new Fill({ color: '#ffffff' }),
+        }) } : {}),
+        zIndex: selected ? 10 : 0,
+      })
+      cache.set(key, s)
+    }
+    return s
+  }
+}
+
+/** The style function of a catalogue layer (unknown layers get a neutral style by geometry). */
+export function styleFor(id: string, selection: Selection, industryIndex = 0): StyleFunction {
+  switch (id) {
+    case 'admin_divisions': return adminStyle(selection)
+    case 'base_grids': return gridStyle(id, '#23c4a8', 0.8, 0.07, selection)
+    case 'components': return pointStyle(id, (f) => COMPONENT_STATES[String(f.get('state'))] ?? '#ffd166', COMPONENT_STATES['完好']!, 3.5, selection)
+    case 'addresses': return pointStyle(id, () => '#b197fc', '#b197fc', 2.5, selection)
+    case 'events': return pointStyle(id, () => '#ff3b3b', '#ff3b3b', 5, selection)
+  }
+  const colour = layerColour(id, industryIndex)
+  if (id.endsWith('_grids')) return gridStyle(id, colour, 1.4, 0.04, selection, [6, 3])
+  const polygon = gridStyle(id, colour, 1, 0.05, selection)
+  const point = pointStyle(id, () => colour, colour, 3.5, selection)
+  return (f, res) => (f.getGeometry()?.getType().endsWith('Point') ? point(f, res) : polygon(f, res))
+}
+
+/** '#rrggbb' with an alpha, as rgba(). */
+export function withAlpha(hex: string, alpha: number): string {
+  const n = Number.parseInt(hex.slice(1), 16)
+  return `rgba(${(n >> 16) & 255},${(n >> 8) & 255},${n & 255},${alpha})`
+}

@@ -1,0 +1,29 @@
+// Vite build of the map page: web-map/index.html → web-map/dist, served by gridgov at /.
+// `npm run build:web` uses this file; web-map/build.ts passes the same config to vite's API.
+// During development `npx vite --config web-map/vite.config.ts` proxies the API and the tiles
+// to a gridgov started with `npm start` (GRIDGOV_URL, default http://127.0.0.1:3000).
+import { fileURLToPath } from 'node:url'
+import { defineConfig } from 'vite'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+const backend = process.env.GRIDGOV_URL ?? 'http://127.0.0.1:3000'
+
+export default defineConfig({
+  root,
+  base: '/',
+  // the page has no static extras: everything it loads is imported by src/main.ts
+  publicDir: false,
+  logLevel: 'warn',
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    // OpenLayers alone is ~600 kB unminified; the page is one chunk by design
+    chunkSizeWarningLimit: 1024,
+    // every asset is a file of our origin (the page's CSP has no data: for scripts or styles)
+    assetsInlineLimit: 0,
+  },
+  server: {
+    proxy: { '/api': backend, '/tiles': backend },
+  },
+})
