@@ -6,6 +6,8 @@ import { createApp } from './app.ts'
 import { DatabaseUnavailableError } from './db/index.ts'
 import { MigrationError } from './db/migrate.ts'
 import { AppError } from './http/errors.ts'
+import { startScheduler } from './events/scheduler.ts'
+import { followChanges } from '../tiles/changes.ts'
 
 async function main(): Promise<void> {
   let config
@@ -23,9 +25,14 @@ async function main(): Promise<void> {
     if (err instanceof DatabaseUnavailableError || err instanceof MigrationError || err instanceof AppError) fail(err.message, 1)
     throw err
   }
+  // Deadlines, escalations and partitions: rows in the database, driven by this loop (and by
+  // the loops of other instances: timers are claimed with FOR UPDATE SKIP LOCKED).
+  const scheduler = startScheduler(booted.context)
+  const stopFollowing = await followChanges(booted.db.listen, logger)
   const server = http.createServer(createApp(booted.context).callback())
   server.requestTimeout = 120_000
   server.on('error', async (err: NodeJS.ErrnoException) => {
+    await scheduler.stop()
     await booted.db.close().catch(() => undefined)
     fail(err.code === 'EADDRINUSE' ? `port ${config.port} is already in use: set PORT to a free port` : err.message, 1)
   })
@@ -48,6 +55,8 @@ async function main(): Promise<void> {
     const forced = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs)
     await new Promise<void>((resolve) => server.close(() => resolve()))
     clearTimeout(forced)
+    await scheduler.stop()
+    await stopFollowing()
     // The embedded data directory is only consistent after PGlite closes cleanly.
     await booted.db.close()
     logger.info('stopped')

@@ -107,6 +107,38 @@ const staticLayers: LayerDef[] = [
   },
 ]
 
+const eventStatusTitles = "CASE t.status WHEN 'reported' THEN '待受理' WHEN 'accepted' THEN '已立案' WHEN 'rejected' THEN '不予立案' " +
+  "WHEN 'dispatched' THEN '已派遣' WHEN 'signed' THEN '已签收' WHEN 'handling' THEN '处置中' WHEN 'handled' THEN '已处置' " +
+  "WHEN 'verified' THEN '已核查' WHEN 'closed' THEN '已结案' WHEN 'evaluated' THEN '已评价' WHEN 'parked' THEN '挂账' " +
+  "WHEN 'voided' THEN '已废止' END"
+
+/** Events (事件): points styled by status light (green/yellow/red) or by big class. */
+const eventsLayer: LayerDef = {
+  id: 'events', title: '事件', abstract: '上报事件，按红黄绿灯或事件大类显示',
+  table: 'event', geometryType: 'Point', key: 'number', adminColumn: 'community_code', where: 'true',
+  attributes: [
+    attr('number', 't.number', 'string', '事件编号'),
+    attr('class_code', 't.class_code', 'string', '事件小类'),
+    attr('class_name', '(SELECT c.name FROM event_class c WHERE c.code = t.class_code)', 'string', '小类名称'),
+    attr('big_class', 'substr(t.class_code, 1, 2)', 'string', '事件大类'),
+    attr('status', 't.status', 'string', '状态'),
+    attr('status_title', eventStatusTitles, 'string', '状态名称'),
+    attr('light', 'event_status_light(t.status, t.dispatched_at, t.sign_due_at, t.handle_due_at, now())', 'string', '红黄绿灯'),
+    attr('channel', 't.channel', 'string', '来源渠道'),
+    attr('grid_code', 't.grid_code', 'string', '所在网格'),
+    attr('community_code', 't.community_code', 'string', '所属社区'),
+    attr('created_at', 't.created_at', 'datetime', '上报时间'),
+  ],
+  minZoom: 12, maxZoom: 22, clusterMinZoom: 8, queryable: true,
+  styles: [
+    { name: 'by_light', title: '按红黄绿灯', by: 'light', colours: {
+      red: ['#d62828', '#ffffff'], yellow: ['#f4a261', '#ffffff'], green: ['#2a9d8f', '#ffffff'], '*': ['#8d99ae', '#ffffff'] } },
+    { name: 'by_class', title: '按事件大类', by: 'big_class', colours: {
+      '01': ['#e76f51', '#ffffff'], '02': ['#f4a261', '#ffffff'], '03': ['#e9c46a', '#ffffff'], '04': ['#d62828', '#ffffff'],
+      '05': ['#264653', '#ffffff'], '06': ['#6d597a', '#ffffff'], '*': ['#8d99ae', '#ffffff'] } },
+  ],
+}
+
 /** An industry grid layer per industry type (城管, 综治, 消防 …), named `<type>_grids`. */
 function industryLayer(type: { code: string; name: string }): LayerDef {
   return {
@@ -144,5 +176,5 @@ export async function loadCatalogue(knex: Knex): Promise<Catalogue> {
   for (const t of types) {
     if (!/^[a-z][a-z0-9_]{1,39}$/.test(t.code)) throw new Error(`bad industry type code ${t.code}`)
   }
-  return new Catalogue([...staticLayers.map((l) => ({ ...l })), ...types.map(industryLayer)])
+  return new Catalogue([...staticLayers.map((l) => ({ ...l })), ...types.map(industryLayer), { ...eventsLayer }])
 }

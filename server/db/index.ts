@@ -15,6 +15,8 @@ export interface Database {
   mode: DatabaseMode
   /** Connection string (embedded: the loopback socket of this process's PGlite). */
   url: string
+  /** LISTEN on a channel; resolves to an unlisten function. Survives reconnects on a real server. */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -32,7 +34,8 @@ export async function openDatabase(config: DbConfig, log: (msg: string) => void 
   if (config.databaseUrl) {
     const knex = createKnex(config.databaseUrl, config.dbPoolMax, config.dbStatementTimeoutMs)
     await waitUntilReachable(knex, redact(config.databaseUrl), config.dbConnectRetries, log)
-    return { knex, mode: 'external', url: config.databaseUrl, close: () => knex.destroy() }
+    const url = config.databaseUrl
+    return { knex, mode: 'external', url, listen: (ch, cb) => listenExternal(url, ch, cb, log), close: () => knex.destroy() }
   }
   const embedded = await startEmbedded(config.dataDir)
   // PGlite runs one query stream: more than one pooled connection would interleave the
@@ -46,7 +49,39 @@ export async function openDatabase(config: DbConfig, log: (msg: string) => void 
     await embedded.stop()
     throw err
   }
-  return { knex, mode: 'embedded', url, close: () => closeEmbedded(knex, embedded) }
+  return { knex, mode: 'embedded', url, listen: embedded.listen, close: () => closeEmbedded(knex, embedded) }
+}
+
+/**
+ * A dedicated connection (LISTEN needs one session for good, outside the pool) that reconnects
+ * with back-off when the server goes away; notifications sent while it was away are lost, which
+ * is acceptable for cache invalidation (the caches also expire).
+ */
+async function listenExternal(url: string, channel: string, onPayload: (p: string) => void, log: (m: string) => void): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`bad channel name ${channel}`)
+  let client: pg.Client | undefined
+  let stopped = false
+  let delay = 250
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, application_name: 'gridgov-listen' })
+    c.on('notification', (n) => { if (n.channel === channel && n.payload !== undefined) onPayload(n.payload) })
+    c.on('error', () => undefined)
+    c.on('end', () => {
+      if (stopped) return
+      log(`LISTEN ${channel}: connection lost, reconnecting in ${delay} ms`)
+      setTimeout(() => void connect().catch(() => undefined), delay)
+      delay = Math.min(10_000, delay * 2)
+    })
+    await c.connect()
+    await c.query(`LISTEN ${channel}`)
+    client = c
+    delay = 250
+  }
+  await connect()
+  return async () => {
+    stopped = true
+    await client?.end().catch(() => undefined)
+  }
 }
 
 async function closeEmbedded(knex: Knex, embedded: EmbeddedServer): Promise<void> {

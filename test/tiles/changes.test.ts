@@ -1,0 +1,81 @@
+// Writes reach the tile caches through the database: statement triggers announce the extent
+// they touched on gridgov_changes (migration 0009), and followChanges drops those tiles.
+import { expect } from 'chai'
+import pino from 'pino'
+import { getTestContext, getTestDatabase } from '../support/db.ts'
+import { loginAs, testClient, type Client } from '../support/http.ts'
+import { followChanges } from '../../tiles/changes.ts'
+import { tileServiceOf } from '../../tiles/routes.ts'
+import { streetsMeetingPoint, tileAt, tileUrl } from './support.ts'
+
+const ID_SEQ = '999872' // beyond the demo generator's sequences
+
+async function until(check: () => boolean, ms = 5000): Promise<boolean> {
+  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if (check()) return true
+  return check()
+}
+
+describe('change notifications → tile caches', () => {
+  let client: Client
+  let command: Record<string, string>
+  let componentId: string
+  let point: [number, number]
+  const payloads: string[] = []
+  let stopRaw: () => Promise<void>
+  let stopFollowing: () => Promise<void>
+
+  before(async () => {
+    const { db } = await getTestDatabase()
+    client = await testClient(await getTestContext())
+    command = await loginAs(client, 'command')
+    const [lon, lat] = await streetsMeetingPoint(client.context.knex)
+    point = [lon - 0.0013, lat + 0.0009]
+    const cls = await client.context.knex('component_class').orderBy('code').first('code')
+    componentId = `990102${cls.code}${ID_SEQ}`
+    stopRaw = await db.listen('gridgov_changes', (p) => payloads.push(p))
+    stopFollowing = await followChanges(db.listen, pino({ level: 'silent' }))
+  })
+
+  after(async () => {
+    await client.context.knex('component').where({ id: componentId }).delete()
+    await stopFollowing()
+    await stopRaw()
+  })
+
+  it('announces one extent per statement and drops exactly the touched cached tiles', async () => {
+    const knex = client.context.knex
+    const service = tileServiceOf(client.context)
+    const near = tileAt(point[0], point[1], 16)
+    const far = { ...near, x: near.x + 4 }
+    for (const t of [near, far]) expect((await client.get(tileUrl('components', t), command)).statusCode).to.be.oneOf([200, 204])
+    const key = (t: typeof near) => ({ layer: 'components', scope: '9901', ...t })
+    expect(service.cache.get(key(near)), 'near tile cached').to.not.equal(undefined)
+    const farBytes = service.cache.get(key(far))
+
+    const community = await knex.raw("SELECT code FROM admin_division WHERE level = 'community' AND ST_Intersects(geom, ST_SetSRID(ST_Point(?, ?), 4490))", point)
+    await knex('component').insert({
+      id: componentId, class_code: componentId.slice(6, 10), name: '测试消防栓', community_code: community.rows[0].code,
+      city_code: '990100', geom: knex.raw('ST_SetSRID(ST_Point(?, ?), 4490)', point),
+    })
+    expect(await until(() => service.cache.get(key(near)) === undefined), 'near tile dropped').to.equal(true)
+    expect(service.cache.get(key(far)), 'far tile kept').to.equal(farBytes)
+
+    const insert = payloads.map((p) => JSON.parse(p)).find((p) => p.table === 'component')
+    expect(insert.bbox[0]).to.be.closeTo(point[0], 1e-9)
+    expect(insert.bbox[1]).to.be.closeTo(point[1], 1e-9)
+
+    payloads.length = 0
+    await knex('component').whereIn('id', [componentId]).update({ state: '破损' })
+    await knex('component').where({ id: componentId }).delete()
+    expect(await until(() => payloads.length >= 2)).to.equal(true)
+    expect(payloads.map((p) => JSON.parse(p).table)).to.deep.equal(['component', 'component'])
+  })
+
+  it('a statement that touches no rows says nothing', async () => {
+    payloads.length = 0
+    await client.context.knex('component').where({ id: 'no-such-id-0000' }).update({ state: '丢失' })
+    await client.context.knex.raw("SELECT pg_notify('gridgov_changes_probe', 'x')") // a round trip for ordering
+    await new Promise((r) => setTimeout(r, 200))
+    expect(payloads).to.deep.equal([])
+  })
+})
