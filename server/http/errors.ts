@@ -67,6 +67,9 @@ export function errorMiddleware() {
       }
       ctx.status = err.status
       if (ctx.path === '/ogc' || ctx.path.startsWith('/ogc/')) {
+        // desktop GIS clients (QGIS, GDAL) ask the user for credentials only on a Basic challenge;
+        // not elsewhere: browsers would pop a login dialog over the map page
+        if (err.status === 401) ctx.set('WWW-Authenticate', 'Basic realm="gridgov", charset="UTF-8"')
         writeOgcException(ctx, err)
       } else {
         ctx.type = 'application/problem+json'

@@ -48,6 +48,17 @@ describe('errors', () => {
       .and.include('locator="service"').and.include('missing &lt;service&gt;').and.include('version="2.0.0"')
   })
 
+  it('a 401 under /ogc challenges for Basic credentials, elsewhere it does not', async () => {
+    const client = await testClient()
+    const basic = { authorization: `Basic ${Buffer.from('analyst:wrong').toString('base64')}` }
+    const ogc = await client.get('/ogc/wfs?service=WFS&request=GetFeature&typenames=gridgov:base_grids', basic)
+    expect(ogc.statusCode).to.equal(401)
+    expect(ogc.headers['www-authenticate']).to.match(/^Basic realm="gridgov"/)
+    const api = await client.get('/api/v1/auth/me', basic)
+    expect(api.statusCode).to.equal(401)
+    expect(api.headers['www-authenticate']).to.equal(undefined)
+  })
+
   it('errors under /ogc/wms are ServiceExceptionReports', async () => {
     const res = await inject(appThrowing(new AppError(400, 'ogc', 'bad crs', {}, { code: 'InvalidCRS' })), { url: '/ogc/wms' })
     expect(res.body).to.include('<ServiceExceptionReport').and.include('code="InvalidCRS"')

@@ -1,0 +1,114 @@
+// XML in and out for the OGC services.
+// Input: request bodies and FILTER parameters come from anyone, so parsing refuses DTDs (no
+// entity can be declared, hence no entity bomb and no external entity), expands only the five
+// predefined entities and numeric references, bounds the size and the nesting depth, and
+// yields a small namespace-stripped tree (clients use arbitrary prefixes: fes:, ogc:, none).
+// Output: a few helpers for writing documents by string concatenation with escaping.
+import { XMLParser, XMLValidator } from 'fast-xml-parser'
+import { AppError, escapeXml } from '../../http/errors.ts'
+
+export { escapeXml }
+
+/** The largest XML document (POST body or FILTER) the OGC services parse. */
+export const XML_LIMIT_BYTES = 256 * 1024
+/** The deepest element nesting accepted; real filters stay below 20. */
+export const XML_MAX_DEPTH = 64
+
+export interface XmlNode {
+  /** Local name (prefix removed). */
+  name: string
+  /** Attributes by local name (prefixes and xmlns declarations removed). */
+  attrs: Record<string, string>
+  children: XmlNode[]
+  /** Concatenated, trimmed character content of this element (not of its children). */
+  text: string
+}
+
+const parsingFailed = (detail: string, locator?: string) =>
+  new AppError(400, 'xml_parsing_failed', detail, {}, { code: 'OperationParsingFailed', ...(locator ? { locator } : {}) })
+
+const parser = new XMLParser({
+  preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', removeNSPrefix: true,
+  processEntities: false, parseTagValue: false, parseAttributeValue: false, trimValues: true,
+  ignoreDeclaration: true, ignorePiTags: true, commentPropName: false, cdataPropName: false,
+})
+
+/** Parses untrusted XML into a tree; every failure is a 400 OperationParsingFailed. */
+export function parseXml(text: string, locator?: string): XmlNode {
+  if (Buffer.byteLength(text, 'utf8') > XML_LIMIT_BYTES) {
+    throw new AppError(413, 'payload_too_large', `XML larger than ${XML_LIMIT_BYTES} bytes`, {}, { code: 'OperationParsingFailed', ...(locator ? { locator } : {}) })
+  }
+  // A DTD is the only way to declare entities: refusing it outright rules out billion-laughs
+  // expansion and external (file or network) entities whatever the parser would have done.
+  if (/<!DOCTYPE|<!ENTITY/i.test(text)) throw parsingFailed('DOCTYPE and ENTITY declarations are not accepted', locator)
+  if (nestingDepth(text) > XML_MAX_DEPTH) throw parsingFailed(`XML nested deeper than ${XML_MAX_DEPTH} elements`, locator)
+  const valid = XMLValidator.validate(text)
+  if (valid !== true) throw parsingFailed(`malformed XML: ${valid.err.msg} (line ${valid.err.line})`, locator)
+  const roots = toNodes(parser.parse(text) as unknown[])
+  if (roots.length !== 1) throw parsingFailed('XML must have exactly one root element', locator)
+  return roots[0]!
+}
+
+/** A linear scan for the element nesting depth, run before the (recursive) parser sees the text. */
+function nestingDepth(text: string): number {
+  const stripped = text.replace(/<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|<\?[\s\S]*?\?>/g, '')
+  let depth = 0
+  let max = 0
+  for (const m of stripped.matchAll(/<(\/?)[^>]*?(\/?)>/g)) {
+    if (m[1]) depth--
+    else if (!m[2]) max = Math.max(max, ++depth)
+  }
+  return max
+}
+
+type Raw = Record<string, unknown>
+
+function toNodes(items: unknown[]): XmlNode[] {
+  const out: XmlNode[] = []
+  for (const item of items) {
+    const entry = item as Raw
+    const name = Object.keys(entry).find((k) => k !== ':@' && k !== '#text')
+    if (!name) continue
+    const content = (entry[name] ?? []) as Raw[]
+    const attrs: Record<string, string> = {}
+    for (const [k, v] of Object.entries((entry[':@'] ?? {}) as Record<string, string>)) {
+      if (k !== 'xmlns') attrs[k] = decodeEntities(String(v))
+    }
+    const text = content.filter((c) => '#text' in c).map((c) => decodeEntities(String(c['#text']))).join('').trim()
+    out.push({ name, attrs, children: toNodes(content.filter((c) => !('#text' in c))), text })
+  }
+  return out
+}
+
+const predefined: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" }
+
+/** Expands the predefined entities and numeric character references, nothing else. */
+export function decodeEntities(s: string): string {
+  if (!s.includes('&')) return s
+  return s.replace(/&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[a-z]{2,4});/g, (whole, ref: string) => {
+    if (ref.startsWith('#x')) return safeCodePoint(parseInt(ref.slice(2), 16), whole)
+    if (ref.startsWith('#')) return safeCodePoint(parseInt(ref.slice(1), 10), whole)
+    return predefined[ref] ?? whole
+  })
+}
+
+function safeCodePoint(cp: number, fallback: string): string {
+  return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : fallback
+}
+
+/** Child elements with a local name. */
+export const childrenNamed = (node: XmlNode, name: string) => node.children.filter((c) => c.name === name)
+export const childNamed = (node: XmlNode, name: string) => node.children.find((c) => c.name === name)
+
+/** Writes an element: attributes with undefined values are left out; children are pre-escaped XML. */
+export function el(name: string, attrs: Record<string, string | number | undefined> = {}, ...children: string[]): string {
+  const a = Object.entries(attrs).filter(([, v]) => v !== undefined).map(([k, v]) => ` ${k}="${escapeXml(String(v))}"`).join('')
+  const body = children.join('')
+  return body === '' ? `<${name}${a}/>` : `<${name}${a}>${body}</${name}>`
+}
+
+/** An element with escaped text content. */
+export const textEl = (name: string, text: string | number, attrs: Record<string, string | number | undefined> = {}) =>
+  el(name, attrs, escapeXml(String(text)))
+
+export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n'

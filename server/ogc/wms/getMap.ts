@@ -1,0 +1,120 @@
+// GetMap: validate, look in the image cache, else fetch every layer's features (already projected
+// and simplified to pixels by PostGIS, limited to the caller's jurisdiction) and draw them.
+// EXCEPTIONS=INIMAGE / BLANK are the one place where an error is answered with an image, so they
+// are handled here rather than by the error middleware.
+import type { Context } from 'koa'
+import type { AppContext } from '../../context.ts'
+import { AppError } from '../../http/errors.ts'
+import { principalOf } from '../../http/auth.ts'
+import type { Jurisdiction } from '../../db/jurisdiction.ts'
+import { clip, invalid, wmsError, type Kvp, type WmsVersion } from './kvp.ts'
+import { parseMapRequest, parseSize, type MapRequest } from './mapRequest.ts'
+import { mapFeatures } from './features.ts'
+import { IMAGE_FORMATS, renderErrorImage, renderMap, type ImageFormat, type Paint } from './render.ts'
+import { ImageCache, type CachedImage } from './cache.ts'
+
+type ExceptionMode = 'xml' | 'inimage' | 'blank'
+
+const caches = new WeakMap<AppContext, ImageCache>()
+
+/** The rendered-image cache of an application (tests clear it to compare fresh renders). */
+export function imageCache(app: AppContext): ImageCache {
+  let cache = caches.get(app)
+  if (!cache) {
+    cache = new ImageCache()
+    caches.set(app, cache)
+  }
+  return cache
+}
+
+/** FORMAT: one of the offered image types (parameters such as `; mode=8bit` are ignored). */
+export function parseImageFormat(kvp: Kvp, name = 'format'): ImageFormat {
+  const raw = kvp.required(name)
+  const base = raw.split(';')[0]!.trim().toLowerCase()
+  const format = base === 'image/jpg' ? 'image/jpeg' : base
+  if (!IMAGE_FORMATS.includes(format as ImageFormat)) {
+    throw wmsError('InvalidFormat', name, `${name.toUpperCase()} "${clip(raw)}" is not offered; use ${IMAGE_FORMATS.join(' or ')}`)
+  }
+  return format as ImageFormat
+}
+
+/** EXCEPTIONS: XML (default), INIMAGE, BLANK; 1.1.1 spells them application/vnd.ogc.se_*. */
+function parseExceptions(kvp: Kvp): ExceptionMode {
+  const v = (kvp.get('exceptions') ?? '').toLowerCase()
+  if (v === '' || v === 'xml' || v === 'application/vnd.ogc.se_xml' || v === 'text/xml') return 'xml'
+  if (v === 'inimage' || v === 'application/vnd.ogc.se_inimage') return 'inimage'
+  if (v === 'blank' || v === 'application/vnd.ogc.se_blank') return 'blank'
+  throw invalid('exceptions', `EXCEPTIONS "${clip(v)}" is not offered; use XML, INIMAGE or BLANK`)
+}
+
+/** TRANSPARENT and BGCOLOR (0xRRGGBB, default white). */
+function parsePaint(kvp: Kvp): Paint {
+  const transparent = kvp.boolean('transparent', false)
+  const raw = kvp.get('bgcolor') || '0xFFFFFF'
+  const hex = /^(?:0x|#)([0-9a-f]{6})$/i.exec(raw)?.[1]
+  if (!hex) throw invalid('bgcolor', `BGCOLOR must be 0xRRGGBB, got "${clip(raw)}"`)
+  return { transparent, background: `#${hex.toLowerCase()}` }
+}
+
+/** The normalised request: equal keys draw equal images (the jurisdiction is part of it). */
+function cacheKey(req: MapRequest, format: ImageFormat, paint: Paint, jurisdiction: Jurisdiction): string {
+  return JSON.stringify([
+    req.layers.map((l) => [l.layer.id, l.style?.name ?? '']), req.crs.srid, req.bbox, req.width, req.height,
+    format, paint.transparent && format === 'image/png', paint.background, jurisdiction.prefixes,
+  ])
+}
+
+async function render(app: AppContext, req: MapRequest, format: ImageFormat, paint: Paint,
+  jurisdiction: Jurisdiction): Promise<{ body: Buffer; contentType: string }> {
+  const features = await Promise.all(req.layers.map((l) => mapFeatures(app.knex, req, l.layer, l.style, jurisdiction)))
+  const pictures = req.layers.map((l, i) => ({ layer: l.layer, style: l.style, features: features[i]! }))
+  return { body: await renderMap(req.width, req.height, format, paint, pictures), contentType: format }
+}
+
+function sendImage(ctx: Context, image: CachedImage): void {
+  ctx.status = 200
+  ctx.type = image.contentType
+  ctx.set('ETag', image.etag)
+  // per-user content (jurisdiction): browsers may keep it briefly, shared caches may not
+  ctx.set('Cache-Control', 'private, max-age=30')
+  ctx.set('Vary', 'Authorization, X-API-Key')
+  if (ctx.fresh) {
+    ctx.status = 304
+    return
+  }
+  ctx.body = image.body
+}
+
+/** The image answering an error when EXCEPTIONS=INIMAGE or BLANK. */
+async function errorImage(kvp: Kvp, format: ImageFormat, mode: ExceptionMode, err: AppError): Promise<Buffer> {
+  let size = { width: 256, height: 256 }
+  try {
+    size = parseSize(kvp)
+  } catch { /* the size itself was the error: draw the message at a modest default size */ }
+  let paint: Paint = { transparent: false, background: '#ffffff' }
+  try {
+    paint = parsePaint(kvp)
+  } catch { /* likewise */ }
+  if (mode === 'blank') return renderMap(size.width, size.height, format, paint, [])
+  return renderErrorImage(size.width, size.height, format, paint, `${err.ogc?.code ?? 'Error'}: ${err.detail}`)
+}
+
+export async function handleGetMap(app: AppContext, ctx: Context, kvp: Kvp, version: WmsVersion): Promise<void> {
+  // Without a usable FORMAT or EXCEPTIONS an error cannot be drawn: those fail as XML.
+  const format = parseImageFormat(kvp)
+  const mode = parseExceptions(kvp)
+  try {
+    const req = parseMapRequest(kvp, app.catalogue, version)
+    const paint = parsePaint(kvp)
+    const { jurisdiction } = principalOf(ctx)
+    const key = cacheKey(req, format, paint, jurisdiction)
+    const image = await imageCache(app).getOrRender(key, () => render(app, req, format, paint, jurisdiction))
+    sendImage(ctx, image)
+  } catch (err) {
+    if (mode === 'xml' || !(err instanceof AppError) || err.status >= 500) throw err
+    ctx.status = 200
+    ctx.type = format
+    ctx.set('Cache-Control', 'no-store')
+    ctx.body = await errorImage(kvp, format, mode, err)
+  }
+}
