@@ -5,10 +5,30 @@ import type Router from '@koa/router'
 import type { AppContext } from './context.ts'
 import { authRoutes } from './auth/routes.ts'
 import { adminDivisionRoutes } from './admin-divisions/routes.ts'
+import { adminTreeRoutes } from './grids/adminTreeRoutes.ts'
+import { gridRoutes } from './grids/routes.ts'
+import { importRoutes } from './import/routes.ts'
 import { openApiRoutes } from './openapi/routes.ts'
+import { mapRoutes } from '../tiles/routes.ts'
+import { geocodeRoutes } from './geocode/routes.ts'
+import { eventRoutes } from './events/routes.ts'
+import { addressRoutes } from './addresses/routes.ts'
+import { wmsRoutes } from './ogc/wms/routes.ts'
+import { wfsRoutes } from './ogc/wfs/routes.ts'
+import { featuresRoutes } from './ogc/features/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
+  adminTreeRoutes, // before adminDivisionRoutes: /admin-divisions/tree is not a code
   adminDivisionRoutes,
+  gridRoutes,
+  importRoutes,
+  geocodeRoutes,
+  eventRoutes,
+  addressRoutes,
   openApiRoutes,
+  mapRoutes,
+  wmsRoutes,
+  wfsRoutes,
+  featuresRoutes,
 ]

@@ -1,4 +1,6 @@
 // The OpenAPI 3.1 description of /api/v1. Each capability adds its paths here.
+import { gridPaths } from '../grids/openapi.ts'
+
 const problem = { $ref: '#/components/responses/Problem' }
 
 export const openApiDocument = {
@@ -35,6 +37,7 @@ export const openApiDocument = {
   },
   security: [{ bearer: [] }, { apiKey: [] }],
   paths: {
+    ...gridPaths,
     '/health': {
       get: {
         summary: 'Liveness and database readiness', security: [],
@@ -68,6 +71,167 @@ export const openApiDocument = {
         summary: 'One admin division as a GeoJSON Feature',
         parameters: [{ name: 'code', in: 'path', required: true, schema: { $ref: '#/components/schemas/AdminCode' } }],
         responses: { 200: { description: 'feature' }, 400: problem, 401: problem, 404: problem },
+      },
+    },
+    '/api/v1/geocode': {
+      post: {
+        summary: 'Geocode one point: district, street, community, base grid (code, version), industry grids by type, primary inspectors and covering departments',
+        description: 'Body {x, y, crs} with x, y in the axis order of crs (EPSG:4326/4490 short form and CRS:84 lon,lat; their URN/URI forms lat,lon; ' +
+          'CGCS2000 Gauss-Krüger EPSG:4513-4554 northing,easting; EPSG:3857; GCJ-02; BD-09), or {lon, lat, crs?} (geographic CRS only). crs defaults to EPSG:4490. ' +
+          'The answer names the conversion applied. A point on a boundary shared by several base grids goes to the grid with the smallest code (the others are listed in baseGrid.sharedWith). ' +
+          'Inspector phone numbers are included only when the caller\'s jurisdiction covers the point.',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { oneOf: [
+            { type: 'object', required: ['x', 'y'], additionalProperties: false, properties: { x: { type: 'number' }, y: { type: 'number' }, crs: { type: 'string', example: 'EPSG:4326' } } },
+            { type: 'object', required: ['lon', 'lat'], additionalProperties: false, properties: { lon: { type: 'number' }, lat: { type: 'number' }, crs: { type: 'string' } } },
+          ] } } },
+        },
+        responses: {
+          200: { description: 'the point\'s grids, admin chain, inspectors and departments, the conversion applied and the stored EPSG:4490 lon/lat' },
+          400: problem, 401: problem,
+          422: { description: 'outside every grid: problem JSON with distanceMetres and nearestGrid', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+        },
+      },
+    },
+    '/api/v1/geocode/batch': {
+      post: {
+        summary: 'Geocode up to 10,000 points in one set-based query; each result is an answer as for /api/v1/geocode or an error entry, in input order',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: {
+            type: 'object', required: ['points'], additionalProperties: false,
+            properties: {
+              crs: { type: 'string', example: 'GCJ-02' },
+              points: { type: 'array', minItems: 1, maxItems: 10000, items: { type: 'object', required: ['x', 'y'], additionalProperties: false,
+                properties: { id: { oneOf: [{ type: 'string', maxLength: 100 }, { type: 'integer' }] }, x: { type: 'number' }, y: { type: 'number' } } } },
+            },
+          } } },
+        },
+        responses: {
+          200: { description: '{crs, count, located, failed, results}; a failed point carries error {status, type, detail} (422 outside_city with distanceMetres, 400 bad coordinates)' },
+          400: problem, 401: problem, 413: problem,
+        },
+      },
+    },
+    '/api/v1/geocode/address': {
+      post: {
+        summary: 'Geocode a Chinese address (地址匹配) to a standard address (GA/T 2000.32 levels 40 road/estate, 50 doorplate/building, 60 unit/room)',
+        description: 'The text is parsed (district, street, community, road, house number, estate, building, unit, room; any level may be missing; ' +
+          'full-width digits, spaces, punctuation, office aliases such as 街道办事处/居委会, Chinese numerals 十八号 and shorthand 3-2-501 are understood) and ' +
+          'matched against the standard addresses of the caller\'s city. Road and estate names tolerate typos (edit distance); admin names are scored, not filtered on. ' +
+          'Answers the best match with score 0..1, its GA/T level, the deepest level that agrees (matchedLevel), EPSG:4490 lon/lat and admin codes, ' +
+          'plus up to `limit` alternatives; `ambiguous` is true when an equally good candidate lies more than 100 m away. ' +
+          'Any signed-in role except public may geocode anywhere in its own city.',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: {
+            type: 'object', required: ['address'], additionalProperties: false,
+            properties: {
+              address: { type: 'string', minLength: 1, maxLength: 200, example: '示范市桃源区永安街道绿荫社区新城路84号领秀府邸三期1号楼1单元701室' },
+              limit: { type: 'integer', minimum: 0, maximum: 20, default: 5, description: 'alternatives returned besides the match' },
+            },
+          } } },
+        },
+        responses: {
+          200: { description: '{input, status: matched, parsed {normalized, components, present, rest, notes}, match, alternatives, ambiguous}' },
+          400: problem, 401: problem, 403: problem,
+          422: { description: 'no candidate scores at least 0.6: problem JSON (type no_match) with input, parsed and alternatives', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+        },
+      },
+    },
+    '/api/v1/geocode/address/batch': {
+      post: {
+        summary: 'Geocode up to 1,000 addresses in one round trip to the database; results in input order',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: {
+            type: 'object', required: ['addresses'], additionalProperties: false,
+            properties: {
+              addresses: { type: 'array', minItems: 1, maxItems: 1000, items: { type: 'string', minLength: 1, maxLength: 200 } },
+              limit: { type: 'integer', minimum: 0, maximum: 5, default: 1 },
+            },
+          } } },
+        },
+        responses: {
+          200: { description: '{total, matched, threshold, items: [{index, input, status: matched|no_match, parsed, match|null, alternatives, ambiguous}]}' },
+          400: problem, 401: problem, 403: problem, 413: problem,
+        },
+      },
+    },
+    '/api/v1/geocode/reverse': {
+      get: {
+        summary: 'Reverse geocoding: the doorplates (level 50) nearest to a point within a radius, nearest first by geodesic distance',
+        parameters: [
+          { name: 'lon', in: 'query', required: true, schema: { type: 'number', minimum: -180, maximum: 180 } },
+          { name: 'lat', in: 'query', required: true, schema: { type: 'number', minimum: -90, maximum: 90 } },
+          { name: 'radius', in: 'query', schema: { type: 'number', exclusiveMinimum: 0, maximum: 1000, default: 100 }, description: 'metres' },
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 50, default: 1 } },
+          { name: 'crs', in: 'query', schema: { type: 'string', default: 'EPSG:4490' }, description: 'a geographic CRS: EPSG:4490, EPSG:4326, CRS:84, GCJ-02 or BD-09 (lon/lat are named, so axis order does not apply)' },
+        ],
+        responses: {
+          200: { description: '{query {lon, lat, crs, radius, conversion, lonStorage, latStorage}, items: [{id, address, level, distanceM, lon, lat, communityCode, streetCode, districtCode, components}]}; items is empty when nothing lies within the radius' },
+          400: problem, 401: problem, 403: problem,
+        },
+      },
+    },
+    '/api/v1/events': {
+      post: {
+        summary: 'Report an event (事件上报): locates its grid chain, returns duplicate candidates, files and dispatches configured channels',
+        parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'same key + same body → the same event (200); same key + other body → 409' }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: {
+            type: 'object', required: ['channel', 'demandType', 'classCode', 'description', 'location'], additionalProperties: false,
+            properties: {
+              channel: { enum: ['inspector_app', 'resident', 'hotline_12345', 'sensor_ai', 'police_110', 'superior', 'third_party'] },
+              demandType: { enum: ['咨询', '求助', '投诉举报', '建议感谢'] },
+              classCode: { type: 'string', pattern: '^[0-9]{4}$', description: 'event small class (event_class)' },
+              description: { type: 'string', minLength: 1, maxLength: 4000 },
+              location: { type: 'object', required: ['x', 'y'], properties: { x: { type: 'number' }, y: { type: 'number' }, crs: { type: 'string', default: 'EPSG:4490', description: 'any supported CRS, in the axis order of its identifier' } } },
+              address: { type: 'string', maxLength: 300 }, priority: { type: 'integer', minimum: 1, maximum: 4, default: 3 },
+              reporter: { type: 'object', properties: { name: { type: 'string' }, phone: { type: 'string' } } },
+              externalRef: { type: 'string', maxLength: 100 },
+            },
+          } } },
+        },
+        responses: { 200: { description: 'replay of an earlier submission with the same Idempotency-Key' }, 201: { description: '{ event, duplicates, dispatch }' },
+          400: problem, 401: problem, 403: problem, 409: problem, 422: problem },
+      },
+    },
+    '/api/v1/events/{number}': {
+      get: {
+        summary: 'One event with its status light and deadlines (404 outside the jurisdiction)',
+        parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string', pattern: '^E[0-9]{12,16}$' } }],
+        responses: { 200: { description: 'event' }, 401: problem, 404: problem },
+      },
+    },
+    '/api/v1/events/{number}/history': {
+      get: {
+        summary: 'The append-only history of an event (who, role, when, comment, attachments, explanation)',
+        parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: { description: 'history' }, 401: problem, 404: problem },
+      },
+    },
+    '/api/v1/events/{number}/transitions': {
+      post: {
+        summary: 'Fire a transition of the closed loop; 409 lists the allowed actions, 403 when role or assignee forbid it',
+        parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }],
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: {
+            type: 'object', required: ['action'], additionalProperties: false,
+            properties: {
+              action: { enum: ['accept', 'reject', 'void', 'dispatch', 'sign', 'return', 'handle', 'feedback', 'request_extension', 'approve_extension',
+                'deny_extension', 'park', 'unpark', 'reassign', 'escalate', 'verify', 'rework', 'close', 'evaluate', 'redispatch'] },
+              comment: { type: 'string', maxLength: 2000 }, expectedVersion: { type: 'integer', minimum: 1 },
+              departmentCode: { type: 'string' }, memberId: { type: 'integer' }, duplicateOf: { type: 'string' },
+              extension: { type: 'object', properties: { value: { type: 'number' }, unit: { enum: ['work_hours', 'work_days', 'natural_hours'] } } },
+              satisfaction: { enum: ['satisfied', 'basically_satisfied', 'dissatisfied'] },
+            },
+          } } },
+        },
+        responses: { 200: { description: '{ event, action, seq, allowed }' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
       },
     },
   },
