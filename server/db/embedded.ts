@@ -11,8 +11,6 @@ import { AppError } from '../http/errors.ts'
 export interface EmbeddedServer {
   port: number
   dataDir: string
-  /** LISTEN in-process: PGlite's socket multiplexer cannot deliver notifications to a second connection. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>
   stop(): Promise<void>
 }
 
@@ -30,7 +28,6 @@ export async function startEmbedded(dataDir: string): Promise<EmbeddedServer> {
     return {
       port,
       dataDir,
-      listen: (channel, onPayload) => pglite.listen(channel, onPayload),
       async stop() {
         try {
           await server.stop()

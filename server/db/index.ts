@@ -1,4 +1,5 @@
 // Opens the database: the PostGIS server named by DATABASE_URL, or the embedded one.
+import { EventEmitter } from 'node:events'
 import knexFactory, { type Knex } from 'knex'
 import pg from 'pg'
 import type { Config } from '../config.ts'
@@ -41,7 +42,8 @@ export async function openDatabase(config: DbConfig, log: (msg: string) => void 
   // PGlite runs one query stream: more than one pooled connection would interleave the
   // transactions of different clients, so the pool holds exactly one.
   const url = `postgres://postgres@127.0.0.1:${embedded.port}/postgres`
-  const knex = createKnex(url, 1, 0)
+  const notifications = new EventEmitter()
+  const knex = createKnex(url, 1, 0, (conn) => conn.on('notification', (n) => notifications.emit(n.channel, n.payload)))
   try {
     await waitUntilReachable(knex, `embedded PostGIS in ${config.dataDir}`, 2, log)
   } catch (err) {
@@ -49,7 +51,7 @@ export async function openDatabase(config: DbConfig, log: (msg: string) => void 
     await embedded.stop()
     throw err
   }
-  return { knex, mode: 'embedded', url, listen: embedded.listen, close: () => closeEmbedded(knex, embedded) }
+  return { knex, mode: 'embedded', url, listen: (ch, cb) => listenEmbedded(knex, notifications, ch, cb), close: () => closeEmbedded(knex, embedded) }
 }
 
 /**
@@ -84,6 +86,19 @@ async function listenExternal(url: string, channel: string, onPayload: (p: strin
   }
 }
 
+/**
+ * PGlite is one database session behind its socket: a second connection would not hear
+ * notifications (its multiplexer drops it), but the session's own statements bring them back on
+ * the pool's connection, and LISTEN outlives a reconnect of that connection.
+ */
+async function listenEmbedded(knex: Knex, notifications: EventEmitter, channel: string, onPayload: (p: string) => void): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error(`bad channel name ${channel}`)
+  const handler = (payload: string | undefined) => { if (payload !== undefined) onPayload(payload) }
+  notifications.on(channel, handler)
+  await knex.raw('LISTEN ??', [channel])
+  return async () => { notifications.off(channel, handler) }
+}
+
 async function closeEmbedded(knex: Knex, embedded: EmbeddedServer): Promise<void> {
   await knex.destroy()
   await embedded.stop()
@@ -91,7 +106,7 @@ async function closeEmbedded(knex: Knex, embedded: EmbeddedServer): Promise<void
 
 const quiet = () => undefined
 
-function createKnex(url: string, poolMax: number, statementTimeoutMs: number): Knex {
+function createKnex(url: string, poolMax: number, statementTimeoutMs: number, onConnection?: (conn: pg.Client) => void): Knex {
   return knexFactory({
     client: 'pg',
     connection: {
@@ -102,7 +117,10 @@ function createKnex(url: string, poolMax: number, statementTimeoutMs: number): K
       options: '-c jit=off',
       ...(statementTimeoutMs > 0 ? { statement_timeout: statementTimeoutMs } : {}),
     },
-    pool: { min: 0, max: poolMax },
+    pool: {
+      min: 0, max: poolMax,
+      ...(onConnection ? { afterCreate: (conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) => { onConnection(conn); done(null, conn) } } : {}),
+    },
     acquireConnectionTimeout: 60_000,
     // knex prints to the console by default; failures reach us as rejected queries anyway
     log: { warn: quiet, error: quiet, deprecate: quiet, debug: quiet },
