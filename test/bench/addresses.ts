@@ -1,6 +1,5 @@
-// Address geocoding bench on the city-scale demo data (50,000 standard addresses) in a database
-// of its own on the DATABASE_URL server (gridgov_bench_addresses), created and seeded on first
-// use and kept for later runs.
+// Address geocoding bench on the city-scale bench database (50,000 standard addresses;
+// support.ts benchDatabase); it only reads.
 //
 // Inputs: doorplates and rooms drawn deterministically from std_address, each written the way
 // people write addresses (levels left out, full-width digits, aliases, Chinese numerals,
@@ -10,13 +9,12 @@
 // Subjects: the matcher (server/addresses/matcher.ts) in batches of 1,000, as the batch
 // endpoint runs it, and one call per address with the same concurrency as the baseline.
 // Accuracy = share of inputs whose match is the address they were made from.
-import knexFactory, { type Knex } from 'knex'
+import type { Knex } from 'knex'
 import type { BenchResult } from './harness.ts'
-import { migrate } from '../../server/db/migrate.ts'
+import { benchDatabase, median, pooled, timed } from './support.ts'
 import { geocodeAddresses } from '../../server/addresses/matcher.ts'
 import { perturbAll, type Perturbation, type StdAddress } from '../addresses/perturb.ts'
 
-const BENCH_DB = 'gridgov_bench_addresses'
 const CITY = '990100'
 const INPUTS = 2_000
 const BATCH = 1_000
@@ -29,28 +27,6 @@ const VARIANTS: Perturbation[][] = [
   ['shorthand', 'drop-prefix'], ['road-typo'], ['estate-typo', 'drop-prefix'], ['drop-estate'],
   ['road-typo', 'full-width', 'drop-prefix'], ['drop-admin', 'aliases', 'chinese-numerals'],
 ]
-
-async function benchDatabase(): Promise<Knex> {
-  const url = process.env.DATABASE_URL
-  if (!url) throw new Error('the address bench needs DATABASE_URL (a PostGIS server)')
-  const admin = knexFactory({ client: 'pg', connection: url, pool: { min: 0, max: 1 } })
-  const exists = await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [BENCH_DB])
-  if (!exists.rows.length) await admin.raw('CREATE DATABASE ??', [BENCH_DB])
-  await admin.destroy()
-  const u = new URL(url)
-  u.pathname = `/${BENCH_DB}`
-  const knex = knexFactory({ client: 'pg', connection: u.toString(), pool: { min: 0, max: CONCURRENCY } })
-  await migrate(knex)
-  const { n } = await knex('std_address').count<{ n: number }[]>('* as n').first() as { n: number }
-  if (Number(n) < 50_000) {
-    process.stderr.write('bench addresses: loading the city-scale demo data (once)…\n')
-    const { generateCity } = await import('../../fixtures/generate.ts')
-    const { loadCity } = await import('../../fixtures/load.ts')
-    await loadCity(knex, generateCity({ scale: 'city' }))
-    await knex.raw('ANALYZE')
-  }
-  return knex
-}
 
 interface Case { input: string; id: number }
 
@@ -69,18 +45,6 @@ async function likeOne(knex: Knex, input: string): Promise<number | undefined> {
   return (rows as { id: number }[])[0]?.id
 }
 
-async function pooled<T, R>(items: readonly T[], concurrency: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length)
-  let next = 0
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) {
-      const i = next++
-      out[i] = await work(items[i]!)
-    }
-  }))
-  return out
-}
-
 async function batched(knex: Knex, inputs: string[]): Promise<(number | undefined)[]> {
   const ids: (number | undefined)[] = []
   for (let i = 0; i < inputs.length; i += BATCH) {
@@ -90,18 +54,10 @@ async function batched(knex: Knex, inputs: string[]): Promise<(number | undefine
   return ids
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-
-async function rate(n: number, run: () => Promise<unknown>): Promise<number> {
-  const t0 = process.hrtime.bigint()
-  await run()
-  return n / (Number(process.hrtime.bigint() - t0) / 1e9)
-}
-
 const accuracy = (ids: (number | undefined)[], cs: Case[]) => ids.filter((id, i) => id === cs[i]!.id).length / cs.length
 
 export async function benchAddresses(results: BenchResult[]): Promise<void> {
-  const knex = await benchDatabase()
+  const { knex } = await benchDatabase('addresses', { poolMax: CONCURRENCY })
   try {
     const cs = await cases(knex)
     const inputs = cs.map((c) => c.input)
@@ -114,7 +70,7 @@ export async function benchAddresses(results: BenchResult[]): Promise<void> {
     const acc = { like: accuracy(await runs.like(), cs), batch: accuracy(await runs.batch(), cs), single: accuracy(await runs.single(), cs) }
     const r: Record<keyof typeof runs, number[]> = { like: [], batch: [], single: [] }
     for (let i = 0; i < ROUNDS; i++) {
-      for (const k of ['like', 'batch', 'single'] as const) r[k].push(await rate(inputs.length, runs[k]))
+      for (const k of ['like', 'batch', 'single'] as const) r[k].push(inputs.length / await timed(runs[k]))
     }
     const [like, batch, single] = [median(r.like), median(r.batch), median(r.single)]
     const pct = (x: number) => `${(x * 100).toFixed(1)} %`

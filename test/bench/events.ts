@@ -2,15 +2,16 @@
 // duplicate candidates, rule dispatch, deadlines, history, timers) with 32 concurrent clients,
 // against a plain INSERT of the same rows into the same table over the same pool, also 32
 // concurrent. Target ≥ 0.25× rows/s and zero errors. The database is a throwaway copy of the
-// small demo city on DATABASE_URL (test/support/db.ts).
+// small demo city on DATABASE_URL (test/support/db.ts), not the kept bench database of support.ts:
+// each run inserts thousands of events, which would pile up there and slow the next runs.
 import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import type { Knex } from 'knex'
 import { latLngToCell } from 'h3-js'
 import { createApp } from '../../server/app.ts'
 import { closeTestDatabase, getTestContext } from '../support/db.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
 import type { BenchResult } from './harness.ts'
+import { listenLoopback, median, pooled, timed } from './support.ts'
 
 const CLIENTS = 32
 const ROWS = 1_200
@@ -36,21 +37,6 @@ async function makeRows(knex: Knex, n: number, salt: number): Promise<Row[]> {
   })
 }
 
-async function pooled<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!)
-  }))
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = process.hrtime.bigint()
-  await fn()
-  return Number(process.hrtime.bigint() - t0) / 1e9
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
-
 let plainSeq = 0
 /** The baseline: the same row, every value known in advance, one INSERT. */
 async function plainInsert(knex: Knex, r: Row): Promise<void> {
@@ -68,8 +54,7 @@ export async function benchEvents(results: BenchResult[]): Promise<void> {
   if (!process.env.DATABASE_URL) throw new Error('the events bench needs DATABASE_URL (a PostGIS server)')
   const context = await getTestContext()
   const server = http.createServer(createApp(context).callback())
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const base = `http://127.0.0.1:${await listenLoopback(server)}`
   try {
     const login = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: 'command', password: DEMO_PASSWORD }) })

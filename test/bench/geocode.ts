@@ -11,6 +11,7 @@ import { createApp } from '../../server/app.ts'
 import { closeTestDatabase, getTestContext } from '../support/db.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
 import type { BenchResult } from './harness.ts'
+import { median, pooled, timed } from './support.ts'
 
 const POINTS = 5_000
 const HTTP_POINTS = 2_000
@@ -33,22 +34,6 @@ async function cityPoints(knex: Knex, n: number): Promise<PointInput[]> {
   }
   return out
 }
-
-/** Runs `work` over items with `concurrency` workers (the pool size), like concurrent clients. */
-async function pooled<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await work(items[next++]!)
-  }))
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = process.hrtime.bigint()
-  await fn()
-  return Number(process.hrtime.bigint() - t0) / 1e9
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 type Run = (points: readonly PointInput[]) => Promise<unknown>
 

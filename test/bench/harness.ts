@@ -3,6 +3,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import autocannon from 'autocannon'
+import { median } from './support.ts'
 
 export interface Measurement { reqPerSec: number; p50Ms: number; p99Ms: number; errors: number }
 
@@ -21,8 +22,8 @@ export interface BenchResult {
 }
 
 /** Runs an HTTP load against a URL for `seconds` with `connections` concurrent clients. */
-export async function load(url: string, seconds: number, connections = 16): Promise<Measurement> {
-  const r = await autocannon({ url, duration: seconds, connections, pipelining: 1 })
+export async function load(url: string, seconds: number, connections = 16, more: Partial<autocannon.Options> = {}): Promise<Measurement> {
+  const r = await autocannon({ url, duration: seconds, connections, pipelining: 1, ...more })
   return { reqPerSec: r.requests.average, p50Ms: r.latency.p50, p99Ms: r.latency.p99, errors: r.errors + r.non2xx }
 }
 
@@ -38,11 +39,11 @@ export async function compareHttp(baselineUrl: string, subjectUrl: string, round
   return { baseline: medianOf(b), subject: medianOf(s) }
 }
 
-function medianOf(ms: Measurement[]): Measurement {
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+/** The median of each figure; errors are summed. */
+export function medianOf(ms: Measurement[]): Measurement {
   return {
-    reqPerSec: med(ms.map((m) => m.reqPerSec)), p50Ms: med(ms.map((m) => m.p50Ms)),
-    p99Ms: med(ms.map((m) => m.p99Ms)), errors: ms.reduce((a, m) => a + m.errors, 0),
+    reqPerSec: median(ms.map((m) => m.reqPerSec)), p50Ms: median(ms.map((m) => m.p50Ms)),
+    p99Ms: median(ms.map((m) => m.p99Ms)), errors: ms.reduce((a, m) => a + m.errors, 0),
   }
 }
 
