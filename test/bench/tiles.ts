@@ -85,7 +85,7 @@ export async function benchTiles(results: BenchResult[]): Promise<void> {
     // z10 is the lowest zoom at which base grids and component clusters are served (below it
     // only admin divisions are), so the heaviest low-zoom tile is the z10 tile over the centre
     // (it holds most of the city; the whole city in one tile needs z8, where it holds divisions only)
-    for (const low of [{ z: 10, x: lonToTileX(cx, 10), y: latToTileY(cy, 10) }, wholeCityTile(ext)]) {
+    for (const low of [{ z: 10, x: Math.floor(lonToTileX(cx, 10)), y: Math.floor(latToTileY(cy, 10)) }, wholeCityTile(ext)]) {
       const c = await compare(z14, (t) => uncached.tile(layers, t, city), () => uncached.tile(layers, low, city))
       results.push({ name: `low-zoom tile z${low.z} (${low.z === 10 ? 'city centre, grids + clusters' : 'whole city, divisions only'})`,
         baseline: 'z14 tile, same layers', subject: `z${low.z} tile`,
