@@ -12,6 +12,8 @@ export interface AppContext {
   dbMode: DatabaseMode
   logger: Logger
   tokens: TokenService
+  /** LISTEN on a database channel (server/db/index.ts Database.listen); feeds the live stream. */
+  listen: (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>
   /** Map layers for tiles, WMS, WFS and OGC API Features. */
   catalogue: Catalogue
   startedAt: Date

@@ -8,6 +8,7 @@ import { MigrationError } from './db/migrate.ts'
 import { AppError } from './http/errors.ts'
 import { startScheduler } from './events/scheduler.ts'
 import { followChanges } from '../tiles/changes.ts'
+import { streamHubOf } from './stream/routes.ts'
 
 async function main(): Promise<void> {
   let config
@@ -53,7 +54,9 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests')
     // Requests that are running finish; idle keep-alive sockets close now, the rest after the grace period.
     const forced = setTimeout(() => server.closeAllConnections(), config.shutdownGraceMs)
-    await new Promise<void>((resolve) => server.close(() => resolve()))
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+    await streamHubOf(booted.context).close() // live streams never end by themselves
+    await closed
     clearTimeout(forced)
     await scheduler.stop()
     await stopFollowing()

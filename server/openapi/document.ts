@@ -44,6 +44,12 @@ export const openApiDocument = {
         responses: { 200: { description: 'ready' }, 503: { description: 'database not reachable' } },
       },
     },
+    '/api/v1/stream': {
+      get: {
+        summary: 'Server-Sent Events: event intake, transitions and escalations inside the caller\'s jurisdiction (event name "event", data {event, action, status, community})',
+        responses: { 200: { description: 'text/event-stream' }, 401: problem },
+      },
+    },
     '/api/v1/auth/login': {
       post: {
         summary: 'Sign in with username and password; returns a bearer token', security: [],
