@@ -60,7 +60,10 @@ describe('change notifications → tile caches', () => {
     expect(await until(() => service.cache.get(key(near)) === undefined), 'near tile dropped').to.equal(true)
     expect(service.cache.get(key(far)), 'far tile kept').to.equal(farBytes)
 
-    const insert = payloads.map((p) => JSON.parse(p)).find((p) => p.table === 'component')
+    // each listen() has its own connection on a real server: this one may hear it a moment later
+    const componentPayload = () => payloads.map((p) => JSON.parse(p)).find((p) => p.table === 'component')
+    expect(await until(() => componentPayload() !== undefined), 'component change announced').to.equal(true)
+    const insert = componentPayload()
     expect(insert.bbox[0]).to.be.closeTo(point[0], 1e-9)
     expect(insert.bbox[1]).to.be.closeTo(point[1], 1e-9)
 
