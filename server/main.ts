@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   server.requestTimeout = 120_000
   server.on('error', async (err: NodeJS.ErrnoException) => {
     await scheduler.stop()
+    await stopFollowing()
     await booted.db.close().catch(() => undefined)
     fail(err.code === 'EADDRINUSE' ? `port ${config.port} is already in use: set PORT to a free port` : err.message, 1)
   })

@@ -47,7 +47,7 @@ export function toPrincipal(row: UserRow, kind: 'user' | 'api_key'): Principal {
   return {
     kind, userId: row.id, username: row.username, displayName: row.display_name, role: row.role,
     departmentId: row.department_id, cityCode: row.city_code,
-    jurisdiction: Jurisdiction.of((row.admin_codes ?? []).map((c) => c.trim())),
+    jurisdiction: Jurisdiction.of(row.admin_codes ?? []),
   }
 }
 

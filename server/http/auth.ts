@@ -27,7 +27,7 @@ async function resolvePrincipal(ctx: Context, knex: Knex, tokens: TokenService):
   if (basic) {
     const userId = await userIdFromBasic(knex, basic)
     const row = userId === undefined ? undefined : await findUserById(knex, userId)
-    if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'wrong username or password', {}, undefined)
+    if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'wrong username or password')
     return toPrincipal(row, 'user')
   }
   const bearer = /^Bearer\s+([A-Za-z0-9._-]{10,4096})$/i.exec(header)?.[1]

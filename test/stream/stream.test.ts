@@ -7,6 +7,7 @@ import { createApp } from '../../server/app.ts'
 import type { AppContext } from '../../server/context.ts'
 import { getTestContext, getTestDb } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
+import { until } from '../support/wait.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
 import { streamHubOf } from '../../server/stream/routes.ts'
 
@@ -32,10 +33,6 @@ function openStream(port: number, headers: Record<string, string>): Promise<Sse>
   })
 }
 
-async function until(check: () => boolean, ms = 5000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if (check()) return true
-  return check()
-}
 
 describe('/api/v1/stream (Server-Sent Events)', () => {
   let ctx: AppContext

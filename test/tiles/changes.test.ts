@@ -4,16 +4,13 @@ import { expect } from 'chai'
 import pino from 'pino'
 import { getTestContext, getTestDatabase } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
+import { until } from '../support/wait.ts'
 import { followChanges } from '../../tiles/changes.ts'
 import { tileServiceOf } from '../../tiles/routes.ts'
 import { streetsMeetingPoint, tileAt, tileUrl } from './support.ts'
 
 const ID_SEQ = '999872' // beyond the demo generator's sequences
 
-async function until(check: () => boolean, ms = 5000): Promise<boolean> {
-  for (const end = Date.now() + ms; Date.now() < end; await new Promise((r) => setTimeout(r, 25))) if (check()) return true
-  return check()
-}
 
 describe('change notifications → tile caches', () => {
   let client: Client
