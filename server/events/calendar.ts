@@ -19,7 +19,28 @@ const MIN_MS = 60_000
 export type DayKind = 'holiday' | 'workday'
 export type TimeUnit = 'work_hours' | 'work_days' | 'natural_hours'
 
+/** A city's time limits (event_sla); the Jinan defaults are the national row. */
+export interface Sla {
+  signWorkHours: number
+  signRestDayHours: number
+  planHours: number
+  districtPlanHours: number
+  /** per level: hours before an unsolved event moves up (none: no automatic escalation) */
+  escalateAfterHours: { community?: number; street?: number }
+  /** hours a supervised unit has to answer a supervision order */
+  answerHours: number
+  autoCloseGrid: boolean
+  appealDays: number
+}
+
+export const DEFAULT_SLA: Sla = {
+  signWorkHours: 4, signRestDayHours: 48, planHours: 24, districtPlanHours: 72,
+  escalateAfterHours: { community: 24, street: 48 }, answerHours: 24, autoCloseGrid: true, appealDays: 15,
+}
+
 export interface CalendarData {
+  /** The city's time limits; DEFAULT_SLA when absent. */
+  sla?: Sla
   /** Work periods as [start, end) in minutes after local midnight, e.g. [[510, 720], [810, 1050]]. */
   periods: [number, number][]
   /** Exceptions to the Monday-Friday rule by local date 'YYYY-MM-DD'. */
@@ -50,8 +71,11 @@ export class WorkCalendar {
   /** Working minutes in one working day. */
   readonly dayMinutes: number
   private readonly days: Map<string, DayKind>
+  /** The city's time limits: they are counted on this calendar, so they travel with it. */
+  readonly sla: Sla
 
   constructor(data: CalendarData) {
+    this.sla = data.sla ?? DEFAULT_SLA
     const periods = [...data.periods].sort((a, b) => a[0] - b[0])
     for (const [i, [s, e]] of periods.entries()) {
       if (!(s >= 0 && e <= 1440 && e > s)) throw new Error(`bad work period ${s}-${e}`)
@@ -146,8 +170,9 @@ export class WorkCalendar {
 /** The national calendar's city code; a city's own rows take precedence over it. */
 export const NATIONAL = '000000'
 
-/** Loads a city's calendar from work_period and calendar_day. */
+/** Loads a city's calendar from work_period and calendar_day, and its time limits from event_sla. */
 export async function loadCalendar(knex: Knex, cityCode: string): Promise<WorkCalendar> {
+  const sla = await loadSla(knex, cityCode)
   const periodRows = await knex('work_period').whereIn('city_code', [cityCode, NATIONAL])
     .select('city_code', knex.raw("to_char(start_time, 'HH24:MI') AS start"), knex.raw("to_char(end_time, 'HH24:MI') AS end"))
   const own = periodRows.filter((r) => r.city_code === cityCode)
@@ -157,7 +182,22 @@ export async function loadCalendar(knex: Knex, cityCode: string): Promise<WorkCa
     .orderByRaw('city_code = ? ', [cityCode]) // national first, the city's rows overwrite them
   const days = new Map<string, DayKind>()
   for (const r of dayRows) days.set(r.day, r.kind)
-  return new WorkCalendar({ periods, days })
+  return new WorkCalendar({ periods, days, sla })
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v))
+
+/** The city's event_sla row, else the national one, else the built-in defaults. */
+export async function loadSla(knex: Knex, cityCode: string): Promise<Sla> {
+  const rows = await knex('event_sla').whereIn('city_code', [cityCode, NATIONAL]).select('*')
+  const r = rows.find((x) => x.city_code === cityCode) ?? rows.find((x) => x.city_code === NATIONAL)
+  if (!r) return DEFAULT_SLA
+  return {
+    signWorkHours: Number(r.sign_work_hours), signRestDayHours: Number(r.sign_rest_day_hours), planHours: Number(r.plan_hours),
+    districtPlanHours: Number(r.district_plan_hours),
+    escalateAfterHours: { community: num(r.escalate_community_hours), street: num(r.escalate_street_hours) },
+    answerHours: Number(r.answer_hours), autoCloseGrid: r.auto_close_grid, appealDays: Number(r.appeal_days),
+  }
 }
 
 /** Calendars by city, reloaded after ttlMs so edits to the tables take effect without a restart. */

@@ -1,23 +1,17 @@
 // Deadlines of a dispatch and the status light (pure, on a WorkCalendar).
 //
-// Defaults from the Jinan rules (shared/reference/domain.md), kept here as one table so a city
-// can override them later: sign within 4 working hours on a working day, 48 natural hours when
-// dispatched on a rest day; a transferred unit returns a handling plan within 24 h; a community
-// that cannot solve an event within 24 h passes it to the street, a street within 48 h to the
-// district, which must set a plan within 72 h. The clock starts at dispatch.
+// The time limits are the city's (event_sla, carried by its WorkCalendar as cal.sla); the
+// defaults are the Jinan rules (shared/reference/domain.md): sign within 4 working hours on a
+// working day, 48 natural hours when dispatched on a rest day; a transferred unit returns a
+// handling plan within 24 h; a community that cannot solve an event within 24 h passes it to
+// the street, a street within 48 h to the district, which must set a plan within 72 h. The
+// clock starts at dispatch.
 import type { TimeUnit, WorkCalendar } from './calendar.ts'
 import { localDate } from './calendar.ts'
 import type { EscalationLevel, Status } from './workflow.ts'
 
-export const SLA = {
-  signWorkHours: 4,
-  signRestDayHours: 48,
-  planHours: 24,
-  escalateAfterHours: { community: 24, street: 48 } as Partial<Record<EscalationLevel, number>>,
-  districtPlanHours: 72,
-  /** share of the time allowed after which the light turns yellow */
-  yellowAt: 0.8,
-}
+/** Share of the time allowed after which the light turns yellow (event_status_light() in SQL says the same). */
+export const YELLOW_AT = 0.8
 
 export interface ClassLimit { value: number; unit: TimeUnit }
 
@@ -33,7 +27,7 @@ export interface DispatchClock {
 
 /** The sign deadline: 4 working hours on a working day, 48 natural hours on a rest day. */
 export function signDeadline(cal: WorkCalendar, at: Date): Date {
-  return cal.isWorkday(localDate(at)) ? cal.addWorkingHours(at, SLA.signWorkHours) : cal.addNaturalHours(at, SLA.signRestDayHours)
+  return cal.isWorkday(localDate(at)) ? cal.addWorkingHours(at, cal.sla.signWorkHours) : cal.addNaturalHours(at, cal.sla.signRestDayHours)
 }
 
 /** Deadlines and timers armed by a dispatch to a unit at `level` (department: a transfer). */
@@ -44,10 +38,10 @@ export function dispatchClock(cal: WorkCalendar, at: Date, limit: ClassLimit | n
   if (handleDueAt) timers.push({ kind: 'handle', dueAt: handleDueAt, payload: { level } })
   // a unit (not a single inspector) returns a handling plan: 24 h, 72 h at district level
   if (!toMember) {
-    const hours = level === 'district' || level === 'city' ? SLA.districtPlanHours : SLA.planHours
+    const hours = level === 'district' || level === 'city' ? cal.sla.districtPlanHours : cal.sla.planHours
     timers.push({ kind: 'plan', dueAt: cal.addNaturalHours(at, hours), payload: { level } })
   }
-  const escalateAfter = SLA.escalateAfterHours[level]
+  const escalateAfter = level === 'community' || level === 'street' ? cal.sla.escalateAfterHours[level] : undefined
   if (escalateAfter) timers.push({ kind: 'escalate', dueAt: cal.addNaturalHours(at, escalateAfter), payload: { level } })
   return { signDueAt, handleDueAt, timers }
 }
@@ -62,12 +56,12 @@ export type Light = 'green' | 'yellow' | 'red'
 /**
  * The status light, derived (never stored): the deadline that runs now is the sign deadline
  * while dispatched, the handling deadline while signed or handling; red when past it, yellow
- * once SLA.yellowAt of the time allowed has gone. Other statuses have no light.
+ * once YELLOW_AT of the time allowed has gone. Other statuses have no light.
  */
 export function statusLight(e: { status: Status; dispatchedAt: Date | null; signDueAt: Date | null; handleDueAt: Date | null }, now: Date): Light | null {
   const due = e.status === 'dispatched' ? e.signDueAt : e.status === 'signed' || e.status === 'handling' ? e.handleDueAt : null
   if (!due || !e.dispatchedAt) return null
   if (now.getTime() > due.getTime()) return 'red'
   const allowed = due.getTime() - e.dispatchedAt.getTime()
-  return now.getTime() - e.dispatchedAt.getTime() >= SLA.yellowAt * allowed ? 'yellow' : 'green'
+  return now.getTime() - e.dispatchedAt.getTime() >= YELLOW_AT * allowed ? 'yellow' : 'green'
 }

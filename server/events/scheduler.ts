@@ -12,14 +12,14 @@ import { calendars } from './reference.ts'
 import { dispatchClock } from './deadlines.ts'
 import { unitCodes } from './dispatch.ts'
 import { reference } from './reference.ts'
-import { decide, nextLevel, type EscalationLevel, type Status } from './workflow.ts'
+import { decide, nextLevel, plainSnapshot, type EscalationLevel, type Status } from './workflow.ts'
+import { sqlFile } from '../db/sql.ts'
 import type { WorkCalendar } from './calendar.ts'
 
-interface TimerRow { id: number; event_id: number; city_code: string; kind: 'sign' | 'plan' | 'handle' | 'escalate' | 'answer'; assignment_at: Date; due_at: Date; payload: { level?: EscalationLevel } }
+interface TimerRow { id: number; event_id: number; city_code: string; kind: 'sign' | 'plan' | 'handle' | 'escalate' | 'answer'; assignment_at: Date; due_at: Date; payload: { level?: EscalationLevel; supervision?: number } }
 interface EventLock { id: number; created_at: Date; number: string; status: Status; escalation_level: EscalationLevel; dispatched_at: Date | null; handle_due_at: Date | null; assignee_department_id: number | null; community_code: string; class_code: string; extension_pending: boolean; satisfaction: null; version: number }
 
 const ACTIVE: Status[] = ['dispatched', 'signed', 'handling']
-const ANSWER_HOURS = 24
 
 export interface PassResult { fired: number; stale: number; busy: number }
 
@@ -31,8 +31,7 @@ export async function runDueTimers(knex: Knex, now = new Date(), batch = 100): P
   for (const { city_code } of cities) cals.set(city_code, await calendars(knex).get(city_code))
   const ref = await reference(knex)
   return knex.transaction(async (trx) => {
-    const { rows: timers } = await trx.raw(`SELECT id, event_id, city_code, kind, assignment_at, due_at, payload FROM event_timer
-      WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, [now, batch]) as { rows: TimerRow[] }
+    const { rows: timers } = await trx.raw(sqlFile('workflow/timers_claim'), { now, batch }) as { rows: TimerRow[] }
     const result: PassResult = { fired: 0, stale: 0, busy: 0 }
     for (const t of timers) {
       const { rows } = await trx.raw(`SELECT id, created_at, number, status, escalation_level, dispatched_at, handle_due_at,
@@ -47,7 +46,7 @@ export async function runDueTimers(knex: Knex, now = new Date(), batch = 100): P
         result.stale++
         continue
       }
-      const why = staleness(t, e)
+      const why = staleness(t, e) ?? (t.kind === 'answer' ? await answered(trx, t) : undefined)
       if (why) { await close(trx, t, 'cancelled', `stale: ${why}`, now); result.stale++; continue }
       const outcome = await act(trx, t, e, cals.get(t.city_code)!, ref.classes.get(e.class_code)?.limit ?? null, now)
       await close(trx, t, 'fired', outcome, now)
@@ -69,26 +68,42 @@ function staleness(t: TimerRow, e: EventLock): string | undefined {
     case 'escalate':
       if (!ACTIVE.includes(e.status)) return `already ${e.status}`
       return e.escalation_level === t.payload.level ? undefined : `now at level ${e.escalation_level}`
+    case 'answer': return [...ACTIVE, 'parked', 'handled'].includes(e.status) ? undefined : `already ${e.status}`
     default: return 'unknown timer kind'
   }
+}
+
+/** An answer timer is stale once its supervision order has been answered. */
+async function answered(trx: Knex.Transaction, t: TimerRow): Promise<string | undefined> {
+  const order = await trx('event_supervision').where('id', t.payload.supervision ?? -1).first('answered_at')
+  return !order ? 'the supervision order is gone' : order.answered_at ? 'the supervision order was answered' : undefined
 }
 
 async function close(trx: Knex.Transaction, t: TimerRow, state: 'fired' | 'cancelled', outcome: string, now: Date): Promise<void> {
   await trx('event_timer').where('id', t.id).update({ state, outcome, fired_at: now })
 }
 
-async function supervise(trx: Knex.Transaction, t: TimerRow, e: EventLock, kind: string, card: 'yellow' | 'red' | null, reason: string, now: Date) {
-  await trx('event_supervision').insert({
+/**
+ * Issues a supervision order (督办单) to the assignee. An order that requires an answer arms an
+ * answer timer; an unanswered order is followed by a red card (answer_overdue) that needs none.
+ */
+async function supervise(trx: Knex.Transaction, t: TimerRow, e: EventLock, cal: WorkCalendar, kind: string, card: 'yellow' | 'red' | null, reason: string, now: Date) {
+  // escalation notices go with the event to the next level; a follow-up red card closes the matter
+  const needsAnswer = kind !== 'answer_overdue' && kind !== 'escalation'
+  const answerDue = needsAnswer ? cal.addNaturalHours(now, cal.sla.answerHours) : null
+  const [order] = await trx('event_supervision').insert({
     event_id: e.id, city_code: t.city_code, kind, card, department_id: e.assignee_department_id, reason, timer_id: t.id,
-    issued_at: now, answer_due_at: new Date(now.getTime() + ANSWER_HOURS * 3600_000),
-  })
+    issued_at: now, answer_due_at: answerDue,
+  }).returning('id')
+  if (answerDue && e.dispatched_at) {
+    await trx('event_timer').insert({ event_id: e.id, city_code: t.city_code, kind: 'answer', assignment_at: e.dispatched_at, due_at: answerDue,
+      payload: JSON.stringify({ supervision: Number(order.id), level: e.escalation_level }) })
+  }
 }
 
 async function history(trx: Knex.Transaction, t: TimerRow, e: EventLock, action: string, to: Status, comment: string, explanation: unknown, now: Date) {
-  await trx.raw(`INSERT INTO event_history (event_id, seq, city_code, action, from_status, to_status, actor_user_id, actor_role,
-      actor_name, at, comment, explanation)
-    SELECT ?, coalesce(max(seq), 0) + 1, ?, ?, ?, ?, NULL, 'system', '系统自动', ?, ?, ?::jsonb FROM event_history WHERE event_id = ?`,
-  [e.id, t.city_code, action, e.status, to, now, comment, JSON.stringify(explanation), e.id])
+  await trx.raw(sqlFile('workflow/history_append'), { eventId: e.id, cityCode: t.city_code, action, from: e.status, to, userId: null,
+    role: 'system', name: '系统自动', at: now, comment, attachments: '[]', explanation: JSON.stringify(explanation) })
   await trx.raw('SELECT pg_notify(?, ?)', ['gridgov_events', JSON.stringify({ event: e.number, action, status: to, community: e.community_code })])
 }
 
@@ -96,19 +111,23 @@ async function act(trx: Knex.Transaction, t: TimerRow, e: EventLock, cal: WorkCa
   const due = t.due_at.toISOString()
   switch (t.kind) {
     case 'sign':
-      await supervise(trx, t, e, 'sign_overdue', 'yellow', `未在时限内签收（签收时限 ${due}）`, now)
+      await supervise(trx, t, e, cal, 'sign_overdue', 'yellow', `未在时限内签收（签收时限 ${due}）`, now)
       await history(trx, t, e, 'supervise', e.status, '超时未签收，系统督办（黄牌）', { timer: t.id, kind: 'sign_overdue', dueAt: due }, now)
       return 'supervision: sign overdue (yellow card)'
     case 'plan':
-      await supervise(trx, t, e, 'plan_overdue', 'yellow', `未在时限内提交处置方案（时限 ${due}）`, now)
+      await supervise(trx, t, e, cal, 'plan_overdue', 'yellow', `未在时限内提交处置方案（时限 ${due}）`, now)
       await history(trx, t, e, 'supervise', e.status, '超时未提交处置方案，系统督办（黄牌）', { timer: t.id, kind: 'plan_overdue', dueAt: due }, now)
       return 'supervision: plan overdue (yellow card)'
     case 'handle':
-      await supervise(trx, t, e, 'handle_overdue', 'red', `超过处置时限（${due}）`, now)
+      await supervise(trx, t, e, cal, 'handle_overdue', 'red', `超过处置时限（${due}）`, now)
       await history(trx, t, e, 'supervise', e.status, '超过处置时限，系统督办（红牌）', { timer: t.id, kind: 'handle_overdue', dueAt: due }, now)
       return 'supervision: handling overdue (red card)'
     case 'escalate':
       return escalate(trx, t, e, cal, limit, now)
+    case 'answer':
+      await supervise(trx, t, e, cal, 'answer_overdue', 'red', `督办单 ${t.payload.supervision} 未在时限内回复（${due}）`, now)
+      await history(trx, t, e, 'supervise', e.status, '督办单逾期未回复，系统督办（红牌）', { timer: t.id, kind: 'answer_overdue', supervision: t.payload.supervision, dueAt: due }, now)
+      return 'supervision: answer overdue (red card)'
     default:
       return 'nothing to do'
   }
@@ -116,7 +135,7 @@ async function act(trx: Knex.Transaction, t: TimerRow, e: EventLock, cal: WorkCa
 
 /** Moves the event one level up the territory chain and arms the new level's timers. */
 async function escalate(trx: Knex.Transaction, t: TimerRow, e: EventLock, cal: WorkCalendar, limit: Parameters<typeof dispatchClock>[2], now: Date): Promise<string> {
-  const d = decide({ status: e.status, extensionPending: e.extension_pending, escalationLevel: e.escalation_level, satisfaction: null },
+  const d = decide(plainSnapshot({ status: e.status, extensionPending: e.extension_pending, escalationLevel: e.escalation_level, satisfaction: null }),
     'escalate', { role: 'system', isAssignee: false, isReporter: false })
   const level = nextLevel(e.escalation_level)
   if (!d.ok || !level) return `not escalated: ${d.ok ? 'top level' : d.reason}`
@@ -124,18 +143,21 @@ async function escalate(trx: Knex.Transaction, t: TimerRow, e: EventLock, cal: W
     : level === 'city' ? unitCodes.city : unitCodes.community(e.community_code)
   const unit = await trx('department').where('code', code).first('id', 'name')
   if (!unit) {
-    await supervise(trx, t, e, 'escalation', 'red', `应提级至${level}但无单位 ${code}`, now)
+    await supervise(trx, t, e, cal, 'escalation', 'red', `应提级至${level}但无单位 ${code}`, now)
     return `not escalated: no unit ${code}; supervision issued`
   }
   const clock = dispatchClock(cal, now, limit, level, false)
   await trx('event').where({ id: e.id, created_at: e.created_at }).update({
     status: 'dispatched', escalation_level: level, assignee_department_id: unit.id, assignee_member_id: null,
     dispatched_at: now, sign_due_at: clock.signDueAt, handle_due_at: clock.handleDueAt, signed_at: null,
-    extension_pending: false, version: e.version + 1, updated_at: now,
+    extension_pending: false, assisting_department_ids: [], version: e.version + 1, updated_at: now,
   })
+  // the new level starts clean: hand-downs and assisting units of the old one end
+  await trx('event_forward').where('event_id', e.id).whereNull('returned_at').update({ returned_at: now, outcome: 'superseded' })
+  await trx('event_assist').where('event_id', e.id).whereIn('state', ['pending', 'signed']).update({ state: 'cancelled' })
   await trx('event_timer').where({ event_id: e.id, state: 'pending' }).whereNot('id', t.id).update({ state: 'cancelled', outcome: 'superseded by escalation' })
   await trx('event_timer').insert(clock.timers.map((x) => ({ event_id: e.id, city_code: t.city_code, kind: x.kind, assignment_at: now, due_at: x.dueAt, payload: JSON.stringify(x.payload) })))
-  await supervise(trx, t, e, 'escalation', null, `${e.escalation_level}级未能在时限内解决，自动提级至${level}（${code}）`, now)
+  await supervise(trx, t, e, cal, 'escalation', null, `${e.escalation_level}级未能在时限内解决，自动提级至${level}（${code}）`, now)
   await history(trx, t, e, 'escalate', 'dispatched', `超时自动提级：${e.escalation_level} → ${level}`,
     { timer: t.id, from: e.escalation_level, to: level, unit: code, dueAt: t.due_at.toISOString() }, now)
   return `escalated ${e.escalation_level} → ${level} (${code})`

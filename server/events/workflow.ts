@@ -9,6 +9,16 @@
 //
 // Extension (延期) is a flag on signed/handling events, not a status: request sets it,
 // approve/deny clear it (approve moves the deadline; the caller does that).
+//
+// Beyond the main line (none of these change the status unless said):
+//   forward (转派, multi-level dispatch): the assignee passes the event down to a sub-unit
+//     (→ dispatched); the sub-unit reports back (report_back → handling at the forwarding unit)
+//     or refuses it (return → signed at the forwarding unit). A forwarded event cannot be fed
+//     back to the centre until every level has reported back.
+//   主办/协办: a dispatch may name assisting units; each signs (assist_sign) and gives its
+//     opinion (assist_feedback); the primary unit feeds back only when all have.
+//   supervise (督办) issues a supervision order; the assignee answers it (answer_supervision).
+//   appeal (申诉): once, after closing, the reporter's appeal creates a new linked event.
 // Who may fire a transition is decided here from the actor's role and relation to the event
 // (assignee, reporter); whether the actor may see the event at all (jurisdiction) is checked
 // before, by the caller, and answers 404.
@@ -26,7 +36,8 @@ export const statusTitles: Record<Status, string> = {
 
 export const actions = ['accept', 'reject', 'void', 'dispatch', 'sign', 'return', 'handle', 'feedback',
   'request_extension', 'approve_extension', 'deny_extension', 'park', 'unpark', 'reassign', 'escalate',
-  'verify', 'rework', 'close', 'evaluate', 'redispatch'] as const
+  'verify', 'rework', 'close', 'evaluate', 'redispatch', 'forward', 'report_back', 'assist_sign', 'assist_feedback',
+  'supervise', 'answer_supervision', 'appeal'] as const
 export type Action = (typeof actions)[number]
 
 export const actionTitles: Record<Action, string> = {
@@ -34,6 +45,8 @@ export const actionTitles: Record<Action, string> = {
   handle: '处置', feedback: '处置反馈', request_extension: '申请延期', approve_extension: '批准延期',
   deny_extension: '驳回延期', park: '挂账', unpark: '解除挂账', reassign: '改派', escalate: '提级',
   verify: '核查', rework: '返工', close: '结案', evaluate: '评价', redispatch: '重派',
+  forward: '转派', report_back: '回报', assist_sign: '协办签收', assist_feedback: '协办反馈',
+  supervise: '督办', answer_supervision: '督办回复', appeal: '申诉',
 }
 
 /** 'system' is the service itself: auto-filing on intake, the scheduler's escalations, auto-close. */
@@ -52,7 +65,19 @@ export interface Snapshot {
   extensionPending: boolean
   escalationLevel: EscalationLevel
   satisfaction: 'satisfied' | 'basically_satisfied' | 'dissatisfied' | null
+  /** open hand-downs below the centre's assignee (0: not forwarded) */
+  forwardDepth: number
+  /** assisting units of the current assignment that have not given their opinion */
+  assistsPending: number
+  /** supervision orders awaiting an answer */
+  openSupervisions: number
+  /** whether the one appeal has been made */
+  appealed: boolean
 }
+
+/** A snapshot of a plain event: nothing forwarded, assisted, supervised or appealed. */
+export const plainSnapshot = (s: Pick<Snapshot, 'status' | 'extensionPending' | 'escalationLevel' | 'satisfaction'>): Snapshot =>
+  ({ forwardDepth: 0, assistsPending: 0, openSupervisions: 0, appealed: false, ...s })
 
 /** The actor's role and relation to the event (computed by the caller from the database). */
 export interface Actor {
@@ -61,9 +86,12 @@ export interface Actor {
   isAssignee: boolean
   /** Reported the event (public users may evaluate their own reports). */
   isReporter: boolean
+  /** Acts for one of the assisting units (协办) of the current assignment. */
+  isAssisting?: boolean
 }
 
-type Target = Status | 'same'
+/** A fixed status, 'same' (no change) or a choice by the state (return of a forwarded event). */
+type Target = Status | 'same' | ((s: Snapshot) => Status)
 
 interface Rule {
   from: readonly Status[]
@@ -73,6 +101,8 @@ interface Rule {
   assigneeOnly?: readonly ActorRole[]
   /** Public callers may only act on their own reports. */
   reporterOnly?: readonly ActorRole[]
+  /** Only an assisting unit of the current assignment may do this. */
+  assistingOnly?: boolean
   /** A state condition beyond the status; returns why it fails, or undefined. */
   guard?: (s: Snapshot) => string | undefined
 }
@@ -84,6 +114,9 @@ const SUPERVISORS = ['command_center', 'district_staff', 'street_staff'] as cons
 const HANDLERS = ['department', 'grid_inspector', 'community_staff', 'street_staff', 'district_staff'] as const
 const VERIFIERS = ['grid_inspector', 'community_staff', 'street_staff', 'district_staff', 'command_center'] as const
 const ACTIVE: readonly Status[] = ['dispatched', 'signed', 'handling']
+/** Units that can hand work down or assist: departments and the territory offices. */
+const UNITS = ['department', 'community_staff', 'street_staff', 'district_staff'] as const
+const MAX_FORWARD_DEPTH = 3
 
 const rules: Record<Action, Rule> = {
   accept: { from: ['reported'], to: 'accepted', roles: [...DISPATCHERS, 'system'] },
@@ -91,11 +124,15 @@ const rules: Record<Action, Rule> = {
   void: { from: ['reported', 'accepted', 'dispatched', 'signed'], to: 'voided', roles: DISPATCHERS },
   dispatch: { from: ['accepted'], to: 'dispatched', roles: [...DISPATCHERS, 'system'] },
   sign: { from: ['dispatched'], to: 'signed', roles: HANDLERS, assigneeOnly: HANDLERS },
-  return: { from: ['dispatched', 'signed'], to: 'accepted', roles: HANDLERS, assigneeOnly: HANDLERS },
+  // a forwarded event goes back to the unit that forwarded it, signed; otherwise to the desk
+  return: { from: ['dispatched', 'signed'], to: (s) => (s.forwardDepth > 0 ? 'signed' : 'accepted'), roles: HANDLERS, assigneeOnly: HANDLERS },
   handle: { from: ['signed'], to: 'handling', roles: HANDLERS, assigneeOnly: HANDLERS },
   feedback: {
     from: ['signed', 'handling'], to: 'handled', roles: HANDLERS, assigneeOnly: HANDLERS,
-    guard: (s) => (s.extensionPending ? 'an extension request is pending' : undefined),
+    guard: (s) => (s.extensionPending ? 'an extension request is pending'
+      : s.forwardDepth > 0 ? 'the event was forwarded: report_back to the unit that forwarded it'
+        : s.assistsPending > 0 ? `${s.assistsPending} assisting unit(s) have not given their opinion`
+          : undefined),
   },
   request_extension: {
     from: ['signed', 'handling'], to: 'same', roles: HANDLERS, assigneeOnly: HANDLERS,
@@ -128,6 +165,25 @@ const rules: Record<Action, Rule> = {
     from: ['evaluated'], to: 'dispatched', roles: DISPATCHERS,
     guard: (s) => (s.satisfaction === 'dissatisfied' ? undefined : 'only a dissatisfied evaluation is redispatched'),
   },
+  forward: {
+    from: ACTIVE, to: 'dispatched', roles: UNITS, assigneeOnly: UNITS,
+    guard: (s) => (s.extensionPending ? 'an extension request is pending' : s.forwardDepth >= MAX_FORWARD_DEPTH ? `forwarded ${s.forwardDepth} levels down already` : undefined),
+  },
+  report_back: {
+    from: ['signed', 'handling'], to: 'handling', roles: HANDLERS, assigneeOnly: HANDLERS,
+    guard: (s) => (s.forwardDepth > 0 ? undefined : 'the event was not forwarded: use feedback'),
+  },
+  assist_sign: { from: ACTIVE, to: 'same', roles: UNITS, assistingOnly: true },
+  assist_feedback: { from: [...ACTIVE, 'parked'], to: 'same', roles: UNITS, assistingOnly: true },
+  supervise: { from: [...ACTIVE, 'parked', 'handled'], to: 'same', roles: SUPERVISORS },
+  answer_supervision: {
+    from: [...ACTIVE, 'parked', 'handled'], to: 'same', roles: HANDLERS, assigneeOnly: HANDLERS,
+    guard: (s) => (s.openSupervisions > 0 ? undefined : 'no supervision order awaits an answer'),
+  },
+  appeal: {
+    from: ['closed', 'evaluated'], to: 'same', roles: ['public', 'external_system', 'command_center'], reporterOnly: ['public'],
+    guard: (s) => (s.appealed ? 'the event was appealed already: one appeal per event' : undefined),
+  },
 }
 
 export type Refusal =
@@ -140,6 +196,7 @@ function roleRefusal(rule: Rule, actor: Actor): string | undefined {
   if (!rule.roles.includes(actor.role)) return `role ${actor.role} may not do this`
   if (rule.assigneeOnly?.includes(actor.role) && !actor.isAssignee) return 'the event is not assigned to you'
   if (rule.reporterOnly?.includes(actor.role) && !actor.isReporter) return 'only the reporter may do this'
+  if (rule.assistingOnly && !actor.isAssisting) return 'you are not an assisting unit (协办) of this event'
   return undefined
 }
 
@@ -168,7 +225,7 @@ export function decide(s: Snapshot, action: Action, actor: Actor): Decision {
   if (illegal) return { ok: false, kind: 'illegal', reason: `${action}: ${illegal}`, allowed: allowedActions(s, actor) }
   const forbidden = roleRefusal(rule, actor)
   if (forbidden) return { ok: false, kind: 'forbidden', reason: `${action}: ${forbidden}`, allowed: allowedActions(s, actor) }
-  const to = rule.to === 'same' ? s.status : rule.to
+  const to = rule.to === 'same' ? s.status : typeof rule.to === 'function' ? rule.to(s) : rule.to
   return { ok: true, to, changes: changesOf(s, action) }
 }
 
@@ -178,14 +235,14 @@ function changesOf(s: Snapshot, action: Action): Partial<Snapshot> {
     case 'approve_extension': case 'deny_extension': return { extensionPending: false }
     case 'escalate': return { escalationLevel: nextLevel(s.escalationLevel)! }
     // a new assignment starts clean: no pending extension carries over
-    case 'reassign': case 'return': case 'redispatch': return { extensionPending: false }
+    case 'reassign': case 'return': case 'redispatch': case 'forward': case 'report_back': return { extensionPending: false }
     default: return {}
   }
 }
 
 /** The rule table, for documentation endpoints and tests. */
-export function describeRules(): { action: Action; title: string; from: readonly Status[]; to: Target; roles: readonly ActorRole[] }[] {
-  return actions.map((a) => ({ action: a, title: actionTitles[a], from: rules[a].from, to: rules[a].to, roles: rules[a].roles }))
+export function describeRules(): { action: Action; title: string; from: readonly Status[]; to: Status | 'same' | 'depends'; roles: readonly ActorRole[] }[] {
+  return actions.map((a) => { const to = rules[a].to; return { action: a, title: actionTitles[a], from: rules[a].from, to: typeof to === 'function' ? 'depends' : to, roles: rules[a].roles } })
 }
 
 /** Statuses in which the event is still open (counts toward workload and deadlines). */

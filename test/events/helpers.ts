@@ -9,3 +9,13 @@ export async function pointIn(knex: Knex, community: string, nth = 0): Promise<{
 
 /** A random tag (shares no bigrams with other tags, mostly) so unrelated test reports are not duplicates. */
 export const uniq = (s: string) => `${s} ${Math.random().toString(36).slice(2, 8)}`
+
+/**
+ * A photo row for an event, as the attachments endpoint would leave it (the bytes are not
+ * needed by the workflow, only the row). Returns its id.
+ */
+export async function photoRow(knex: Knex, number: string, stage = 'verify'): Promise<number> {
+  const { rows } = await knex.raw(`INSERT INTO event_attachment (event_id, city_code, sha256, media_type, size_bytes, original_name, stage)
+    SELECT id, city_code, repeat('ab', 32), 'image/jpeg', 1024, 'photo.jpg', ? FROM event WHERE number = ? RETURNING id`, [stage, number])
+  return Number(rows[0].id)
+}

@@ -4,7 +4,7 @@ import { expect } from 'chai'
 import type { Knex } from 'knex'
 import { getTestDb } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
-import { pointIn, uniq } from './helpers.ts'
+import { photoRow, pointIn, uniq } from './helpers.ts'
 
 describe('events: transitions', function () {
   let client: Client
@@ -41,21 +41,26 @@ describe('events: transitions', function () {
     await ok(e.number, 'department', { action: 'sign', comment: '已签收' })
     await ok(e.number, 'department', { action: 'handle', comment: '处置方案：今日清运' })
     await ok(e.number, 'department', { action: 'feedback', comment: '已清运完毕' })
-    await ok(e.number, 'inspector', { action: 'verify', comment: '现场核查通过' })
+    const photo = await photoRow(knex, e.number)
+    await ok(e.number, 'inspector', { action: 'verify', comment: '现场核查通过', attachments: [photo] })
     await ok(e.number, 'street1', { action: 'close' })
     const ev = await ok(e.number, 'command', { action: 'evaluate', satisfaction: 'dissatisfied', comment: '回访不满意' })
     expect(ev.event.status).to.equal('evaluated')
-    expect(ev.allowed).to.deep.equal(['redispatch'])
+    expect(ev.allowed).to.deep.equal(['redispatch', 'appeal'])
     const re = await ok(e.number, 'command', { action: 'redispatch' })
     expect(re.event.status).to.equal('dispatched')
     expect(re.event.deadlines.signDueAt).to.be.a('string')
     const hist = (await client.get(`/api/v1/events/${e.number}/history`, auth.command)).json().items
     expect(hist.map((h: { action: string }) => h.action)).to.deep.equal(
-      ['report', 'accept', 'dispatch', 'sign', 'handle', 'feedback', 'verify', 'close', 'evaluate', 'redispatch'])
-    expect(hist.map((h: { seq: number }) => h.seq)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+      ['report', 'accept', 'dispatch', 'sign', 'handle', 'feedback', 'verify', 'close', 'evaluate', 'petition', 'redispatch'])
+    expect(hist.map((h: { seq: number }) => h.seq)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
     expect(hist[3]).to.deep.include({ from: 'dispatched', to: 'signed', comment: '已签收' })
     expect(hist[3].actor).to.deep.equal({ role: 'department', name: '城管局（演示）' })
-    expect(hist[9].explanation.chosen.department.code).to.equal('CGJ-990102')
+    expect(hist[6].attachments).to.deep.equal([photo])
+    // a dissatisfied evaluation is passed to the petition (信访) platform, by the system
+    expect(hist[9]).to.deep.include({ action: 'petition', from: 'evaluated', to: 'evaluated' })
+    expect(hist[9].actor.role).to.equal('system')
+    expect(hist[10].explanation.chosen.department.code).to.equal('CGJ-990102')
   })
 
   it('an illegal transition is 409 listing the allowed and possible actions', async () => {

@@ -2,7 +2,7 @@
 // and the role/relation rules for every action.
 import { expect } from 'chai'
 import {
-  actions, allowedActions, decide, nextLevel, possibleActions, statuses,
+  actions, allowedActions, decide, nextLevel, plainSnapshot, possibleActions, statuses,
   type Action, type Actor, type ActorRole, type Snapshot, type Status,
 } from '../../server/events/workflow.ts'
 import { roles } from '../../server/auth/roles.ts'
@@ -19,13 +19,19 @@ parked unpark handling
 handled verify verified | handled rework handling
 verified close closed | verified rework handling
 closed evaluate evaluated
+dispatched forward dispatched | signed forward dispatched | handling forward dispatched
+dispatched assist_sign dispatched | signed assist_sign signed | handling assist_sign handling
+dispatched assist_feedback dispatched | signed assist_feedback signed | handling assist_feedback handling | parked assist_feedback parked
+dispatched supervise dispatched | signed supervise signed | handling supervise handling | parked supervise parked | handled supervise handled
+closed appeal closed | evaluated appeal evaluated
 `.split(/[|\n]/).map((s) => s.trim()).filter(Boolean).map((s) => s.split(/\s+/) as [Status, Action, Status])
 
-const base: Snapshot = { status: 'reported', extensionPending: false, escalationLevel: 'grid', satisfaction: null }
-const god: Actor = { role: 'command_center', isAssignee: true, isReporter: true }
+const base: Snapshot = plainSnapshot({ status: 'reported', extensionPending: false, escalationLevel: 'grid', satisfaction: null })
+const god: Actor = { role: 'command_center', isAssignee: true, isReporter: true, isAssisting: true }
 const anyActorFor = (action: Action): Actor => {
   const role: ActorRole = ({ sign: 'department', return: 'department', handle: 'department', feedback: 'department',
-    request_extension: 'department', evaluate: 'public' } as Partial<Record<Action, ActorRole>>)[action] ?? 'command_center'
+    request_extension: 'department', evaluate: 'public', forward: 'department', report_back: 'department', assist_sign: 'department',
+    assist_feedback: 'department', answer_supervision: 'department' } as Partial<Record<Action, ActorRole>>)[action] ?? 'command_center'
   return { ...god, role }
 }
 
@@ -133,17 +139,25 @@ describe('events/workflow: roles and relations', () => {
     close: ['command_center', 'district_staff', 'street_staff', 'community_staff', 'system'],
     evaluate: ['public', 'external_system', 'command_center', 'district_staff', 'street_staff'],
     redispatch: ['command_center', 'district_staff', 'street_staff', 'community_staff'],
+    forward: ['department', 'community_staff', 'street_staff', 'district_staff'],
+    report_back: ['department', 'grid_inspector', 'community_staff', 'street_staff', 'district_staff'],
+    assist_sign: ['department', 'community_staff', 'street_staff', 'district_staff'],
+    assist_feedback: ['department', 'community_staff', 'street_staff', 'district_staff'],
+    supervise: ['command_center', 'district_staff', 'street_staff'],
+    answer_supervision: ['department', 'grid_inspector', 'community_staff', 'street_staff', 'district_staff'],
+    appeal: ['public', 'external_system', 'command_center'],
   }
   const stateFor = (a: Action): Snapshot => {
     const t = legal.find(([, act]) => act === a)
     const status = t ? t[0] : a === 'redispatch' ? 'evaluated' : 'signed'
-    return { ...base, status, extensionPending: a.endsWith('_extension') && a !== 'request_extension', satisfaction: 'dissatisfied' }
+    return { ...base, status, extensionPending: a.endsWith('_extension') && a !== 'request_extension', satisfaction: 'dissatisfied',
+      forwardDepth: a === 'report_back' ? 1 : 0, openSupervisions: 1 }
   }
 
   for (const action of actions) {
     it(`${action}: exactly the listed roles, others get 'forbidden'`, () => {
       for (const role of all) {
-        const d = decide(stateFor(action), action, { role, isAssignee: true, isReporter: true })
+        const d = decide(stateFor(action), action, { role, isAssignee: true, isReporter: true, isAssisting: true })
         if (mayFire[action].includes(role)) expect(d.ok, `${role} ${action}`).to.equal(true)
         else expect(d, `${role} ${action}`).to.deep.include({ ok: false, kind: 'forbidden' })
       }
@@ -178,5 +192,38 @@ describe('events/workflow: roles and relations', () => {
         }
       }
     }
+  })
+})
+
+describe('events/workflow: forwarding, assisting units, supervision, appeal', () => {
+  const dept: Actor = { role: 'department', isAssignee: true, isReporter: false }
+  it('a forwarded event reports back instead of feeding back, and a refusal returns it signed to the forwarding unit', () => {
+    const s: Snapshot = { ...base, status: 'handling', forwardDepth: 1 }
+    expect(decide(s, 'feedback', dept)).to.deep.include({ ok: false, kind: 'illegal' })
+    expect(decide(s, 'report_back', dept)).to.deep.include({ ok: true, to: 'handling' })
+    expect(decide({ ...s, status: 'signed' }, 'return', dept)).to.deep.include({ ok: true, to: 'signed' })
+    expect(decide({ ...s, status: 'signed', forwardDepth: 0 }, 'return', dept)).to.deep.include({ ok: true, to: 'accepted' })
+    expect(decide({ ...s, forwardDepth: 0 }, 'report_back', dept)).to.deep.include({ ok: false, kind: 'illegal' })
+    expect(decide({ ...s, forwardDepth: 3 }, 'forward', dept)).to.deep.include({ ok: false, kind: 'illegal' })
+  })
+  it('the primary unit feeds back only when every assisting unit has given its opinion', () => {
+    const s: Snapshot = { ...base, status: 'handling', assistsPending: 2 }
+    const d = decide(s, 'feedback', dept)
+    expect(d).to.deep.include({ ok: false, kind: 'illegal' })
+    expect((d as { reason: string }).reason).to.match(/2 assisting/)
+    expect(decide({ ...s, assistsPending: 0 }, 'feedback', dept)).to.deep.include({ ok: true, to: 'handled' })
+  })
+  it('only an assisting unit signs or answers as one', () => {
+    const s: Snapshot = { ...base, status: 'signed' }
+    expect(decide(s, 'assist_sign', { ...dept, isAssignee: false })).to.deep.include({ ok: false, kind: 'forbidden' })
+    expect(decide(s, 'assist_sign', { ...dept, isAssignee: false, isAssisting: true })).to.deep.include({ ok: true, to: 'signed' })
+  })
+  it('a supervision answer needs an open order; an appeal is taken once', () => {
+    expect(decide({ ...base, status: 'handling' }, 'answer_supervision', dept)).to.deep.include({ ok: false, kind: 'illegal' })
+    expect(decide({ ...base, status: 'handling', openSupervisions: 1 }, 'answer_supervision', dept)).to.deep.include({ ok: true, to: 'handling' })
+    const resident: Actor = { role: 'public', isAssignee: false, isReporter: true }
+    expect(decide({ ...base, status: 'evaluated' }, 'appeal', resident)).to.deep.include({ ok: true, to: 'evaluated' })
+    expect(decide({ ...base, status: 'evaluated', appealed: true }, 'appeal', resident)).to.deep.include({ ok: false, kind: 'illegal' })
+    expect(decide({ ...base, status: 'evaluated' }, 'appeal', { ...resident, isReporter: false })).to.deep.include({ ok: false, kind: 'forbidden' })
   })
 })
