@@ -12,7 +12,7 @@ import type { Principal } from '../auth/users.ts'
 
 const hours = (max: number) => z.number().positive().max(max)
 
-const slaSchema = z.object({
+export const slaSchema = z.object({
   signWorkHours: hours(240),
   signRestDayHours: hours(720),
   planHours: hours(720),

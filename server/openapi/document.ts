@@ -1,5 +1,15 @@
 // The OpenAPI 3.1 description of /api/v1. Each capability adds its paths here.
+import { z } from 'zod'
 import { gridPaths } from '../grids/openapi.ts'
+import { transitionSchema } from '../events/transitions.ts'
+import { describeRules } from '../events/workflow.ts'
+import { slaSchema } from '../events/slaRoutes.ts'
+
+/** A request body schema straight from the zod schema that validates it, so the two cannot drift. */
+const bodyOf = (schema: z.ZodType) => {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>
+  return json
+}
 
 const problem = { $ref: '#/components/responses/Problem' }
 
@@ -222,22 +232,21 @@ export const openApiDocument = {
     '/api/v1/events/{number}/transitions': {
       post: {
         summary: 'Fire a transition of the closed loop; 409 lists the allowed actions, 403 when role or assignee forbid it',
+        description: 'Actions (from → to, roles):\n' + describeRules().map((r) => `- ${r.action} ${r.title}: ${r.from.join('/')} → ${r.to}; ${r.roles.join(', ')}`).join('\n'),
         parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }],
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: {
-            type: 'object', required: ['action'], additionalProperties: false,
-            properties: {
-              action: { enum: ['accept', 'reject', 'void', 'dispatch', 'sign', 'return', 'handle', 'feedback', 'request_extension', 'approve_extension',
-                'deny_extension', 'park', 'unpark', 'reassign', 'escalate', 'verify', 'rework', 'close', 'evaluate', 'redispatch'] },
-              comment: { type: 'string', maxLength: 2000 }, expectedVersion: { type: 'integer', minimum: 1 },
-              departmentCode: { type: 'string' }, memberId: { type: 'integer' }, duplicateOf: { type: 'string' },
-              extension: { type: 'object', properties: { value: { type: 'number' }, unit: { enum: ['work_hours', 'work_days', 'natural_hours'] } } },
-              satisfaction: { enum: ['satisfied', 'basically_satisfied', 'dissatisfied'] },
-            },
-          } } },
+          content: { 'application/json': { schema: bodyOf(transitionSchema) } },
         },
         responses: { 200: { description: '{ event, action, seq, allowed }' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+      },
+    },
+    '/api/v1/sla': {
+      get: { summary: "The city's time limits (event_sla; the national defaults when the city has none)", responses: { 200: { description: '{ city, source, updatedAt, sla }' }, 401: problem, 403: problem } },
+      put: {
+        summary: "Set the city's time limits (command centre); applies to dispatches from then on",
+        requestBody: { required: true, content: { 'application/json': { schema: bodyOf(slaSchema) } } },
+        responses: { 200: { description: '{ city, source, updatedAt, sla }' }, 400: problem, 401: problem, 403: problem },
       },
     },
   },
