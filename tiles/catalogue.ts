@@ -46,6 +46,11 @@ export interface LayerDef {
    * Absent: no tiles below minZoom. WMS/WFS ignore it.
    */
   clusterMinZoom?: number
+  /**
+   * Cluster cells are kept in point_cluster by triggers (migration 0015, which lists the layer
+   * with the same zoom range and filter) instead of being counted per request.
+   */
+  precomputedClusters?: boolean
   styles: LayerStyle[]
   queryable: boolean
 }
@@ -90,7 +95,7 @@ const staticLayers: LayerDef[] = [
       attr('name', 't.name', 'string', '名称'), attr('state', 't.state', 'string', '状态'),
       attr('grid_code', 't.grid_code', 'string', '所在网格'), attr('community_code', 't.community_code', 'string', '所属社区'),
     ],
-    minZoom: 14, maxZoom: 22, clusterMinZoom: 10, queryable: true,
+    minZoom: 14, maxZoom: 22, clusterMinZoom: 10, precomputedClusters: true, queryable: true,
     styles: [{ name: 'by_state', title: '按状态', by: 'state', colours: {
       完好: ['#2a9d8f', '#ffffff'], 破损: ['#e76f51', '#ffffff'], 丢失: ['#d62828', '#ffffff'], '*': ['#8d99ae', '#ffffff'] } }],
   },
@@ -102,7 +107,7 @@ const staticLayers: LayerDef[] = [
       attr('road', 't.road', 'string', '街路巷'), attr('house_number', 't.house_number', 'string', '门牌号'),
       attr('community_code', 't.community_code', 'string', '所属社区'),
     ],
-    minZoom: 15, maxZoom: 22, clusterMinZoom: 10, queryable: true,
+    minZoom: 15, maxZoom: 22, clusterMinZoom: 10, precomputedClusters: true, queryable: true,
     styles: [{ name: 'default', title: '门楼牌', colours: { '*': ['#6d597a', '#ffffff'] } }],
   },
 ]
@@ -129,7 +134,7 @@ const eventsLayer: LayerDef = {
     attr('community_code', 't.community_code', 'string', '所属社区'),
     attr('created_at', 't.created_at', 'datetime', '上报时间'),
   ],
-  minZoom: 12, maxZoom: 22, clusterMinZoom: 8, queryable: true,
+  minZoom: 12, maxZoom: 22, clusterMinZoom: 8, precomputedClusters: true, queryable: true,
   styles: [
     { name: 'by_light', title: '按红黄绿灯', by: 'light', colours: {
       red: ['#d62828', '#ffffff'], yellow: ['#f4a261', '#ffffff'], green: ['#2a9d8f', '#ffffff'], '*': ['#8d99ae', '#ffffff'] } },

@@ -45,6 +45,8 @@ function fill(template: string, layer: LayerDef): string {
     table: quoteIdent(layer.table),
     where: layer.where,
     admin_column: `t.${quoteIdent(layer.adminColumn)}`,
+    // the layer id as a string literal (catalogue ids are plain identifiers, checked here)
+    layer_literal: `'${quoteIdent(layer.id).slice(1, -1)}'`,
   }
   return template.replace(/\{\{([a-z_]+)\}\}/g, (_, key: string) => {
     const v = values[key]
@@ -53,14 +55,19 @@ function fill(template: string, layer: LayerDef): string {
   })
 }
 
-const templates: Record<Encoder, Record<TileKind, string>> = {
-  postgis: { features: 'tiles/mvt_layer', clusters: 'tiles/mvt_clusters' },
-  node: { features: 'tiles/rows_layer', clusters: 'tiles/rows_clusters' },
+const templates: Record<Encoder, Record<TileKind | 'precomputed', string>> = {
+  postgis: { features: 'tiles/mvt_layer', clusters: 'tiles/mvt_clusters', precomputed: 'tiles/mvt_clusters_pre' },
+  node: { features: 'tiles/rows_layer', clusters: 'tiles/rows_clusters', precomputed: 'tiles/rows_clusters_pre' },
 }
 
-export function buildLayerStatement(layer: LayerDef, encoder: Encoder, kind: TileKind): LayerStatement {
+/**
+ * The layer's tile statement. Cluster tiles of layers with precomputed cells (point_cluster,
+ * migration 0015) sum those; `fresh` counts the points instead (the parity test's reference).
+ */
+export function buildLayerStatement(layer: LayerDef, encoder: Encoder, kind: TileKind, fresh = false): LayerStatement {
   if (kind === 'clusters' && layer.geometryType !== 'Point') throw new Error(`layer ${layer.id}: only point layers cluster`)
-  const text = fill(sqlFile(templates[encoder][kind]), layer)
+  const template = kind === 'clusters' && layer.precomputedClusters && !fresh ? 'precomputed' : kind
+  const text = fill(sqlFile(templates[encoder][template]), layer)
   const hash = createHash('sha1').update(text).digest('hex').slice(0, 10)
   return { name: `tile_${layer.id.slice(0, 30)}_${encoder[0]}${kind[0]}_${hash}`, text }
 }

@@ -23,7 +23,9 @@ export async function benchDatabase(name: string, opts: { scale?: Scale; poolMax
   const scale = opts.scale ?? 'city'
   const server = process.env.DATABASE_URL
   if (!server) throw new Error(`the ${name} bench needs DATABASE_URL (a real PostGIS server)`)
-  const database = scale === 'city' ? 'gridgov_bench' : `gridgov_bench_${scale}`
+  // BENCH_DATABASE names another copy (e.g. one made from gridgov_bench as a template, so a run
+  // with unfinished migrations never touches the shared one)
+  const database = process.env.BENCH_DATABASE ?? (scale === 'city' ? 'gridgov_bench' : `gridgov_bench_${scale}`)
   const admin = knexFactory({ client: 'pg', connection: server, pool: { min: 0, max: 1 } })
   try {
     const exists = await admin.raw('SELECT 1 FROM pg_database WHERE datname = ?', [database])
