@@ -18,6 +18,7 @@ import { addressRoutes } from './addresses/routes.ts'
 import { wmsRoutes } from './ogc/wms/routes.ts'
 import { wfsRoutes } from './ogc/wfs/routes.ts'
 import { featuresRoutes } from './ogc/features/routes.ts'
+import { open311Routes } from './open311/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -35,4 +36,5 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   wmsRoutes,
   wfsRoutes,
   featuresRoutes,
+  open311Routes,
 ]

@@ -117,10 +117,15 @@ const eventStatusTitles = "CASE t.status WHEN 'reported' THEN '待受理' WHEN '
   "WHEN 'verified' THEN '已核查' WHEN 'closed' THEN '已结案' WHEN 'evaluated' THEN '已评价' WHEN 'parked' THEN '挂账' " +
   "WHEN 'voided' THEN '已废止' END"
 
-/** Events (事件): points styled by status light (green/yellow/red) or by big class. */
+/**
+ * Events in progress (在办事件): points styled by status light (green/yellow/red) or by big
+ * class. The command screen shows what is being worked on; closed, evaluated, rejected and
+ * voided events (two years of history: a million points) are the events_all layer's.
+ * event_is_open() is migration 0015's, which keeps this layer's clusters with the same filter.
+ */
 const eventsLayer: LayerDef = {
-  id: 'events', title: '事件', abstract: '上报事件，按红黄绿灯或事件大类显示',
-  table: 'event', geometryType: 'Point', key: 'number', adminColumn: 'community_code', where: 'true',
+  id: 'events', title: '在办事件', abstract: '在办事件（未结案），按红黄绿灯或事件大类显示',
+  table: 'event', geometryType: 'Point', key: 'number', adminColumn: 'community_code', where: 'event_is_open(t.status)',
   attributes: [
     attr('number', 't.number', 'string', '事件编号'),
     attr('class_code', 't.class_code', 'string', '事件小类'),
@@ -175,11 +180,21 @@ export class Catalogue {
   }
 }
 
+/**
+ * Every event, history included (全部事件), for GIS analysts (WFS with a BBOX or filter, WMS at
+ * street scale). Tiles from z14 only, without clusters: city-wide views of the history are the
+ * analyses' heatmaps, not points.
+ */
+const allEventsLayer: LayerDef = {
+  ...eventsLayer, id: 'events_all', title: '全部事件', abstract: '全部上报事件（含已结案历史事件）',
+  where: 'true', minZoom: 14, clusterMinZoom: undefined, precomputedClusters: undefined,
+}
+
 /** Builds the catalogue; industry grid layers come from the industry_type table. */
 export async function loadCatalogue(knex: Knex): Promise<Catalogue> {
   const types = await knex('industry_type').select('code', 'name').orderBy('code')
   for (const t of types) {
     if (!/^[a-z][a-z0-9_]{1,39}$/.test(t.code)) throw new Error(`bad industry type code ${t.code}`)
   }
-  return new Catalogue([...staticLayers.map((l) => ({ ...l })), ...types.map(industryLayer), { ...eventsLayer }])
+  return new Catalogue([...staticLayers.map((l) => ({ ...l })), ...types.map(industryLayer), { ...eventsLayer }, { ...allEventsLayer }])
 }

@@ -1,7 +1,9 @@
 // The one error type of the service and the one place it becomes a response:
-// an OGC exception report on /ogc paths, RFC 9457 problem JSON everywhere else.
+// an OGC exception report on /ogc paths, the GeoReport v2 error list on /open311 paths, RFC 9457
+// problem JSON everywhere else.
 // Only 4xx messages reach clients; 5xx details go to the log with the request id.
 import type { Context, Next } from 'koa'
+import { isOpen311Path, writeOpen311Error } from '../open311/errors.ts'
 
 export interface OgcFault {
   /** OGC exceptionCode, e.g. MissingParameterValue, InvalidParameterValue, LayerNotDefined. */
@@ -66,7 +68,10 @@ export function errorMiddleware() {
         ctx.state.log?.error({ err: err.cause ?? err, requestId }, 'request failed')
       }
       ctx.status = err.status
-      if (ctx.path === '/ogc' || ctx.path.startsWith('/ogc/')) {
+      if (isOpen311Path(ctx.path)) {
+        // GeoReport v2 clients read <errors><error><code/><description/></error></errors> or its JSON array
+        writeOpen311Error(ctx, err, requestId)
+      } else if (ctx.path === '/ogc' || ctx.path.startsWith('/ogc/')) {
         // desktop GIS clients (QGIS, GDAL) ask the user for credentials only on a Basic challenge;
         // not elsewhere: browsers would pop a login dialog over the map page
         if (err.status === 401) ctx.set('WWW-Authenticate', 'Basic realm="gridgov", charset="UTF-8"')

@@ -1,5 +1,5 @@
 -- Precomputed point clusters for the low-zoom tiles of the dense point layers (components,
--- addresses, events). A low-zoom tile used to count every point under it per request (a z10
+-- addresses, events in progress). A low-zoom tile used to count every point under it per request (a z10
 -- tile over the city centre: ~100,000 components, 8× the time of a z14 tile); it now sums a few
 -- hundred rows of this table.
 --
@@ -22,11 +22,20 @@ CREATE TABLE point_cluster (
   cx              integer NOT NULL,
   cy              integer NOT NULL,
   community_code  varchar(12) NOT NULL,
-  n               integer NOT NULL CHECK (n >= 0),
+  -- no CHECK (n >= 0): a CHECK is tested on the row an upsert proposes, before the conflict, so
+  -- a −1 delta for an existing cell would be refused; the parity tests hold n to a fresh count
+  n               integer NOT NULL,
   sx              double precision NOT NULL,
   sy              double precision NOT NULL,
   PRIMARY KEY (layer, z, cx, cy, community_code)
 );
+
+-- Whether an event is in progress (not rejected, closed, evaluated or voided): the command
+-- screen's events layer shows these; the whole history is the events_all layer's (and the
+-- analyses'). Equal to openStatuses of server/events/workflow.ts (a test holds them equal).
+CREATE FUNCTION event_is_open(status text) RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT status IN ('reported', 'accepted', 'dispatched', 'signed', 'handling', 'handled', 'verified', 'parked')
+$$;
 
 -- The layers that keep clusters here, their zoom range and their source rows.
 CREATE TABLE point_cluster_layer (
@@ -39,7 +48,7 @@ INSERT INTO point_cluster_layer VALUES ('components', 10, 13), ('addresses', 10,
 CREATE VIEW point_cluster_source AS
   SELECT 'components'::text AS layer, geom, community_code FROM component
   UNION ALL SELECT 'addresses', geom, community_code FROM std_address WHERE level = 50
-  UNION ALL SELECT 'events', geom, community_code FROM event;
+  UNION ALL SELECT 'events', geom, community_code FROM event WHERE event_is_open(status);
 
 -- Recounts the cells of one layer under an extent (EPSG:4490), every zoom of the layer; a NULL
 -- extent recounts the whole layer.
@@ -116,9 +125,10 @@ CREATE TRIGGER std_address_clusters_upd AFTER UPDATE ON std_address REFERENCING 
 CREATE TRIGGER std_address_clusters_del AFTER DELETE ON std_address REFERENCING OLD TABLE AS old_rows
   FOR EACH STATEMENT EXECUTE FUNCTION point_cluster_after_statement('addresses');
 
--- Events: deltas of the statement's rows, one upsert per (zoom, cell, community). Inserted
--- rows count +1, deleted −1; an update nets to nothing unless the point or community changed
--- (transitions never move an event), and then writes nothing.
+-- Events in progress: deltas of the statement's rows, one upsert per (zoom, cell, community).
+-- An open row inserted counts +1, deleted −1; an update counts −1 for the old row if it was open
+-- and +1 for the new one if it is, so closing an event removes it and a transition between open
+-- statuses nets to nothing and writes nothing.
 CREATE FUNCTION point_cluster_event_delta() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   r CONSTANT double precision := 20037508.342789244;
@@ -128,12 +138,13 @@ DECLARE
 BEGIN
   -- a transition table exists only for the operations that have it, so each reads its own
   IF TG_OP = 'INSERT' THEN
-    SELECT array_agg(geom), array_agg(community_code::text), array_agg(1) INTO gs, cs, ss FROM new_rows;
+    SELECT array_agg(geom), array_agg(community_code::text), array_agg(1) INTO gs, cs, ss FROM new_rows WHERE event_is_open(status);
   ELSIF TG_OP = 'DELETE' THEN
-    SELECT array_agg(geom), array_agg(community_code::text), array_agg(-1) INTO gs, cs, ss FROM old_rows;
+    SELECT array_agg(geom), array_agg(community_code::text), array_agg(-1) INTO gs, cs, ss FROM old_rows WHERE event_is_open(status);
   ELSE
     SELECT array_agg(x.geom), array_agg(x.community_code::text), array_agg(x.sign) INTO gs, cs, ss
-    FROM (SELECT geom, community_code, 1 AS sign FROM new_rows UNION ALL SELECT geom, community_code, -1 FROM old_rows) x;
+    FROM (SELECT geom, community_code, 1 AS sign FROM new_rows WHERE event_is_open(status)
+          UNION ALL SELECT geom, community_code, -1 FROM old_rows WHERE event_is_open(status)) x;
   END IF;
   IF gs IS NULL THEN RETURN NULL; END IF;
   WITH cells AS (

@@ -10,6 +10,7 @@ import { buildLayerStatement } from '../../tiles/layersql.ts'
 import { tileAt } from './support.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
 import { loginAs, testClient } from '../support/http.ts'
+import { openStatuses, statuses } from '../../server/events/workflow.ts'
 
 interface Cluster { point_count: number; geom: string }
 
@@ -56,7 +57,12 @@ describe('tiles: precomputed clusters', function () {
     const rows = await knex('point_cluster_layer').orderBy('layer').select('layer', 'zmin', 'zmax')
     expect(rows).to.deep.equal(layers.map((l) => ({ layer: l.id, zmin: l.clusterMinZoom, zmax: l.minZoom - 1 }))
       .sort((a, b) => a.layer.localeCompare(b.layer)))
-    for (const l of layers) expect(l.where, `${l.id}: the migration's source view repeats this filter`).to.be.oneOf(['true', 't.level = 50'])
+    for (const l of layers) expect(l.where, `${l.id}: the migration's source view repeats this filter`).to.be.oneOf(['true', 't.level = 50', 'event_is_open(t.status)'])
+  })
+
+  it('event_is_open() is the workflow\'s list of open statuses', async () => {
+    const { rows } = await knex.raw('SELECT s, event_is_open(s) AS open FROM unnest(?::text[]) s', [[...statuses]])
+    expect(rows.filter((r: { open: boolean }) => r.open).map((r: { s: string }) => r.s)).to.deep.equal([...openStatuses])
   })
 
   it('gives the same clusters as counting the points, on every cluster zoom, city-wide and per street', async () => {
@@ -107,10 +113,14 @@ describe('tiles: precomputed clusters', function () {
       expect(res.statusCode, res.body).to.equal(201)
     }
     expect(await expectParity(events, et, ['9901%'])).to.equal(n0 + 3)
-    // a transition does not move the event: no count changes
-    const one = await knex('event').orderBy('id', 'desc').first('number')
-    await client.post(`/api/v1/events/${one.number}/transitions`, { action: 'sign' }, await loginAs(client, 'department'))
+    // a transition between open statuses changes no count; voiding one (no longer in progress) does
+    const [one, two] = await knex('event').orderBy('id', 'desc').limit(2).pluck('number')
+    const sign = await client.post(`/api/v1/events/${one}/transitions`, { action: 'sign' }, await loginAs(client, 'department'))
+    expect(sign.statusCode, sign.body).to.equal(200)
     expect(await expectParity(events, et, ['9901%'])).to.equal(n0 + 3)
+    const voided = await client.post(`/api/v1/events/${one}/transitions`, { action: 'void', duplicateOf: two }, command)
+    expect(voided.statusCode, voided.body).to.equal(200)
+    expect(await expectParity(events, et, ['9901%'])).to.equal(n0 + 2)
   })
 
   it('counts only what the caller may see', async () => {
