@@ -7,6 +7,7 @@ import { DatabaseUnavailableError } from './db/index.ts'
 import { MigrationError } from './db/migrate.ts'
 import { AppError } from './http/errors.ts'
 import { startScheduler } from './events/scheduler.ts'
+import { startDeliverer } from './integrations/deliverer.ts'
 import { followChanges } from '../tiles/changes.ts'
 import { streamHubOf } from './stream/routes.ts'
 
@@ -29,11 +30,14 @@ async function main(): Promise<void> {
   // Deadlines, escalations and partitions: rows in the database, driven by this loop (and by
   // the loops of other instances: timers are claimed with FOR UPDATE SKIP LOCKED).
   const scheduler = startScheduler(booted.context)
+  // Third-party delivery: outbox rows claimed with SKIP LOCKED and a lease, retried with back-off.
+  const deliverer = startDeliverer(booted.context)
   const stopFollowing = await followChanges(booted.db.listen, logger)
   const server = http.createServer(createApp(booted.context).callback())
   server.requestTimeout = 120_000
   server.on('error', async (err: NodeJS.ErrnoException) => {
     await scheduler.stop()
+    await deliverer.stop()
     await stopFollowing()
     await booted.db.close().catch(() => undefined)
     fail(err.code === 'EADDRINUSE' ? `port ${config.port} is already in use: set PORT to a free port` : err.message, 1)
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
     await closed
     clearTimeout(forced)
     await scheduler.stop()
+    await deliverer.stop()
     await stopFollowing()
     // The embedded data directory is only consistent after PGlite closes cleanly.
     await booted.db.close()

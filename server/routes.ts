@@ -19,6 +19,7 @@ import { wmsRoutes } from './ogc/wms/routes.ts'
 import { wfsRoutes } from './ogc/wfs/routes.ts'
 import { featuresRoutes } from './ogc/features/routes.ts'
 import { open311Routes } from './open311/routes.ts'
+import { integrationRoutes } from './integrations/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -37,4 +38,5 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   wfsRoutes,
   featuresRoutes,
   open311Routes,
+  integrationRoutes,
 ]

@@ -1,0 +1,91 @@
+// /api/v1/integrations: third-party platforms, their outbox and delivery log (operators of the
+// city command centre), and status feedback from the platforms (their system accounts).
+import Router from '@koa/router'
+import { z } from 'zod'
+import type { AppContext } from '../context.ts'
+import { AppError, notFound } from '../http/errors.ts'
+import { principalOf, requireRole } from '../http/auth.ts'
+import { validate } from '../http/validate.ts'
+import { sqlFile } from '../db/sql.ts'
+import { receiveFeedback } from './feedback.ts'
+import { platformFor, platformView, visibleCities, type PlatformRow } from './platforms.ts'
+
+/** A feedback is a few hundred bytes; anything much larger is not one. */
+const FEEDBACK_MAX_BYTES = 8 * 1024
+
+const pageSchema = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+}).strict()
+const deliveriesQuery = pageSchema.extend({ outboxId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional() }).strict()
+const messagesQuery = pageSchema.extend({ state: z.enum(['pending', 'delivered', 'dead', 'all']).default('all') }).strict()
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null)
+
+export function integrationRoutes(app: AppContext): Router {
+  const router = new Router({ prefix: '/api/v1/integrations' })
+  router.use(requireRole())
+  const operators = requireRole('command_center')
+
+  router.get('/', operators, async (ctx) => {
+    const { rows } = await app.knex.raw(sqlFile('integrations/platforms'), { cities: visibleCities(principalOf(ctx)) }) as { rows: PlatformRow[] }
+    ctx.body = { items: rows.map(platformView) }
+  })
+
+  router.get('/:platform/outbox', operators, async (ctx) => {
+    const platform = await platformFor(app.knex, principalOf(ctx), String(ctx.params.platform))
+    const q = validate(messagesQuery, ctx.query, 'query')
+    const { rows } = await app.knex.raw(sqlFile('integrations/messages'), { platform: platform.code, before: q.before ?? null, state: q.state, limit: q.limit })
+    ctx.body = {
+      platform: platform.code,
+      items: rows.map((r: Record<string, Date | null | string | number>) => ({
+        id: Number(r.id), key: r.key, eventNumber: r.event_number, seq: r.event_seq, action: r.action, attempts: r.attempts,
+        state: r.delivered_at ? 'delivered' : r.dead_at ? 'dead' : 'pending', createdAt: iso(r.created_at as Date),
+        nextAttemptAt: r.delivered_at || r.dead_at ? null : iso(r.available_at as Date),
+        deliveredAt: iso(r.delivered_at as Date | null), deadAt: iso(r.dead_at as Date | null), lastError: r.last_error, lastStatusCode: r.last_status_code,
+      })),
+      nextBefore: rows.length === q.limit ? Number(rows[rows.length - 1].id) : null,
+    }
+  })
+
+  router.get('/:platform/deliveries', operators, async (ctx) => {
+    const platform = await platformFor(app.knex, principalOf(ctx), String(ctx.params.platform))
+    const q = validate(deliveriesQuery, ctx.query, 'query')
+    const { rows } = await app.knex.raw(sqlFile('integrations/deliveries'), {
+      platform: platform.code, before: q.before ?? null, outboxId: q.outboxId ?? null, limit: q.limit,
+    })
+    ctx.body = {
+      platform: platform.code,
+      items: rows.map((r: Record<string, Date | null | string | number>) => ({
+        id: Number(r.id), outboxId: Number(r.outbox_id), key: r.key, attempt: r.attempt, at: iso(r.at as Date), outcome: r.outcome,
+        statusCode: r.status_code, error: r.error, durationMs: r.duration_ms, response: r.response,
+      })),
+      nextBefore: rows.length === q.limit ? Number(rows[rows.length - 1].id) : null,
+    }
+  })
+
+  // Sends a message again now: a dead letter after the platform was fixed, or a pending one
+  // without waiting for its back-off. A delivered message stays delivered (409).
+  router.post('/:platform/outbox/:id/retry', operators, async (ctx) => {
+    const platform = await platformFor(app.knex, principalOf(ctx), String(ctx.params.platform))
+    const id = /^[1-9][0-9]{0,15}$/.test(String(ctx.params.id)) ? Number(ctx.params.id) : NaN
+    const row = Number.isSafeInteger(id) ? await app.knex('outbox').where({ id, platform_code: platform.code }).first('id', 'delivered_at') : undefined
+    if (!row) throw notFound(`no outbox message ${ctx.params.id} for platform ${platform.code}`)
+    if (row.delivered_at) throw new AppError(409, 'already_delivered', `message ${id} was delivered at ${row.delivered_at.toISOString()}`)
+    const [updated] = await app.knex('outbox').where({ id }).whereNull('delivered_at')
+      .update({ dead_at: null, available_at: new Date() }).returning(['id', 'attempts'])
+    if (!updated) throw new AppError(409, 'already_delivered', `message ${id} was delivered meanwhile`)
+    ctx.body = { id, state: 'pending', attempts: updated.attempts, nextAttemptAt: new Date().toISOString() }
+  })
+
+  router.post('/:platform/feedback', requireRole('external_system', 'command_center'), async (ctx) => {
+    const p = principalOf(ctx)
+    const platform = await platformFor(app.knex, p, String(ctx.params.platform), true)
+    const size = Buffer.byteLength(JSON.stringify(ctx.request.body ?? null))
+    if (size > FEEDBACK_MAX_BYTES) throw new AppError(413, 'payload_too_large', `a feedback body is at most ${FEEDBACK_MAX_BYTES} bytes, this one ${size}`)
+    const r = await receiveFeedback(app.knex, p, platform, ctx.request.body)
+    ctx.status = r.replayed ? 200 : 201
+    ctx.body = { platform: platform.code, ...r }
+  })
+  return router
+}

@@ -1,0 +1,109 @@
+// The webhook adapter: the message as JSON in an HTTP POST.
+//
+// Headers: Content-Type application/json; X-Gridgov-Message-Id and Idempotency-Key (the
+// deduplication key: a receiver drops a key it has seen); X-Gridgov-Attempt; and, when the
+// platform has a secret, X-Gridgov-Timestamp (unix seconds) and X-Gridgov-Signature
+// "sha256=<hex HMAC-SHA256 of '<timestamp>.<body>'>", so a receiver can check origin and
+// refuse replays of old bodies.
+//
+// Contract: any 2xx is "accepted" (the body is logged, not interpreted). Redirects are not
+// followed (a moved endpoint is a configuration change, not something to chase silently).
+import crypto from 'node:crypto'
+import type { Adapter, DeliveryResult, Outcome } from './adapters.ts'
+
+/** How much of the answer is read and logged. A hostile endpoint cannot make us buffer more. */
+const READ_LIMIT = 64 * 1024
+const LOG_LIMIT = 1000
+/** Transient HTTP statuses among the 4xx: timeout, too early, too many requests. */
+const RETRYABLE_4XX = new Set([408, 425, 429])
+
+export function signature(secret: string, timestamp: string, body: string): string {
+  return 'sha256=' + crypto.createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')
+}
+
+export function classify(status: number): Outcome {
+  if (status >= 200 && status < 300) return 'delivered'
+  if (status >= 500 || RETRYABLE_4XX.has(status)) return 'retry'
+  return 'rejected'
+}
+
+/** Retry-After as delay seconds or an HTTP date; absent or unreadable → null. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | null {
+  if (!header) return null
+  const s = header.trim()
+  if (/^\d{1,7}$/.test(s)) return Number(s) * 1000
+  // an HTTP-date names the weekday and month ("Wed, 21 Oct 2015 07:28:00 GMT"); Date.parse
+  // alone would also take "-5" or "2" as a year
+  const at = /^[A-Za-z]{3}, \d{2} [A-Za-z]{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/.test(s) ? Date.parse(s) : NaN
+  return Number.isNaN(at) ? null : Math.max(0, at - now)
+}
+
+/** Reads at most READ_LIMIT bytes of the body, then stops the stream. */
+async function readSome(res: Response): Promise<string> {
+  if (!res.body) return ''
+  const reader = res.body.getReader()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  try {
+    while (size < READ_LIMIT) {
+      const { done, value } = await reader.read()
+      if (done) break
+      chunks.push(value)
+      size += value.byteLength
+    }
+  } finally {
+    await reader.cancel().catch(() => undefined)
+  }
+  return Buffer.concat(chunks).subarray(0, READ_LIMIT).toString('utf8')
+}
+
+/** A readable reason for a failed fetch: undici hides the socket error in `cause`. */
+function describe(err: unknown, timedOut: boolean, timeoutMs: number): string {
+  if (timedOut) return `timed out after ${timeoutMs} ms`
+  const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } }
+  if (e?.name === 'AbortError') return 'aborted: the deliverer is stopping'
+  const cause = e?.cause ? `: ${[e.cause.code, e.cause.message].filter(Boolean).join(' ')}` : ''
+  return `${e?.message ?? String(err)}${cause}`.slice(0, LOG_LIMIT)
+}
+
+export const webhookAdapter: Adapter = {
+  async deliver(message, target, stop): Promise<DeliveryResult> {
+    const body = JSON.stringify(message.payload)
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=utf-8',
+      'user-agent': 'gridgov-outbox/1',
+      'x-gridgov-message-id': message.key,
+      'idempotency-key': message.key,
+      'x-gridgov-attempt': String(message.attempt),
+    }
+    if (target.secret) {
+      const ts = String(Math.floor(Date.now() / 1000))
+      headers['x-gridgov-timestamp'] = ts
+      headers['x-gridgov-signature'] = signature(target.secret, ts, body)
+    }
+    // one controller for both the timeout (which also covers reading the answer) and stop()
+    const controller = new AbortController()
+    let timedOut = false
+    const timer = setTimeout(() => { timedOut = true; controller.abort() }, target.timeoutMs)
+    const onStop = () => controller.abort()
+    stop.addEventListener('abort', onStop)
+    const started = performance.now()
+    const done = (r: Omit<DeliveryResult, 'durationMs'>): DeliveryResult => ({ ...r, durationMs: Math.round(performance.now() - started) })
+    try {
+      const res = await fetch(target.endpoint, { method: 'POST', headers, body, redirect: 'manual', signal: controller.signal })
+      const text = await readSome(res)
+      const outcome = classify(res.status)
+      return done({
+        outcome, statusCode: res.status, response: text ? text.slice(0, LOG_LIMIT) : null,
+        error: outcome === 'delivered' ? null : `HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`,
+        retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
+      })
+    } catch (err) {
+      // no answer at all (timeout, refused, reset, not HTTP): always worth another try
+      return done({ outcome: 'retry', statusCode: null, response: null, error: describe(err, timedOut, target.timeoutMs), retryAfterMs: null })
+    } finally {
+      clearTimeout(timer)
+      stop.removeEventListener('abort', onStop)
+    }
+  },
+}
