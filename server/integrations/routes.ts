@@ -17,8 +17,8 @@ const pageSchema = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   before: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
 }).strict()
-const deliveriesQuery = pageSchema.extend({ outboxId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional() }).strict()
-const messagesQuery = pageSchema.extend({ state: z.enum(['pending', 'delivered', 'dead', 'all']).default('all') }).strict()
+export const deliveriesQuery = pageSchema.extend({ outboxId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional() }).strict()
+export const messagesQuery = pageSchema.extend({ state: z.enum(['pending', 'delivered', 'dead', 'all']).default('all') }).strict()
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 

@@ -1,15 +1,10 @@
 // The OpenAPI 3.1 description of /api/v1. Each capability adds its paths here.
-import { z } from 'zod'
 import { gridPaths } from '../grids/openapi.ts'
+import { integrationPaths } from '../integrations/openapi.ts'
+import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
 import { describeRules } from '../events/workflow.ts'
 import { slaSchema } from '../events/slaRoutes.ts'
-
-/** A request body schema straight from the zod schema that validates it, so the two cannot drift. */
-const bodyOf = (schema: z.ZodType) => {
-  const { $schema: _, ...json } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>
-  return json
-}
 
 const problem = { $ref: '#/components/responses/Problem' }
 
@@ -48,6 +43,7 @@ export const openApiDocument = {
   security: [{ bearer: [] }, { apiKey: [] }],
   paths: {
     ...gridPaths,
+    ...integrationPaths,
     '/health': {
       get: {
         summary: 'Liveness and database readiness', security: [],
