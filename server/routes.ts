@@ -12,6 +12,7 @@ import { openApiRoutes } from './openapi/routes.ts'
 import { mapRoutes } from '../tiles/routes.ts'
 import { geocodeRoutes } from './geocode/routes.ts'
 import { eventRoutes } from './events/routes.ts'
+import { eventImportRoutes } from './event-imports/routes.ts'
 import { slaRoutes } from './events/slaRoutes.ts'
 import { streamRoutes } from './stream/routes.ts'
 import { addressRoutes } from './addresses/routes.ts'
@@ -29,6 +30,7 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   importRoutes,
   geocodeRoutes,
   eventRoutes,
+  eventImportRoutes,
   slaRoutes,
   streamRoutes,
   addressRoutes,

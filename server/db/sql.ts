@@ -8,7 +8,7 @@ const cache = new Map<string, string>()
 export function sqlFile(name: string): string {
   let text = cache.get(name)
   if (text === undefined) {
-    if (!/^[a-z0-9_/]+$/.test(name)) throw new Error(`bad query name ${name}`)
+    if (!/^[a-z0-9_-]+(\/[a-z0-9_-]+)*$/.test(name)) throw new Error(`bad query name ${name}`)
     text = fs.readFileSync(`${dir}${name}.sql`, 'utf8')
     cache.set(name, text)
   }

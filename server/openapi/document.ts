@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 description of /api/v1. Each capability adds its paths here.
 import { gridPaths } from '../grids/openapi.ts'
 import { integrationPaths } from '../integrations/openapi.ts'
+import { eventImportPaths } from '../event-imports/openapi.ts'
 import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
 import { describeRules } from '../events/workflow.ts'
@@ -44,6 +45,7 @@ export const openApiDocument = {
   paths: {
     ...gridPaths,
     ...integrationPaths,
+    ...eventImportPaths,
     '/health': {
       get: {
         summary: 'Liveness and database readiness', security: [],

@@ -83,7 +83,7 @@ CREATE INDEX integration_feedback_event_idx ON integration_feedback (event_id);
 -- from the (append-only) history row: the message says what happened, whenever it is delivered.
 -- The event is visible here even when inserted by the same statement (intake's CTE): AFTER
 -- triggers run when the statement is complete. Reporter name and phone are never sent. A
--- platform's own feedback is not echoed back to it.
+-- platform's own feedback is not echoed back to it, and historic imports are not sent at all.
 CREATE FUNCTION integration_outbox_enqueue() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM integration_platform p WHERE p.enabled
@@ -122,6 +122,8 @@ BEGIN
     AND (p.channels IS NULL OR e.channel = ANY (p.channels))
     AND (p.class_prefixes IS NULL OR EXISTS (SELECT 1 FROM unnest(p.class_prefixes) AS cp WHERE starts_with(e.class_code, cp)))
     AND NOT (h.action = 'platform_feedback' AND coalesce(h.explanation->>'platform', '') = p.code)
+    -- historic imports are old news: a bulk load must not flood the platforms with past events
+    AND h.action <> 'import'
   -- ids in history order (operators read the outbox by id; the deliverer orders by event_seq)
   ORDER BY h.event_id, h.seq, p.code
   ON CONFLICT (topic, key) DO NOTHING;

@@ -14,6 +14,7 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   wms: (r) => import('./wms.ts').then((m) => m.benchWms(r)),
   wfs: (r) => import('./wfs.ts').then((m) => m.benchWfs(r)),
   events: (r) => import('./events.ts').then((m) => m.benchEvents(r)),
+  'event-imports': (r) => import('./event-imports.ts').then((m) => m.benchEventImports(r)),
   integrations: (r) => import('./integrations.ts').then((m) => m.benchIntegrations(r)),
 }
 const results: BenchResult[] = []
