@@ -23,11 +23,10 @@ export interface Reference {
 const TTL_MS = 60_000
 
 async function load(knex: Knex): Promise<Reference> {
-  const [classRows, channelRows, ruleRows] = await Promise.all([
-    knex('event_class').select('code', 'name', 'parent_code', 'time_limit_value', 'time_limit_unit', 'owner_department_code'),
-    knex('event_channel').select('code', 'name', 'auto_accept', 'auto_dispatch'),
-    knex('dispatch_rule').where('enabled', true).select('*'),
-  ])
+  // one after the other: knex may be a transaction (one connection), and this runs once a minute
+  const classRows = await knex('event_class').select('code', 'name', 'parent_code', 'time_limit_value', 'time_limit_unit', 'owner_department_code')
+  const channelRows = await knex('event_channel').select('code', 'name', 'auto_accept', 'auto_dispatch')
+  const ruleRows = await knex('dispatch_rule').where('enabled', true).select('*')
   const classes = new Map<string, EventClass>(classRows.map((r) => [r.code, {
     code: r.code, name: r.name, parentCode: r.parent_code, ownerKind: r.owner_department_code,
     limit: r.time_limit_value === null ? null : { value: Number(r.time_limit_value), unit: r.time_limit_unit as TimeUnit },
