@@ -11,14 +11,14 @@ import type { Role } from '../auth/roles.ts'
 import { parseCrs } from '../geo/crs.ts'
 import { convertPoint, outsideError } from '../geocode/service.ts'
 import { gridDetails, type GridDetails } from '../geocode/repository.ts'
-import { sqlFile } from '../db/sql.ts'
+import { geocodeAddresses, MATCH_THRESHOLD } from '../addresses/matcher.ts'
 import { localDate } from './calendar.ts'
 import { dispatchClock } from './deadlines.ts'
 import { chooseAssignee, type DispatchExplanation, type UnitDirectory } from './dispatch.ts'
 import { calendars, reference, type EventClass } from './reference.ts'
-import { nearbySameClass, readEvent, type DuplicateCandidate, type EventRow } from './store.ts'
-import { textSimilarity } from './similarity.ts'
-import { Jurisdiction } from '../db/jurisdiction.ts'
+import { eventNumber, readEvent, type DuplicateCandidate, type EventRow } from './store.ts'
+import { runNamed } from './prepared.ts'
+import { BigramProfile } from './similarity.ts'
 
 export const channels = ['inspector_app', 'resident', 'hotline_12345', 'sensor_ai', 'police_110', 'superior', 'third_party'] as const
 export const demandTypes = ['咨询', '求助', '投诉举报', '建议感谢'] as const
@@ -50,12 +50,14 @@ export const intakeSchema = z.object({
     x: z.number().finite(),
     y: z.number().finite(),
     crs: z.string().max(200).default('EPSG:4490'),
-  }).strict(),
+  }).strict().optional(),
+  /** Locates the event when there is no location (geocoded); beside a location it is descriptive. */
   address: text(300).optional(),
   priority: z.number().int().min(1).max(4).default(3),
   reporter: z.object({ name: text(100).optional(), phone: z.string().regex(/^[0-9+() -]{3,30}$/).optional() }).strict().optional(),
   externalRef: text(100).optional(),
-}).strict()
+}).strict().refine((b) => b.location !== undefined || b.address !== undefined,
+  { path: ['location'], message: 'a location, or an address to geocode, is required' })
 export type IntakeBody = z.output<typeof intakeSchema>
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/
@@ -102,16 +104,79 @@ export function unitsOfGrid(knex: Knex, gridCode: string): Promise<GridDetails> 
   return details
 }
 
-interface Located { code: string | null; version: number | null; community_code: string | null; city_code: string | null; nearest_code: string | null; nearest_metres: number | null }
+interface Located {
+  code: string | null; version: number | null; community_code: string | null; city_code: string | null
+  /** the day's sequence number, taken only inside a grid the reporter may report in */
+  seq_no: number | null; nearest_code: string | null; nearest_metres: number | null
+}
+
+interface NearbyRow { number: string; description: string; status: string; created_at: string; metres: number }
+
+/** Staff and inspectors report inside their own area; the public and external systems anywhere. */
+const reportsAnywhere = (p: Principal) => p.role === 'public' || p.role === 'external_system'
 
 /**
- * The grid chain of the point. Our own one-point query (sql/queries/events/locate.sql) rather
- * than the geocoder's batch statement: intake needs only the base grid, not industry grids,
- * and this path is the hot one of the intake benchmark. The tie rule is the geocoder's.
+ * The grid chain of the point, the day's next number and the duplicate candidates near it, in
+ * one statement (sql/queries/events/intake_lookup.sql): this is the hot path of the intake
+ * benchmark. Our own one-point query rather than the geocoder's batch statement: intake needs
+ * only the base grid, not industry grids. The tie rule is the geocoder's.
  */
-async function locate(knex: Knex, p: { lon: number; lat: number }): Promise<Located> {
-  const { rows } = await knex.raw(sqlFile('events/locate'), { lon: p.lon, lat: p.lat }) as { rows: Located[] }
-  return rows[0]!
+async function lookup(knex: Knex, p: { lon: number; lat: number }, cls: EventClass, principal: Principal, now: Date):
+  Promise<{ loc: Located; nearby: NearbyRow[] }> {
+  const dLat = DUPLICATES.metres / 110_574
+  const dLon = DUPLICATES.metres / (111_320 * Math.cos((p.lat * Math.PI) / 180))
+  const [row] = await runNamed<Located & { duplicates: NearbyRow[] }>(knex, 'events/intake_lookup', {
+    lon: p.lon, lat: p.lat, minLon: p.lon - dLon, minLat: p.lat - dLat, maxLon: p.lon + dLon, maxLat: p.lat + dLat,
+    classCode: cls.code, since: new Date(now.getTime() - DUPLICATES.hours * 3600_000), until: now,
+    patterns: principal.jurisdiction.patterns, metres: DUPLICATES.metres, day: localDate(now), anywhere: reportsAnywhere(principal),
+  })
+  const { duplicates, ...loc } = row!
+  return { loc, nearby: duplicates }
+}
+
+interface Placed { point: { lon: number; lat: number }; sourcePosition: Record<string, unknown> }
+
+/** The reported point in storage CRS, and what was received and converted (kept with the event). */
+function fromLocation(l: NonNullable<IntakeBody['location']>): Placed {
+  const crs = parseCrs(l.crs)
+  const point = convertPoint(l.x, l.y, crs)
+  return { point, sourcePosition: { x: l.x, y: l.y, crs: crs.id, conversion: point.conversion } }
+}
+
+/** Candidates named in a 422 when an address does not resolve. */
+const ADDRESS_CANDIDATES = 3
+
+/**
+ * The point of a standard address (GA/T 2000.32) in the reporter's city, by the address
+ * geocoder (server/addresses). An address it cannot resolve, or resolves to two places far
+ * apart, is a 422 naming the address and the best candidates: a report is never placed on a
+ * guess. The source position records that the point came from the geocoder and how well it
+ * matched.
+ */
+async function fromAddress(knex: Knex, principal: Principal, address: string): Promise<Placed> {
+  if (!principal.cityCode) {
+    throw badRequest('location is required: your account belongs to no city, so an address alone cannot be geocoded')
+  }
+  const [r] = await geocodeAddresses(knex, principal.cityCode, [address], ADDRESS_CANDIDATES)
+  const m = r!.match
+  if (r!.status !== 'matched' || !m || r!.ambiguous) {
+    const candidates = (m ? [m, ...r!.alternatives] : r!.alternatives).slice(0, ADDRESS_CANDIDATES).map((c) => ({
+      address: c.address, score: c.score, level: c.level, location: { lon: c.lon, lat: c.lat, crs: 'EPSG:4490' }, communityCode: c.communityCode,
+    }))
+    const why = r!.ambiguous
+      ? 'matches standard addresses in different places equally well: add detail (road and number, estate and building)'
+      : `matches no standard address with a score of at least ${MATCH_THRESHOLD}`
+    throw new AppError(422, 'address_not_resolved', `address "${address}" ${why}, so it cannot locate the event; send a location`,
+      { address, candidates })
+  }
+  return {
+    point: { lon: m.lon, lat: m.lat },
+    sourcePosition: {
+      x: m.lon, y: m.lat, crs: 'EPSG:4490', source: 'address_geocoder',
+      conversion: `geocoded from the address by the standard-address geocoder (score ${m.score})`,
+      address, geocoder: { id: m.id, matched: m.address, score: m.score, level: m.level, matchedLevel: m.matchedLevel },
+    },
+  }
 }
 
 function directory(d: GridDetails): UnitDirectory {
@@ -152,20 +217,16 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
   if (!cls || cls.code.length !== 4) {
     throw new AppError(400, 'unknown_class', `unknown event class ${body.classCode}: use a 4-digit small class of event_class`)
   }
-  const crs = parseCrs(body.location.crs)
-  const point = convertPoint(body.location.x, body.location.y, crs)
+  const { point, sourcePosition } = body.location
+    ? fromLocation(body.location)
+    : await fromAddress(knex, principal, body.address!)
   const now = new Date()
-  // independent lookups run side by side (duplicates need only the class and the point)
-  const [loc, duplicates] = await Promise.all([
-    locate(knex, point),
-    findDuplicates(knex, principal.jurisdiction, cls, body.description, point, now),
-  ])
+  const { loc, nearby } = await lookup(knex, point, cls, principal, now)
   if (!loc.code) {
     throw outsideError(point.lon, point.lat, loc.nearest_code ? { code: loc.nearest_code, metres: Number(loc.nearest_metres) } : null)
   }
   const community = loc.community_code!
-  // staff and inspectors report inside their own area; the public and external systems anywhere
-  if (!['public', 'external_system'].includes(principal.role) && !principal.jurisdiction.covers(community)) {
+  if (!reportsAnywhere(principal) && !principal.jurisdiction.covers(community)) {
     throw forbidden(`the location lies in community ${community}, outside your jurisdiction`)
   }
   const details = await unitsOfGrid(knex, loc.code)
@@ -174,13 +235,12 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
   const plan = await planIntake(knex, { body, cls, community, cityCode, details, autoAccept: channel.autoAccept,
     autoDispatch: channel.autoDispatch, principal, now })
   const h3 = BigInt('0x' + latLngToCell(point.lat, point.lon, H3_RESOLUTION)).toString()
-  const day = localDate(now)
-  const { rows: [counter] } = await knex.raw(sqlFile('events/next_number'), { cityCode, day }) as { rows: { last: number }[] }
-  const { rows } = await knex.raw(sqlFile('events/insert'), {
-    client, idemKey: idemKey ?? null, bodyHash: hash, createdAt: now, cityCode, day, seqNo: counter!.last,
+  if (loc.seq_no === null) throw new Error(`no event number taken in grid ${loc.code}`)
+  const rows = await runNamed<EventRow & { notified: unknown }>(knex, 'events/insert', {
+    client, idemKey: idemKey ?? null, bodyHash: hash, createdAt: now, cityCode, number: eventNumber(localDate(now), loc.seq_no),
     channel: body.channel, demandType: body.demandType, classCode: cls.code, description: body.description,
     address: body.address ?? null, lon: point.lon, lat: point.lat,
-    sourcePosition: JSON.stringify({ x: body.location.x, y: body.location.y, crs: crs.id, conversion: point.conversion }),
+    sourcePosition: JSON.stringify(sourcePosition),
     gridCode: loc.code, gridVersion: loc.version, communityCode: community,
     streetCode: community.slice(0, 9) + '000', districtCode: community.slice(0, 6) + '000000', h3,
     status: plan.status, priority: body.priority, reporterUserId: principal.userId,
@@ -188,7 +248,7 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
     level: plan.level, assigneeDepartmentId: plan.departmentId, assigneeMemberId: plan.memberId,
     dispatchedAt: plan.dispatchedAt, signDueAt: plan.signDueAt, handleDueAt: plan.handleDueAt,
     history: JSON.stringify(plan.history), timers: JSON.stringify(plan.timers),
-  }) as { rows: (EventRow & { notified: unknown })[] }
+  })
   if (!rows[0]) {
     // a concurrent request with the same key won the claim: answer what it created
     const done = await replay(knex, client, idemKey!, hash)
@@ -196,17 +256,14 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
     return done
   }
   const { notified: _notified, ...row } = rows[0]
-  return { status: 201, number: row.number, row, duplicates, dispatch: plan.explanation }
+  return { status: 201, number: row.number, row, duplicates: scoreDuplicates(body.description, nearby), dispatch: plan.explanation }
 }
 
-async function findDuplicates(knex: Knex, scope: Jurisdiction, cls: EventClass, description: string,
-  p: { lon: number; lat: number }, now: Date): Promise<DuplicateCandidate[]> {
-  const rows = await nearbySameClass(knex, {
-    lon: p.lon, lat: p.lat, classCode: cls.code, metres: DUPLICATES.metres,
-    since: new Date(now.getTime() - DUPLICATES.hours * 3600_000), until: now, scope,
-  })
-  return rows.map((r) => ({ number: r.number, status: r.status, description: r.description, createdAt: r.created_at.toISOString(),
-    metres: Number(r.metres), similarity: Math.round(textSimilarity(description, r.description) * 1000) / 1000 }))
+/** The nearby rows whose text is similar enough, most similar first. */
+function scoreDuplicates(description: string, rows: NearbyRow[]): DuplicateCandidate[] {
+  const mine = new BigramProfile(description)
+  return rows.map((r) => ({ number: r.number, status: r.status, description: r.description, createdAt: new Date(r.created_at).toISOString(),
+    metres: Number(r.metres), similarity: Math.round(mine.similarity(new BigramProfile(r.description)) * 1000) / 1000 }))
     .filter((c) => c.similarity >= DUPLICATES.minSimilarity)
     .sort((a, b) => b.similarity - a.similarity || a.metres - b.metres)
     .slice(0, DUPLICATES.max)

@@ -1,4 +1,4 @@
-// /api/v1/events: intake, one event, its history, its transitions.
+// /api/v1/events: the list, intake, one event, its history, its transitions, its attachments.
 import Router from '@koa/router'
 import type { AppContext } from '../context.ts'
 import { notFound } from '../http/errors.ts'
@@ -7,12 +7,29 @@ import { intake } from './intake.ts'
 import { eventView, readEvent, NUMBER, type EventRow } from './store.ts'
 import { transition } from './transitions.ts'
 import type { Principal } from '../auth/users.ts'
+import { listBody, listEvents, parseListQuery } from './list.ts'
+import { mountAttachmentRoutes } from './attachmentRoutes.ts'
 
 const staffSeesReporter = (p: Principal, e: EventRow) => p.role !== 'public' && p.jurisdiction.covers(e.community_code)
 
 export function eventRoutes(app: AppContext): Router {
   const router = new Router({ prefix: '/api/v1/events' })
   router.use(requireRole())
+
+  router.get('/', async (ctx) => {
+    const p = principalOf(ctx)
+    const q = parseListQuery(ctx.query)
+    const now = new Date()
+    const page = await listEvents(app.knex, p, q, now)
+    let nextHref: string | null = null
+    if (page.next) {
+      const params = new URLSearchParams(ctx.querystring)
+      params.set('cursor', page.next)
+      nextHref = `/api/v1/events?${params.toString()}`
+    }
+    ctx.type = q.f === 'geojson' ? 'application/geo+json' : 'application/json'
+    ctx.body = listBody(page, q, p, nextHref, now)
+  })
 
   router.post('/', async (ctx) => {
     const p = principalOf(ctx)
@@ -52,5 +69,6 @@ export function eventRoutes(app: AppContext): Router {
     const r = await transition(app.knex, p, number, ctx.request.body)
     ctx.body = { event: eventView(r.event, { now: new Date(), withReporter: staffSeesReporter(p, r.event) }), action: r.action, seq: r.seq, allowed: r.allowed }
   })
+  mountAttachmentRoutes(router, app)
   return router
 }

@@ -19,15 +19,28 @@ function bigrams(text: string): Map<string, number> {
   return grams
 }
 
+/** A text prepared once for comparing with many others (intake scores every duplicate candidate). */
+export class BigramProfile {
+  readonly grams: Map<string, number>
+  readonly total: number
+  constructor(text: string) {
+    this.grams = bigrams(text)
+    let total = 0
+    for (const n of this.grams.values()) total += n
+    this.total = total
+  }
+
+  /** 0 (nothing shared) … 1 (same text up to punctuation, spacing and case). */
+  similarity(other: BigramProfile): number {
+    const total = this.total + other.total
+    if (total === 0) return 0
+    let shared = 0
+    for (const [g, n] of this.grams) shared += Math.min(n, other.grams.get(g) ?? 0)
+    return (2 * shared) / total
+  }
+}
+
 /** 0 (nothing shared) … 1 (same text up to punctuation, spacing and case). */
 export function textSimilarity(a: string, b: string): number {
-  const ga = bigrams(a)
-  const gb = bigrams(b)
-  let total = 0
-  let shared = 0
-  for (const n of ga.values()) total += n
-  for (const n of gb.values()) total += n
-  if (total === 0) return 0
-  for (const [g, n] of ga) shared += Math.min(n, gb.get(g) ?? 0)
-  return (2 * shared) / total
+  return new BigramProfile(a).similarity(new BigramProfile(b))
 }

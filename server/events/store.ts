@@ -26,6 +26,17 @@ export interface EventRow {
 
 export const NUMBER = /^E(\d{4})(\d{2})(\d{2})\d{4,8}$/
 
+/**
+ * The public number: 'E', the Shanghai day (yyyymmdd) and the day's sequence number, at least
+ * four digits (a busy city passes 9,999 a day: the sequence then grows, it is never cut).
+ */
+export function eventNumber(day: string, seq: number): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !Number.isSafeInteger(seq) || seq < 1 || seq > 99_999_999) {
+    throw new Error(`no event number for day ${day}, sequence ${seq}`)
+  }
+  return `E${day.replaceAll('-', '')}${String(seq).padStart(4, '0')}`
+}
+
 /** The created_at range a public number's date stands for (a Shanghai day). */
 export function numberDay(number: string): { dayStart: Date; dayEnd: Date } | undefined {
   const m = NUMBER.exec(number)
@@ -87,16 +98,3 @@ export function eventView(r: EventRow, opts: { now: Date; withReporter: boolean 
 export type EventView = ReturnType<typeof eventView>
 
 export interface DuplicateCandidate { number: string; status: string; description: string; createdAt: string; metres: number; similarity: number }
-
-/** Rows near a point of the same class in the window (text similarity is scored by the caller). */
-export async function nearbySameClass(knex: Knex, p: { lon: number; lat: number; classCode: string; metres: number;
-  since: Date; until: Date; scope: Jurisdiction }) {
-  if (p.scope.isEmpty) return []
-  const dLat = p.metres / 110_574
-  const dLon = p.metres / (111_320 * Math.cos((p.lat * Math.PI) / 180))
-  const { rows } = await knex.raw(sqlFile('events/duplicates'), {
-    lon: p.lon, lat: p.lat, minLon: p.lon - dLon, minLat: p.lat - dLat, maxLon: p.lon + dLon, maxLat: p.lat + dLat,
-    classCode: p.classCode, since: p.since, until: p.until, patterns: p.scope.patterns, metres: p.metres,
-  }) as { rows: { id: number; number: string; description: string; status: string; created_at: Date; metres: number }[] }
-  return rows
-}

@@ -6,6 +6,11 @@ import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
 import { describeRules } from '../events/workflow.ts'
 import { slaSchema } from '../events/slaRoutes.ts'
+import { intakeSchema } from '../events/intake.ts'
+import { listQuerySchema } from '../events/list.ts'
+import { uploadQuery } from '../events/attachmentRoutes.ts'
+import { MEDIA_TYPES } from '../events/attachments.ts'
+import { queryParameters } from './zod.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 
@@ -190,24 +195,17 @@ export const openApiDocument = {
       },
     },
     '/api/v1/events': {
+      get: {
+        summary: 'Events newest first inside the jurisdiction (citizens: their own reports); keyset paging with cursor; f=geojson for a FeatureCollection',
+        parameters: queryParameters(listQuerySchema),
+        responses: { 200: { description: '{ items, next, nextHref, numberMatched? } or a GeoJSON FeatureCollection' }, 400: problem, 401: problem },
+      },
       post: {
         summary: 'Report an event (事件上报): locates its grid chain, returns duplicate candidates, files and dispatches configured channels',
         parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'same key + same body → the same event (200); same key + other body → 409' }],
         requestBody: {
           required: true,
-          content: { 'application/json': { schema: {
-            type: 'object', required: ['channel', 'demandType', 'classCode', 'description', 'location'], additionalProperties: false,
-            properties: {
-              channel: { enum: ['inspector_app', 'resident', 'hotline_12345', 'sensor_ai', 'police_110', 'superior', 'third_party'] },
-              demandType: { enum: ['咨询', '求助', '投诉举报', '建议感谢'] },
-              classCode: { type: 'string', pattern: '^[0-9]{4}$', description: 'event small class (event_class)' },
-              description: { type: 'string', minLength: 1, maxLength: 4000 },
-              location: { type: 'object', required: ['x', 'y'], properties: { x: { type: 'number' }, y: { type: 'number' }, crs: { type: 'string', default: 'EPSG:4490', description: 'any supported CRS, in the axis order of its identifier' } } },
-              address: { type: 'string', maxLength: 300 }, priority: { type: 'integer', minimum: 1, maximum: 4, default: 3 },
-              reporter: { type: 'object', properties: { name: { type: 'string' }, phone: { type: 'string' } } },
-              externalRef: { type: 'string', maxLength: 100 },
-            },
-          } } },
+          content: { 'application/json': { schema: bodyOf(intakeSchema) } },
         },
         responses: { 200: { description: 'replay of an earlier submission with the same Idempotency-Key' }, 201: { description: '{ event, duplicates, dispatch }' },
           400: problem, 401: problem, 403: problem, 409: problem, 422: problem },
@@ -237,6 +235,26 @@ export const openApiDocument = {
           content: { 'application/json': { schema: bodyOf(transitionSchema) } },
         },
         responses: { 200: { description: '{ event, action, seq, allowed }' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem },
+      },
+    },
+    '/api/v1/events/{number}/attachments': {
+      get: {
+        summary: 'The attachments of an event (photos, documents, recordings)',
+        parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { 200: { description: '{ items }' }, 401: problem, 404: problem },
+      },
+      post: {
+        summary: 'Attach a file: the raw bytes as the body with their Content-Type; the leading bytes must match it (else 415), size limits per type (413)',
+        parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }, ...queryParameters(uploadQuery)],
+        requestBody: { required: true, content: Object.fromEntries(Object.keys(MEDIA_TYPES).map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) },
+        responses: { 201: { description: 'the attachment' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 413: problem, 415: problem },
+      },
+    },
+    '/api/v1/events/{number}/attachments/{id}': {
+      get: {
+        summary: 'Download an attachment (ETag = SHA-256 of the bytes)',
+        parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }, { name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+        responses: { 200: { description: 'the bytes, with their Content-Type' }, 304: { description: 'not modified' }, 401: problem, 404: problem },
       },
     },
     '/api/v1/sla': {

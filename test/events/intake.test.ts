@@ -92,7 +92,7 @@ describe('events: intake', function () {
     const cases: [unknown, number, RegExp][] = [
       [body({ classCode: '0198' }), 400, /unknown event class 0198/],
       [body({ classCode: '01' }), 400, /classCode/],
-      [body({ location: undefined }), 400, /location/],
+      [body({ location: undefined }), 400, /location.*address/],
       [body({ location: { x: 'a', y: 1 } }), 400, /location/],
       [body({ location: { x: 1e308 * 10, y: 1 } }), 400, /./],
       [body({ location: { x: p1.lon, y: p1.lat, crs: 'EPSG:9999' } }), 400, /unsupported CRS/],
@@ -124,6 +124,20 @@ describe('events: intake', function () {
     expect(out.json().detail).to.match(/outside your jurisdiction/)
     const insp = await client.post('/api/v1/events', body({ channel: 'inspector_app' }), auth.inspector)
     expect(insp.statusCode, insp.body).to.equal(201)
+  })
+
+  it('takes the day\'s next number only for a report it files (a refused one uses none)', async () => {
+    const last = async () => Number((await knex('event_number_counter').where({ city_code: '990100' }).orderBy('day', 'desc').first('last'))?.last ?? 0)
+    const before = await last()
+    const refused = await client.post('/api/v1/events', body({ channel: 'resident', location: { x: p2.lon, y: p2.lat } }), auth.street1)
+    expect(refused.statusCode).to.equal(403)
+    const outside = await client.post('/api/v1/events', body({ location: { x: 117.5, y: 37.5 } }), auth.command)
+    expect(outside.statusCode).to.equal(422)
+    expect(await last()).to.equal(before)
+    const ok = await client.post('/api/v1/events', body(), auth.command)
+    expect(ok.statusCode, ok.body).to.equal(201)
+    expect(await last()).to.equal(before + 1)
+    expect(Number(ok.json().event.number.slice(9))).to.equal(before + 1)
   })
 
   it('idempotency: the same key and body give the same event, another body 409', async () => {
@@ -173,6 +187,49 @@ describe('events: intake', function () {
     // street1 cannot see street2's events, so none are offered to it
     const street1View = await client.post('/api/v1/events', body({ channel: 'resident', description: `${text}!!`, location: { x: p1.lon, y: p1.lat } }), auth.street1)
     expect(street1View.json().duplicates.map((d: { number: string }) => d.number)).not.to.include(first.json().event.number)
+  })
+
+  it('locates a report by its address when it has no location, and records the geocoder as the source', async () => {
+    const { rows: [a] } = await knex.raw(`SELECT id, full_address, ST_X(geom) AS lon, ST_Y(geom) AS lat, community_code
+      FROM std_address WHERE level = 50 AND community_code = '990102001001' ORDER BY id LIMIT 1`)
+    const typed = a.full_address.replace('示范市桃源区', '') // people leave out the city and district
+    const res = await client.post('/api/v1/events', body({ location: undefined, address: typed }), auth.command)
+    expect(res.statusCode, res.body).to.equal(201)
+    const ev = res.json().event
+    expect(ev.address).to.equal(typed)
+    expect(ev.location.coordinates[0]).to.be.closeTo(a.lon, 1e-7)
+    expect(ev.location.coordinates[1]).to.be.closeTo(a.lat, 1e-7)
+    expect(ev.communityCode).to.equal('990102001001')
+    expect(ev.sourcePosition).to.include({ source: 'address_geocoder', crs: 'EPSG:4490', address: typed })
+    expect(ev.sourcePosition.geocoder).to.include({ id: Number(a.id), matched: a.full_address })
+    expect(ev.sourcePosition.geocoder.score).to.be.within(0.6, 1)
+    // beside a location the address stays descriptive: the location decides
+    const both = await client.post('/api/v1/events', body({ address: typed, location: { x: p2.lon, y: p2.lat } }), auth.command)
+    expect(both.statusCode, both.body).to.equal(201)
+    expect(both.json().event.communityCode).to.equal('990102002001')
+    expect(both.json().event.address).to.equal(typed)
+    expect(both.json().event.sourcePosition.source).to.equal(undefined)
+    // the jurisdiction check applies to a geocoded point too
+    const out = await client.post('/api/v1/events', body({ channel: 'resident', location: undefined, address: typed }), auth.street2)
+    expect(out.statusCode).to.equal(403)
+  })
+
+  it('refuses an address it cannot resolve with 422 naming it and the best candidates', async () => {
+    const res = await client.post('/api/v1/events', body({ location: undefined, address: '牡丹街9999号' }), auth.command)
+    expect(res.statusCode, res.body).to.equal(422)
+    expect(res.json().type).to.match(/address_not_resolved/)
+    expect(res.json().detail).to.contain('牡丹街9999号')
+    expect(res.json().address).to.equal('牡丹街9999号')
+    expect(res.json().candidates).to.be.an('array').with.length.greaterThan(0)
+    expect(res.json().candidates[0].address).to.contain('牡丹街')
+    const nothing = await client.post('/api/v1/events', body({ location: undefined, address: '火星基地一号' }), auth.command)
+    expect(nothing.statusCode, nothing.body).to.equal(422)
+    expect(nothing.json().candidates).to.be.an('array')
+    const blank = await client.post('/api/v1/events', body({ location: undefined, address: '  ' }), auth.command)
+    expect(blank.statusCode).to.equal(400)
+    expect(blank.json().detail).to.match(/address/)
+    const long = await client.post('/api/v1/events', body({ location: undefined, address: '牡'.repeat(301) }), auth.command)
+    expect(long.statusCode).to.equal(400)
   })
 
   it('reads an event only inside the jurisdiction (404 outside, like a missing one)', async () => {

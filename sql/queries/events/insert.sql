@@ -5,8 +5,8 @@
 -- request with the same key waits for this one to commit and then claims nothing, so `go` is
 -- empty, nothing else is written and the statement returns no row: the caller reads the
 -- winner's row instead. Without a key `go` always has its row.
--- Number: taken before, by events/next_number.sql, so the counter row is not locked for the
--- duration of this statement.
+-- Number: taken before, by events/intake_lookup.sql, so the counter row is not locked for the
+-- duration of this statement; formatted by eventNumber() (store.ts).
 WITH nid AS (
   SELECT nextval('event_id_seq') AS id
 ), idem AS (
@@ -22,7 +22,7 @@ WITH nid AS (
     source_position, grid_code, grid_version, community_code, street_code, district_code, h3_r12, status,
     priority, reporter_user_id, reporter_name, reporter_phone, external_ref, escalation_level,
     assignee_department_id, assignee_member_id, dispatched_at, sign_due_at, handle_due_at, created_at, updated_at)
-  SELECT go.id, 'E' || to_char(:day::date, 'YYYYMMDD') || lpad(:seqNo::text, 4, '0'), :cityCode, :channel,
+  SELECT go.id, :number, :cityCode, :channel,
     :demandType, :classCode, :description, :address, ST_SetSRID(ST_MakePoint(:lon, :lat), 4490),
     :sourcePosition::jsonb, :gridCode, :gridVersion, :communityCode, :streetCode, :districtCode, :h3::bigint, :status,
     :priority, :reporterUserId, :reporterName, :reporterPhone, :externalRef, :level,

@@ -13,7 +13,7 @@ INSERT INTO event (id, number, city_code, channel, demand_type, class_code, desc
   source_position, grid_code, grid_version, community_code, street_code, district_code, h3_r12, status,
   priority, reporter_user_id, reporter_name, reporter_phone, external_ref, parent_event_id, escalation_level,
   assignee_department_id, assignee_member_id, dispatched_at, sign_due_at, handle_due_at, created_at, updated_at)
-SELECT nextval('event_id_seq'), 'E' || to_char(:day::date, 'YYYYMMDD') || lpad(n.last::text, 4, '0'), o.city_code, o.channel,
+SELECT nextval('event_id_seq'), 'E' || to_char(:day::date, 'YYYYMMDD') || lpad(n.last::text, greatest(4, length(n.last::text)), '0'), o.city_code, o.channel,
   '投诉举报', o.class_code, :description, o.address, o.geom, o.source_position, o.grid_code, o.grid_version,
   o.community_code, o.street_code, o.district_code, o.h3_r12, 'dispatched', o.priority, o.reporter_user_id,
   o.reporter_name, o.reporter_phone, o.external_ref, o.id, :level, :departmentId, :memberId, :now, :signDueAt,
