@@ -251,7 +251,7 @@ async function checkAttachments(trx: Knex.Transaction, e: EventRow, body: Transi
  * in its grid, and the petition (信访) raised by a dissatisfied evaluation. Returns the last seq.
  */
 async function followUps(trx: Knex.Transaction, e: EventRow, body: TransitionBody, prep: Prepared, p: Principal, now: Date, seq: number): Promise<number> {
-    if (body.action === 'verify' && p.role === 'grid_inspector' && e.escalation_level === 'grid' && prep.cal.sla.autoCloseGrid) {
+  if (body.action === 'verify' && p.role === 'grid_inspector' && e.escalation_level === 'grid' && prep.cal.sla.autoCloseGrid) {
     await trx('event').where({ id: e.id, created_at: e.created_at }).update({ status: 'closed', closed_at: now, version: e.version + 1, updated_at: now })
     return appendHistory(trx, e, { action: 'close', from: 'verified', to: 'closed', p: SYSTEM, now,
       comment: '网格内处置、网格员核查通过，系统自动结案', explanation: { auto: true, verifiedBy: p.displayName } })
@@ -473,7 +473,10 @@ async function answerSupervision(trx: Knex.Transaction, e: EventRow, body: Trans
   if (!body.comment) throw badRequest('answer_supervision needs comment: the answer')
   const q = trx('event_supervision').where('event_id', e.id).whereNull('answered_at').whereNotNull('answer_due_at')
   const order = await (body.supervisionId ? q.where('id', body.supervisionId) : q.orderBy('issued_at').orderBy('id')).first('id', 'answer_due_at')
-  if (!order) throw new AppError(422, 'unknown_supervision', `no unanswered supervision order ${body.supervisionId ?? ''} on event ${e.number}`.replace('  ', ' '))
+  if (!order) {
+    const which = body.supervisionId ? `supervision order ${body.supervisionId}` : 'supervision order'
+    throw new AppError(422, 'unknown_supervision', `no unanswered ${which} on event ${e.number}`)
+  }
   await trx('event_supervision').where('id', order.id).update({ answered_at: now, answer: body.comment, answered_by: p.userId })
   return { supervision: Number(order.id), late: now > order.answer_due_at }
 }

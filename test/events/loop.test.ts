@@ -206,6 +206,8 @@ describe('events: the rest of the loop', function () {
       const s1 = await ok(e.number, 'street1', { action: 'supervise', comment: '请加快处置', card: 'yellow' })
       expect(s1.allowed).to.not.include('answer_supervision') // street1 is not the assignee
       await refused(e.number, 'department', { action: 'answer_supervision' }, 400, /bad_request/)
+      const wrong = await refused(e.number, 'department', { action: 'answer_supervision', comment: '答复', supervisionId: 999_999 }, 422, /unknown_supervision/)
+      expect(wrong.detail).to.include('999999')
       const a = await ok(e.number, 'department', { action: 'answer_supervision', comment: '已安排人员今日处置' })
       const answered = (await history(e.number)).at(-1)!
       expect(answered.action).to.equal('answer_supervision')
