@@ -1,7 +1,7 @@
 // OpenAPI paths of /api/v1/integrations (spread into server/openapi/document.ts `paths`).
 import { queryParameters, schemaOf } from '../openapi/zod.ts'
 import { feedbackSchema } from './feedback.ts'
-import { deliveriesQuery, messagesQuery } from './routes.ts'
+import { deliveriesQuery, messagesQuery, platformSchema } from './routes.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 const platform = { name: 'platform', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z][a-z0-9_]{1,39}$' } }
@@ -10,6 +10,14 @@ const read = { 400: problem, 401: problem, 403: problem, 404: problem }
 export const integrationPaths = {
   '/api/v1/integrations': {
     get: { summary: 'Third-party platforms of the caller\'s city, with their outbox state (command centre)', responses: { 200: { description: '{ items }' }, 401: problem, 403: problem } },
+  },
+  '/api/v1/integrations/{platform}': {
+    put: {
+      summary: 'Create or replace a platform of the caller\'s city (command centre); the secret is kept when absent, removed when null, never answered',
+      parameters: [platform],
+      requestBody: { required: true, content: { 'application/json': { schema: schemaOf(platformSchema) } } },
+      responses: { 200: { description: 'replaced' }, 201: { description: 'created' }, 400: problem, 401: problem, 403: problem, 409: problem },
+    },
   },
   '/api/v1/integrations/{platform}/outbox': {
     get: { summary: 'Messages to a platform, newest first (paged by id with before)', parameters: [platform, ...queryParameters(messagesQuery)], responses: { 200: { description: '{ platform, items, nextBefore }' }, ...read } },

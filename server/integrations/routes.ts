@@ -3,12 +3,12 @@
 import Router from '@koa/router'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
-import { AppError, notFound } from '../http/errors.ts'
+import { AppError, badRequest, forbidden, notFound } from '../http/errors.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { validate } from '../http/validate.ts'
 import { sqlFile } from '../db/sql.ts'
 import { receiveFeedback } from './feedback.ts'
-import { platformFor, platformView, visibleCities, type PlatformRow } from './platforms.ts'
+import { PLATFORM_CODE, platformFor, platformView, visibleCities, type PlatformRow } from './platforms.ts'
 
 /** A feedback is a few hundred bytes; anything much larger is not one. */
 const FEEDBACK_MAX_BYTES = 8 * 1024
@@ -22,6 +22,24 @@ export const messagesQuery = pageSchema.extend({ state: z.enum(['pending', 'deli
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
+/**
+ * A platform as the command centre configures it (PUT creates or replaces). A missing secret
+ * keeps the one on file; `secret: null` removes it. Filters: null or absent = everything.
+ */
+export const platformSchema = z.object({
+  name: z.string().trim().min(1).max(100),
+  adapter: z.enum(['webhook']).default('webhook'),
+  endpoint: z.string().max(2000).url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL')
+    .refine((u) => !/\s/.test(u), 'must not contain spaces'),
+  secret: z.string().min(16).max(200).nullable().optional(),
+  actions: z.array(z.string().regex(/^[a-z_]{3,40}$/)).min(1).max(50).nullable().optional(),
+  channels: z.array(z.string().regex(/^[a-z0-9_]{2,40}$/)).min(1).max(20).nullable().optional(),
+  classPrefixes: z.array(z.string().regex(/^[0-9]{2}([0-9]{2})?$/, 'must be a 2- or 4-digit class code')).min(1).max(100).nullable().optional(),
+  timeoutMs: z.number().int().min(100).max(120_000).default(10_000),
+  maxRejections: z.number().int().min(1).max(100).default(3),
+  enabled: z.boolean().default(true),
+}).strict()
+
 export function integrationRoutes(app: AppContext): Router {
   const router = new Router({ prefix: '/api/v1/integrations' })
   router.use(requireRole())
@@ -30,6 +48,26 @@ export function integrationRoutes(app: AppContext): Router {
   router.get('/', operators, async (ctx) => {
     const { rows } = await app.knex.raw(sqlFile('integrations/platforms'), { cities: visibleCities(principalOf(ctx)) }) as { rows: PlatformRow[] }
     ctx.body = { items: rows.map(platformView) }
+  })
+
+  // Create or replace a platform of the caller's city. A code another city uses is a 409.
+  router.put('/:platform', operators, async (ctx) => {
+    const p = principalOf(ctx)
+    const code = String(ctx.params.platform)
+    if (!PLATFORM_CODE.test(code)) throw badRequest(`platform code ${code} must be 2-40 lower-case letters, digits or _ starting with a letter`)
+    const city = visibleCities(p)[0]
+    if (!city) throw forbidden('only a city-level account configures platforms')
+    const b = validate(platformSchema, ctx.request.body, 'platform')
+    const existing = await app.knex('integration_platform').where({ code }).first('city_code')
+    if (existing && existing.city_code !== city) throw new AppError(409, 'platform_code_taken', `platform code ${code} is used by another city`)
+    const row = {
+      code, city_code: city, name: b.name, adapter: b.adapter, endpoint: b.endpoint, actions: b.actions ?? null, channels: b.channels ?? null,
+      class_prefixes: b.classPrefixes ?? null, timeout_ms: b.timeoutMs, max_rejections: b.maxRejections, enabled: b.enabled,
+      ...(b.secret !== undefined ? { secret: b.secret } : {}),
+    }
+    await app.knex('integration_platform').insert(row).onConflict('code').merge()
+    ctx.status = existing ? 200 : 201
+    ctx.body = platformView(await platformFor(app.knex, p, code))
   })
 
   router.get('/:platform/outbox', operators, async (ctx) => {
