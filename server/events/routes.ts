@@ -5,7 +5,7 @@ import { notFound } from '../http/errors.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { intake } from './intake.ts'
 import { eventView, readEvent, NUMBER, type EventRow } from './store.ts'
-import { transition } from './transitions.ts'
+import { allowedActionsFor, transition } from './transitions.ts'
 import type { Principal } from '../auth/users.ts'
 import { listBody, listEvents, parseListQuery } from './list.ts'
 import { mountAttachmentRoutes } from './attachmentRoutes.ts'
@@ -48,7 +48,7 @@ export function eventRoutes(app: AppContext): Router {
     const number = String(ctx.params.number)
     const e = NUMBER.test(number) ? await readEvent(app.knex, number, p.jurisdiction, p.userId) : undefined
     if (!e) throw notFound(`no event ${number} in your jurisdiction`)
-    ctx.body = eventView(e, { now: new Date(), withReporter: staffSeesReporter(p, e) })
+    ctx.body = { ...eventView(e, { now: new Date(), withReporter: staffSeesReporter(p, e) }), allowed: await allowedActionsFor(app.knex, p, e) }
   })
 
   router.get('/:number/history', async (ctx) => {

@@ -164,7 +164,7 @@ interface Extras {
 }
 
 /** The workflow state kept beside the event row (forwards, assisting units, supervision, appeal). */
-async function extras(trx: Knex.Transaction, e: EventRow): Promise<Extras> {
+async function extras(trx: Knex | Knex.Transaction, e: EventRow): Promise<Extras> {
   const { rows } = await trx.raw(sqlFile('workflow/extras'), { eventId: e.id, assignmentAt: e.dispatched_at }) as { rows: Extras[] }
   return rows[0]!
 }
@@ -216,6 +216,12 @@ export async function transition(knex: Knex, p: Principal, number: string, raw: 
     const xa = await extras(trx, after)
     return { event: after, action: body.action, seq, allowed: allowedActions(snapshotOf(after, xa), actorOf(p, after, xa)) }
   })
+}
+
+/** The actions the principal may fire on the event now (what a client offers as buttons). */
+export async function allowedActionsFor(knex: Knex, p: Principal, e: EventRow): Promise<Action[]> {
+  const x = await extras(knex, e)
+  return allowedActions(snapshotOf(e, x), actorOf(p, e, x))
 }
 
 function actorOf(p: Principal, e: EventRow, x: Extras): Actor {

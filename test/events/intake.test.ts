@@ -25,8 +25,9 @@ describe('events: intake', function () {
     knex = await getTestDb()
     for (const u of ['command', 'street1', 'street2', 'inspector', 'department']) auth[u] = await loginAs(client, u)
     auth.system = { 'x-api-key': DEMO_API_KEY }
-    p1 = await pointIn(knex, '990102001001')
-    p2 = await pointIn(knex, '990102002001')
+    // grids no other test file reports in, so duplicate candidates are this file's own
+    p1 = await pointIn(knex, '990102001001', 5)
+    p2 = await pointIn(knex, '990102002001', 5)
   })
 
   it('files and dispatches a superior assignment by the category owner (属主), with the grid chain and an explanation', async () => {

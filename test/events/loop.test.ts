@@ -65,6 +65,15 @@ describe('events: the rest of the loop', function () {
     p1 = await pointIn(knex, '990102001001')
   })
 
+  it('GET /events/{number} says which actions the caller may fire now', async () => {
+    const e = await report()
+    const as = async (who: string) => (await client.get(`/api/v1/events/${e.number}`, auth[who])).json().allowed as string[]
+    expect(await as('department')).to.include.members(['sign', 'return', 'escalate']).and.not.include('reassign')
+    expect(await as('command')).to.include.members(['reassign', 'escalate', 'void', 'supervise']).and.not.include('sign')
+    await ok(e.number, 'department', { action: 'sign' })
+    expect(await as('department')).to.include.members(['handle', 'feedback', 'forward']).and.not.include('sign')
+  })
+
   describe('verification and automatic close', () => {
     it('an inspector verifies with a photo, and an event handled in its grid closes itself', async () => {
       const { e, member } = await handledInGrid()
