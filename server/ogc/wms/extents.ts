@@ -30,11 +30,21 @@ export function layerExtents(app: AppContext): Promise<Extents> {
 }
 
 async function computeExtents(app: AppContext): Promise<Extents> {
-  const found = await Promise.all(app.catalogue.layers.map(async (l) => [l.id, await layerExtent(app.knex, l)] as const))
+  const found = await Promise.all(app.catalogue.layers.map(async (l) => [l.id, widen(await layerExtent(app.knex, l))] as const))
   const boxes = found.map(([, b]) => b).filter((b): b is Box => b !== null)
   const all: Box = boxes.length ? union(boxes) : CHINA
   const byLayer = new Map<string, Box>(found.map(([id, b]) => [id, b ?? all]))
   return { byLayer, all, crs: advertisedCrs(all) }
+}
+
+/**
+ * A layer of one point (or points on one line of latitude or longitude) has an extent with no
+ * width or height, which a BoundingBox may not have (minx < maxx): widened by ~50 m each way.
+ */
+function widen(b: Box | null): Box | null {
+  if (!b) return null
+  const e = 0.0005
+  return [b[0] === b[2] ? b[0] - e : b[0], b[1] === b[3] ? b[1] - e : b[1], b[0] === b[2] ? b[2] + e : b[2], b[1] === b[3] ? b[3] + e : b[3]]
 }
 
 function union(boxes: Box[]): Box {

@@ -70,7 +70,9 @@ function namedLayer(doc: Doc, layer: LayerDef): string {
     textEl('Name', layer.id), textEl('Title', layer.title), textEl('Abstract', layer.abstract),
     geographicBox(doc, box),
     ...doc.crs.map((crs) => boundingBox(doc, crs, box)),
-    ...styles(doc, layer))
+    ...styles(doc, layer),
+    // WMS 1.3.0 names the scale range; 1.1.1's ScaleHint is in other units and left out
+    ...(layer.maxScaleDenominator !== undefined && doc.version === '1.3.0' ? [textEl('MaxScaleDenominator', layer.maxScaleDenominator)] : []))
 }
 
 function rootLayer(doc: Doc, layers: LayerDef[]): string {

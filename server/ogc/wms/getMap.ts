@@ -64,9 +64,22 @@ function cacheKey(req: MapRequest, format: ImageFormat, paint: Paint, jurisdicti
   ])
 }
 
+/**
+ * The request's scale denominator as SLD/SE define it (pixels of 0.28 mm; a degree is
+ * 6378137 · 2π / 360 m at the equator for geographic CRSs).
+ */
+export function scaleDenominator(req: Pick<MapRequest, 'bbox' | 'width' | 'crs'>): number {
+  const width = req.bbox[2] - req.bbox[0]
+  const metres = req.crs.geographic ? width * (6378137 * 2 * Math.PI / 360) : width
+  return metres / (req.width * 0.00028)
+}
+
 async function render(app: AppContext, req: MapRequest, format: ImageFormat, paint: Paint,
   jurisdiction: Jurisdiction): Promise<{ body: Buffer; contentType: string }> {
-  const features = await Promise.all(req.layers.map((l) => mapFeatures(app.knex, req, l.layer, l.style, jurisdiction)))
+  const scale = scaleDenominator(req)
+  // a layer outside its scale range draws nothing (and is not queried)
+  const features = await Promise.all(req.layers.map((l) => l.layer.maxScaleDenominator !== undefined && scale > l.layer.maxScaleDenominator
+    ? Promise.resolve([]) : mapFeatures(app.knex, req, l.layer, l.style, jurisdiction)))
   const pictures = req.layers.map((l, i) => ({ layer: l.layer, style: l.style, features: features[i]! }))
   return { body: await renderMap(req.width, req.height, format, paint, pictures), contentType: format }
 }
