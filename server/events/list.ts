@@ -18,6 +18,7 @@ import { parseCrs, toStorage } from '../geo/crs.ts'
 import { channels } from './intake.ts'
 import { statuses } from './workflow.ts'
 import { eventView, type EventRow } from './store.ts'
+import { STAFF_UNIT } from './transitions.ts'
 
 export const MAX_LIMIT = 500
 /** count=true counts at most this many rows: an exact count over millions is not worth its cost. */
@@ -119,10 +120,6 @@ const COLUMNS = `e.id, e.number, e.city_code, e.channel, e.demand_type, e.class_
   e.dispatched_at, e.sign_due_at, e.handle_due_at, e.parked_at, e.signed_at, e.handled_at, e.closed_at,
   e.satisfaction, e.version, e.created_at, e.updated_at,
   to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_t`
-
-const STAFF_UNIT: Partial<Record<string, string>> = {
-  community_staff: 'community_committee', street_staff: 'street_office', district_staff: 'district_office',
-}
 
 /** Restricts to what the principal may see: their jurisdiction or their own reports. */
 function visible(qb: Knex.QueryBuilder, p: Principal): void {

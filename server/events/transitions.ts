@@ -48,7 +48,8 @@ export const transitionSchema = z.object({
 }).strict()
 export type TransitionBody = z.output<typeof transitionSchema>
 
-const STAFF_UNIT: Partial<Record<string, string>> = {
+/** The territory office a staff role acts for (its kind; which one: the role's jurisdiction). */
+export const STAFF_UNIT: Partial<Record<string, string>> = {
   community_staff: 'community_committee', street_staff: 'street_office', district_staff: 'district_office',
 }
 
