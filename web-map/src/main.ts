@@ -12,6 +12,7 @@ import { Session, LoginError } from './api.ts'
 import { createLayers, type MapLayer, type TileStats } from './layers.ts'
 import { adminChain, renderFeatureInfo, renderLayerSwitcher, type Hit } from './panels.ts'
 import { featureKey, type Selection } from './styles.ts'
+import { EventsPanel } from './events.ts'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const ui = {
@@ -27,6 +28,7 @@ const ui = {
   infoBody: $<HTMLDivElement>('info-body'),
   infoClose: $<HTMLButtonElement>('info-close'),
   status: $<HTMLSpanElement>('status'),
+  events: $<HTMLElement>('events'),
 }
 
 const session = new Session()
@@ -56,6 +58,50 @@ const map = new OlMap({
 })
 setMapState('login')
 
+/** Redraws the events tiles (the server drops its tile cache on every change). */
+let tilesTimer: ReturnType<typeof setTimeout> | undefined
+function refreshEventTiles(): void {
+  clearTimeout(tilesTimer)
+  // a burst of changes (intake, accept, dispatch) costs one reload of the visible tiles
+  tilesTimer = setTimeout(() => {
+    for (const l of layers) if (l.info.id.startsWith('events')) l.layer.getSource()?.refresh()
+  }, 1000)
+}
+
+const events = new EventsPanel({
+  panel: ui.events, live: $('events-live'), chips: $('events-chips'), error: $('events-error'),
+  list: $<HTMLUListElement>('events-list'), detail: $('event-detail'),
+}, session, {
+  locate: (number, lonLat) => {
+    const view = map.getView()
+    delete ui.map.dataset.located
+    view.animate({ center: fromLonLat(lonLat), zoom: Math.max(view.getZoom() ?? 0, 16), duration: 400 })
+    selectEvent(number)
+    // a link to this event (reloading asks for sign-in, then opens it again)
+    history.replaceState(null, '', `#event=${number}`)
+  },
+  changed: refreshEventTiles,
+  deselect: () => {
+    if (selection.layer === 'events') selectEvent(null)
+    history.replaceState(null, '', location.pathname + location.search)
+  },
+})
+
+/** The event a link names (#event=E…), opened after sign-in and whenever the hash changes. */
+function openLinkedEvent(): void {
+  const m = /^#event=(E\d{12,16})$/.exec(location.hash)
+  if (m && session.signedIn) events.open(m[1]!)
+}
+window.addEventListener('hashchange', openLinkedEvent)
+
+function selectEvent(number: string | null): void {
+  selection.layer = number ? 'events' : null
+  selection.key = number
+  if (number) ui.map.dataset.selected = number
+  else delete ui.map.dataset.selected
+  for (const l of layers) l.layer.changed()
+}
+
 function setMapState(state: 'login' | 'loading' | 'ready'): void {
   ui.map.dataset.mapState = state
 }
@@ -65,6 +111,8 @@ function setMapState(state: 'login' | 'loading' | 'ready'): void {
 map.on('rendercomplete', () => {
   ui.map.dataset.renders = String(Number(ui.map.dataset.renders ?? 0) + 1)
   if (ui.map.dataset.mapState === 'loading' && stats.loaded + stats.failed > 0) setMapState('ready')
+  // the view has settled on the selected event and its tiles have drawn (tests click it then)
+  if (selection.layer === 'events' && selection.key && !map.getView().getAnimating()) ui.map.dataset.located = selection.key
 })
 
 ui.login.addEventListener('submit', async (e) => {
@@ -78,6 +126,8 @@ ui.login.addEventListener('submit', async (e) => {
     ui.login.reset()
     ui.userName.textContent = `${user.displayName ?? user.username} · ${user.roleTitle}`
     await showLayers()
+    events.start()
+    openLinkedEvent()
   } catch (err) {
     ui.loginError.textContent = err instanceof LoginError ? err.message : `地图加载失败：${(err as Error).message}`
   } finally {
@@ -112,6 +162,8 @@ function clearLayers(): void {
 }
 
 function signedOut(message: string): void {
+  events.stop()
+  clearTimeout(tilesTimer)
   clearLayers()
   ui.layerList.replaceChildren()
   ui.layers.hidden = true
@@ -134,12 +186,18 @@ function closeInfo(): void {
 }
 ui.infoClose.addEventListener('click', closeInfo)
 
+/** Pixel offsets tried for small points: the click itself, then a ring within 3 px. */
+const NEAR = [[0, 0], [3, 0], [-3, 0], [0, 3], [0, -3], [2, 2], [-2, -2], [2, -2], [-2, 2]] as const
+
 /**
  * Features under a click, grouped by layer, most specific layer first. Exact hits first: the
  * polygons that contain the pixel (a tolerance would also catch a neighbour's boundary and name
  * the wrong street); layers without one get a second look with a tolerance, for small points.
+ * Points of vector tile layers are not found by forEachFeatureAtPixel in OpenLayers 10's hybrid
+ * render mode (its replay hit test misses them), so layers still without a hit ask the layer's
+ * own hit-detection image (layer.getFeatures) at the pixel and a few pixels around it.
  */
-function hitsAt(pixel: number[]): Hit[] {
+async function hitsAt(pixel: number[]): Promise<Hit[]> {
   const found = new Map<MapLayer, FeatureLike[]>()
   const collect = (hitTolerance: number) => map.forEachFeatureAtPixel(pixel, (feature, layer) => {
     const l = layers.find((m) => m.layer === layer)
@@ -147,14 +205,24 @@ function hitsAt(pixel: number[]): Hit[] {
   }, { hitTolerance, layerFilter: (layer) => !([...found.keys()].some((m) => m.layer === layer)) })
   collect(0)
   collect(4)
+  const view = map.getView()
+  await Promise.all(layers.filter((l) => !found.has(l) && l.layer.isVisible(view)).map(async (l) => {
+    for (const [dx, dy] of NEAR) {
+      const features = await l.layer.getFeatures([pixel[0]! + dx, pixel[1]! + dy])
+      if (features.length) {
+        found.set(l, features)
+        return
+      }
+    }
+  }))
   // most specific first: points, then grids, and last the divisions the click lies in
   const rank = (h: Hit) => (h.layer.info.id === 'admin_divisions' ? -1 : h.layer.layer.getZIndex() ?? 0)
   return [...found].map(([layer, features]) => ({ layer, features })).sort((a, b) => rank(b) - rank(a))
 }
 
-map.on('singleclick', (e) => {
+map.on('singleclick', async (e) => {
   if (!layers.length) return
-  const hits = hitsAt(e.pixel)
+  const hits = await hitsAt(e.pixel)
   // highlight the most specific feature: a point or grid before the division it lies in
   const top = hits[0]
   selection.layer = top ? top.layer.info.id : null
@@ -163,6 +231,10 @@ map.on('singleclick', (e) => {
   for (const l of layers) l.layer.changed()
   renderFeatureInfo(ui.infoBody, hits, toLonLat(e.coordinate) as [number, number])
   ui.info.hidden = false
+  // an event point (not a cluster) also opens its detail and actions in the events panel
+  if (top?.layer.info.id === 'events' && feature && Number(feature.get('point_count') ?? 1) <= 1 && feature.get('number')) {
+    events.open(String(feature.get('number')))
+  }
 })
 
 map.on('pointermove', (e) => {

@@ -1,13 +1,8 @@
 // The two side panels: the layer switcher and the attributes of clicked features.
 // Text goes in through textContent only: attribute values come from data, never markup.
 import type { FeatureLike } from 'ol/Feature'
+import { el } from './dom.ts'
 import { fieldTitles, LAYER_PROPERTY, type MapLayer } from './layers.ts'
-
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = Object.assign(document.createElement(tag), props)
-  e.append(...children)
-  return e
-}
 
 /** Checkboxes for every layer, the industry grids in a group of their own. */
 export function renderLayerSwitcher(list: HTMLElement, layers: MapLayer[], onToggle: () => void): void {

@@ -6,11 +6,14 @@ import { Circle, Fill, Stroke, Style, Text } from 'ol/style'
 
 export const BACKGROUND = '#07111f'
 
-/** A feature's identity for selection: grids and divisions have a code, points an id. */
+/** A feature's identity for selection: grids and divisions have a code, events a number, other points an id. */
 export function featureKey(f: FeatureLike): string | undefined {
-  const v = f.get('code') ?? f.get('id')
+  const v = f.get('code') ?? f.get('number') ?? f.get('id')
   return v === undefined || v === null ? undefined : String(v)
 }
+
+/** Event points by their status light (the catalogue's by_light colours). */
+const LIGHT_COLOURS: Record<string, string> = { red: '#d62828', yellow: '#f4a261', green: '#2a9d8f' }
 
 /** The selected feature of one layer; styles draw it highlighted. */
 export interface Selection {
@@ -116,7 +119,7 @@ export function styleFor(id: string, selection: Selection, industryIndex = 0): S
     case 'base_grids': return gridStyle(id, '#23c4a8', 0.8, 0.07, selection)
     case 'components': return pointStyle(id, (f) => COMPONENT_STATES[String(f.get('state'))] ?? '#ffd166', COMPONENT_STATES['完好']!, 3.5, selection)
     case 'addresses': return pointStyle(id, () => '#b197fc', '#b197fc', 2.5, selection)
-    case 'events': return pointStyle(id, () => '#ff3b3b', '#ff3b3b', 5, selection)
+    case 'events': return pointStyle(id, (f) => LIGHT_COLOURS[String(f.get('light'))] ?? '#8d99ae', '#ff3b3b', 5, selection)
   }
   const colour = layerColour(id, industryIndex)
   if (id.endsWith('_grids')) return gridStyle(id, colour, 1.4, 0.04, selection, [6, 3])

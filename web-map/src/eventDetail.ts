@@ -1,0 +1,187 @@
+// One event in the events panel: its facts, its history as a timeline, and a button per action
+// the server says this user may fire now (`allowed`). Firing opens a small form (comment; unit
+// code for dispatching actions; satisfaction for evaluate) and POSTs the transition with the
+// version shown, so acting on a stale view is refused instead of overwriting someone's step.
+import type { Session } from './api.ts'
+import { el } from './dom.ts'
+import {
+  ACTION_TITLES, actionTitle, currentDeadline, fireTransition, LIGHT_TITLES, localTime, readEvent, readHistory, ROLE_TITLES,
+  SATISFACTION_TITLES, timeLeft, UNIT_ACTIONS, type EventItem, type HistoryItem, type TransitionBody,
+} from './eventsApi.ts'
+
+export interface DetailHooks {
+  /** A transition succeeded: the list and the map should refresh. */
+  changed(): void
+  back(): void
+}
+
+const RELOAD_DEBOUNCE_MS = 300
+
+export class EventDetail {
+  /** The event shown, or null. */
+  number: string | null = null
+  private event: EventItem | null = null
+  private reloadTimer: ReturnType<typeof setTimeout> | undefined
+  private generation = 0
+
+  constructor(private readonly root: HTMLElement, private readonly session: Session, private readonly hooks: DetailHooks) {}
+
+  /** Loads and shows an event; resolves to it (null when it cannot be read). */
+  async show(number: string, keepMessage = ''): Promise<EventItem | null> {
+    this.number = number
+    this.root.hidden = false
+    this.root.dataset.number = number
+    const generation = ++this.generation
+    try {
+      const [event, history] = await Promise.all([readEvent(this.session, number), readHistory(this.session, number)])
+      if (generation !== this.generation) return null // another event was opened meanwhile
+      this.event = event
+      this.render(event, history, keepMessage)
+      return event
+    } catch (err) {
+      if (generation !== this.generation) return null
+      this.event = null
+      this.root.replaceChildren(this.backButton(), el('p', { className: 'error', role: 'alert' }, (err as Error).message))
+      this.root.dataset.state = 'error'
+      return null
+    }
+  }
+
+  /** The stream reported a change of this event (maybe by someone else): reload it shortly. */
+  reloadSoon(): void {
+    clearTimeout(this.reloadTimer)
+    this.reloadTimer = setTimeout(() => {
+      // an open action form keeps what the user typed: reload only when none is open
+      if (this.number && !this.root.querySelector('form.action-form')) void this.show(this.number)
+    }, RELOAD_DEBOUNCE_MS)
+  }
+
+  close(): void {
+    clearTimeout(this.reloadTimer)
+    this.generation++
+    this.number = null
+    this.event = null
+    this.root.hidden = true
+    this.root.replaceChildren()
+    delete this.root.dataset.number
+    delete this.root.dataset.state
+  }
+
+  private backButton(): HTMLButtonElement {
+    const back = el('button', { type: 'button', className: 'back' }, '← 返回列表')
+    back.addEventListener('click', () => this.hooks.back())
+    return back
+  }
+
+  private render(e: EventItem, history: HistoryItem[], message: string): void {
+    const left = timeLeft(currentDeadline(e))
+    const assignee = e.assignee
+      ? [e.assignee.department.name ?? e.assignee.department.code ?? '', e.assignee.member?.name ?? ''].filter(Boolean).join(' · ')
+      : '未派遣'
+    const facts: [string, string, string][] = [
+      ['status', '状态', `${e.statusTitle}${e.light ? ` · ${LIGHT_TITLES[e.light]}` : ''}`],
+      ['class', '事件类型', `${e.class.name ?? ''} ${e.class.code}`.trim()],
+      ['description', '问题描述', e.description],
+      ['address', '地址', e.address ?? '—'],
+      ['grid', '所在网格', e.grid?.code ?? '—'],
+      ['assignee', '处置单位', assignee],
+      ['created', '上报时间', localTime(e.createdAt)],
+      ['sign-due', '签收时限', localTime(e.deadlines.signDueAt)],
+      ['handle-due', '处置时限', localTime(e.deadlines.handleDueAt)],
+      ['left', '剩余时间', left?.text ?? '—'],
+    ]
+    if (e.satisfaction) facts.push(['satisfaction', '满意度', SATISFACTION_TITLES[e.satisfaction] ?? e.satisfaction])
+    const table = el('table', {}, el('tbody', {}, ...facts.map(([key, title, value]) =>
+      el('tr', { className: `fact-${key}` }, el('th', {}, title), el('td', {}, value)))))
+    const actions = el('div', { className: 'actions' })
+    const allowed = e.allowed ?? []
+    for (const a of allowed) {
+      const b = el('button', { type: 'button' }, ACTION_TITLES[a] ?? a)
+      b.dataset.action = a
+      b.addEventListener('click', () => this.openForm(a, actions))
+      actions.append(b)
+    }
+    if (!allowed.length) actions.append(el('p', { className: 'hint' }, '当前没有您可执行的操作'))
+    const note = el('p', { className: message ? 'notice' : 'notice empty', role: 'status' }, message)
+    this.root.replaceChildren(
+      this.backButton(),
+      el('h3', {}, `事件 ${e.number}`),
+      table,
+      el('h4', {}, '操作'), actions, note,
+      el('h4', {}, '办理过程'), timeline(history),
+    )
+    this.root.dataset.state = 'ready'
+    this.root.dataset.version = String(e.version)
+  }
+
+  /** The form of one action, under the buttons; one form at a time. */
+  private openForm(action: string, actions: HTMLElement): void {
+    this.root.querySelector('form.action-form')?.remove()
+    const form = el('form', { className: 'action-form' })
+    form.dataset.action = action
+    const comment = el('textarea', { name: 'comment', maxLength: 2000, rows: 2, placeholder: '办理意见（可选）' })
+    form.append(el('label', {}, `${actionTitle(action)}意见`, comment))
+    let unit: HTMLInputElement | null = null
+    if (UNIT_ACTIONS.has(action)) {
+      unit = el('input', { name: 'departmentCode', maxLength: 40, pattern: '[A-Za-z0-9_\\-]{1,40}', required: action === 'forward',
+        placeholder: action === 'forward' ? '下级单位编码（必填）' : '留空则按派遣规则' })
+      form.append(el('label', {}, '单位编码', unit))
+    }
+    let satisfaction: HTMLSelectElement | null = null
+    if (action === 'evaluate') {
+      satisfaction = el('select', { name: 'satisfaction', required: true },
+        ...Object.entries(SATISFACTION_TITLES).map(([value, title]) => el('option', { value }, title)))
+      form.append(el('label', {}, '满意度', satisfaction))
+    }
+    const error = el('p', { className: 'error', role: 'alert' })
+    const submit = el('button', { type: 'submit' }, `确定${actionTitle(action)}`)
+    const cancel = el('button', { type: 'button' }, '取消')
+    cancel.addEventListener('click', () => form.remove())
+    form.append(el('div', { className: 'buttons' }, submit, cancel), error)
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault()
+      const body: TransitionBody = { action }
+      if (comment.value.trim()) body.comment = comment.value.trim()
+      if (unit?.value.trim()) body.departmentCode = unit.value.trim()
+      if (satisfaction) body.satisfaction = satisfaction.value
+      if (this.event) body.expectedVersion = this.event.version
+      void this.fire(body, form, submit, error)
+    })
+    actions.after(form)
+    comment.focus()
+  }
+
+  private async fire(body: TransitionBody, form: HTMLFormElement, submit: HTMLButtonElement, error: HTMLElement): Promise<void> {
+    const number = this.number
+    if (!number) return
+    submit.disabled = true
+    error.textContent = ''
+    try {
+      await fireTransition(this.session, number, body)
+    } catch (err) {
+      error.textContent = (err as Error).message
+      form.dataset.state = 'error'
+      submit.disabled = false
+      return
+    }
+    this.hooks.changed()
+    await this.show(number, `已${actionTitle(body.action)}`)
+  }
+}
+
+/** The history, oldest first: time, action, who, status change and comment. */
+function timeline(items: HistoryItem[]): HTMLOListElement {
+  return el('ol', { className: 'timeline' }, ...items.map((h) => {
+    // the workflow's own steps are by 'system', already named 系统自动
+    const role = h.actor.role && h.actor.role !== 'system' ? ROLE_TITLES[h.actor.role] ?? h.actor.role : ''
+    const who = [h.actor.name, role && `（${role}）`].filter(Boolean).join('')
+    const li = el('li', {},
+      el('time', { dateTime: h.at }, localTime(h.at)),
+      el('strong', { className: 'action' }, actionTitle(h.action)),
+      el('span', { className: 'who' }, who || '系统'),
+      ...(h.comment ? [el('p', { className: 'comment' }, h.comment)] : []))
+    li.dataset.action = h.action
+    li.dataset.seq = String(h.seq)
+    return li
+  }))
+}
