@@ -17,6 +17,7 @@ import { dispatchClock, extendDeadline, type ClassLimit } from './deadlines.ts'
 import { chooseAssignee, escalationTarget, type Assignment, type DispatchExplanation, type UnitDirectory } from './dispatch.ts'
 import { calendars, reference, type Reference } from './reference.ts'
 import { readEvent, type EventRow } from './store.ts'
+import { attachmentsOfEvent } from './attachments.ts'
 import { actions, allowedActions, decide, possibleActions, type Action, type Actor, type EscalationLevel, type Snapshot } from './workflow.ts'
 import { sqlFile } from '../db/sql.ts'
 import { localDate } from './calendar.ts'
@@ -238,16 +239,16 @@ function actorOf(p: Principal, e: EventRow, x: Extras): Actor {
  */
 async function checkAttachments(trx: Knex.Transaction, e: EventRow, body: TransitionBody, p: Principal): Promise<number[]> {
   const ids = [...new Set(body.attachments ?? [])]
-  if (ids.length) {
-    const found = await trx('event_attachment').where('event_id', e.id).whereIn('id', ids).pluck('id')
-    const missing = ids.filter((id) => !found.map(Number).includes(id))
-    if (missing.length) throw new AppError(422, 'unknown_attachment', `attachment(s) ${missing.join(', ')} do not belong to event ${e.number}`, { unknown: missing })
+  const named = await attachmentsOfEvent(trx, e.id, ids)
+  if (named.length < ids.length) {
+    const missing = ids.filter((id) => !named.some((a) => a.id === id))
+    throw new AppError(422, 'unknown_attachment', `attachment(s) ${missing.join(', ')} do not belong to event ${e.number}`, { unknown: missing })
   }
   if (body.action === 'verify' && p.role === 'grid_inspector') {
-    const q = trx('event_attachment').where('event_id', e.id).whereLike('media_type', 'image/%')
     const photo = ids.length
-      ? await q.whereIn('id', ids).first('id')
-      : await q.where('stage', 'verify').where('uploaded_at', '>=', e.handled_at ?? e.created_at).first('id')
+      ? named.some((a) => a.media_type.startsWith('image/'))
+      : await trx('event_attachment').where({ event_id: e.id, stage: 'verify' }).whereLike('media_type', 'image/%')
+        .where('uploaded_at', '>=', e.handled_at ?? e.created_at).first('id')
     if (!photo) throw new AppError(422, 'photo_required', 'a grid inspector verifies with a photo: upload one at stage=verify or name it in attachments')
   }
   return ids
