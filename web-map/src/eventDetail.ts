@@ -16,6 +16,8 @@ export interface DetailHooks {
 }
 
 const RELOAD_DEBOUNCE_MS = 300
+/** How long a step's confirmation outlives reloads the step itself caused. */
+const NOTICE_MS = 10_000
 
 export class EventDetail {
   /** The event shown, or null. */
@@ -23,11 +25,15 @@ export class EventDetail {
   private event: EventItem | null = null
   private reloadTimer: ReturnType<typeof setTimeout> | undefined
   private generation = 0
+  /** The last step's confirmation: a reload from the stream right after it keeps showing it. */
+  private notice: { number: string; text: string; until: number } | null = null
 
   constructor(private readonly root: HTMLElement, private readonly session: Session, private readonly hooks: DetailHooks) {}
 
   /** Loads and shows an event; resolves to it (null when it cannot be read). */
   async show(number: string, keepMessage = ''): Promise<EventItem | null> {
+    const recent = this.notice && this.notice.number === number && Date.now() < this.notice.until ? this.notice.text : ''
+    keepMessage ||= recent
     this.number = number
     this.root.hidden = false
     this.root.dataset.number = number
@@ -165,7 +171,9 @@ export class EventDetail {
       return
     }
     this.hooks.changed()
-    await this.show(number, `已${actionTitle(body.action)}`)
+    const text = `已${actionTitle(body.action)}`
+    this.notice = { number, text, until: Date.now() + NOTICE_MS }
+    await this.show(number, text)
   }
 }
 
