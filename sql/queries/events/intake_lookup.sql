@@ -6,8 +6,7 @@
 --    taken only when the point lies in a grid the reporter may report in (:anywhere, or the
 --    jurisdiction patterns), so a refused report does not use one;
 -- 3. near: when the point lies outside every grid, the nearest one with its geodesic distance
---    (the KNN operator <-> is planar in degrees, so the 8 planar-nearest grids are re-ranked by
---    geography distance in metres);
+--    (nearest_base_grid(), migration 0016);
 -- 4. duplicates: same class, reported in the window, within the distance, not rejected or
 --    voided, inside the caller's jurisdiction. The bounding box (&&, GiST on geom) pre-selects in
 --    degrees, the geodesic distance decides, the created_at range prunes the monthly partitions.
@@ -56,15 +55,5 @@ SELECT b.code, b.version, b.community_code, b.city_code, (SELECT last FROM num) 
    ) d) AS duplicates
 FROM p
 LEFT JOIN b ON true
-LEFT JOIN LATERAL (
-  SELECT k.code, ST_Distance(k.geom::geography, p.geom::geography) AS metres
-  FROM (
-    SELECT g.code, g.geom FROM grid g
-    WHERE g.kind = 'base' AND g.valid_to IS NULL
-    ORDER BY g.geom <-> p.geom
-    LIMIT 8
-  ) k
-  WHERE b.code IS NULL
-  ORDER BY metres, k.code
-  LIMIT 1
-) near ON true
+-- a point inside a grid passes NULL, and the (STRICT) function then does not search at all
+LEFT JOIN LATERAL nearest_base_grid(CASE WHEN b.code IS NULL THEN p.geom END) near ON true
