@@ -30,7 +30,7 @@ export interface LayerDef {
   title: string
   abstract: string
   table: string
-  geometryType: 'MultiPolygon' | 'Point'
+  geometryType: 'MultiPolygon' | 'MultiLineString' | 'Point'
   /** Feature id column (unique among the layer's rows). */
   key: string
   /** Column with the row's 12-digit admin code, for jurisdiction filtering. */
@@ -59,6 +59,11 @@ export interface LayerDef {
   maxScaleDenominator?: number
   styles: LayerStyle[]
   queryable: boolean
+  /**
+   * Rows change every few seconds and their attributes with the clock (device status): tiles are
+   * never cached and answered with no-store, WMS images are not cached.
+   */
+  live?: boolean
 }
 
 const attr = (name: string, sql: string, type: AttributeType, title: string): LayerAttribute => ({ name, sql, type, title })
@@ -198,11 +203,43 @@ const allEventsLayer: LayerDef = {
   where: 'true', minZoom: 16, clusterMinZoom: undefined, precomputedClusters: undefined, maxScaleDenominator: 25_000,
 }
 
+/** Road centre lines (道路中心线), cut at community boundaries; the base map and patrol coverage. */
+const roadsLayer: LayerDef = {
+  id: 'roads', title: '道路', abstract: '道路中心线（按社区切分），巡查覆盖率与底图',
+  table: 'road', geometryType: 'MultiLineString', key: 'id', adminColumn: 'community_code', where: 'true',
+  attributes: [
+    attr('id', 't.id', 'integer', '编号'), attr('name', 't.name', 'string', '道路名称'),
+    attr('kind', 't.kind', 'string', '道路等级'), attr('community_code', 't.community_code', 'string', '所属社区'),
+  ],
+  minZoom: 10, maxZoom: 22, queryable: true,
+  styles: [{ name: 'default', title: '道路', colours: { '*': ['rgba(0,0,0,0)', '#9aa5b1'] } }],
+}
+
+/**
+ * Inspectors and vehicles (网格员/巡查车辆): the last known position of each device, online /
+ * idle / offline by the clock (device_status() in migration 0017), with its member and grid.
+ */
+const inspectorsLayer: LayerDef = {
+  id: 'inspectors', title: '巡查力量', abstract: '网格员及车辆的最新位置（在线、静止、离线）',
+  table: 'inspector_live', geometryType: 'Point', key: 'identifier', adminColumn: 'community_code', where: 'true',
+  attributes: [
+    attr('device', 't.identifier', 'string', '设备标识'), attr('kind', 't.kind', 'string', '设备类型'),
+    attr('member_id', 't.member_id', 'integer', '网格员编号'), attr('member_name', 't.member_name', 'string', '网格员'),
+    attr('status', 't.status', 'string', '状态'), attr('grid_code', 't.grid_code', 'string', '所在网格'),
+    attr('community_code', 't.community_code', 'string', '所属社区'), attr('fixed_at', 't.fixed_at', 'datetime', '定位时间'),
+    attr('speed', 't.speed', 'number', '速度(m/s)'), attr('battery', 't.battery', 'number', '电量(%)'),
+  ],
+  minZoom: 8, maxZoom: 22, queryable: true, live: true,
+  styles: [{ name: 'by_status', title: '按在线状态', by: 'status', colours: {
+    online: ['#2a9d8f', '#ffffff'], idle: ['#f4a261', '#ffffff'], offline: ['#8d99ae', '#ffffff'], '*': ['#8d99ae', '#ffffff'] } }],
+}
+
 /** Builds the catalogue; industry grid layers come from the industry_type table. */
 export async function loadCatalogue(knex: Knex): Promise<Catalogue> {
   const types = await knex('industry_type').select('code', 'name').orderBy('code')
   for (const t of types) {
     if (!/^[a-z][a-z0-9_]{1,39}$/.test(t.code)) throw new Error(`bad industry type code ${t.code}`)
   }
-  return new Catalogue([...staticLayers.map((l) => ({ ...l })), ...types.map(industryLayer), { ...eventsLayer }, { ...allEventsLayer }])
+  return new Catalogue([...staticLayers.map((l) => ({ ...l })), ...types.map(industryLayer), { ...eventsLayer }, { ...allEventsLayer },
+    { ...roadsLayer }, { ...inspectorsLayer }])
 }

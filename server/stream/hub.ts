@@ -3,6 +3,7 @@
 // behind a load balancer tells its own clients about changes made through any instance.
 import type { Logger } from 'pino'
 import type { Jurisdiction } from '../db/jurisdiction.ts'
+import { FIELD_CHANNEL } from './notify.ts'
 
 export type Listen = (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>
 
@@ -19,6 +20,7 @@ export const EVENTS_CHANNEL = 'gridgov_events'
 export class StreamHub {
   private readonly subscribers = new Set<Subscriber>()
   private listening: Promise<() => Promise<void>> | undefined
+  private listeningField: Promise<() => Promise<void>> | undefined
 
   constructor(private readonly listen: Listen, private readonly logger: Logger) {}
 
@@ -28,7 +30,12 @@ export class StreamHub {
       this.listening = undefined
       throw err
     })
+    this.listeningField ??= this.listen(FIELD_CHANNEL, (payload) => this.publishField(payload)).catch((err: unknown) => {
+      this.listeningField = undefined
+      throw err
+    })
     await this.listening
+    await this.listeningField
     const subscriber = { scope, send, end }
     this.subscribers.add(subscriber)
     return () => { this.subscribers.delete(subscriber) }
@@ -53,12 +60,36 @@ export class StreamHub {
     }
   }
 
+  /**
+   * Field-force items (positions, fence alerts, patrol changes) from server/stream/notify.ts:
+   * one notification carries many items, each client gets those of its jurisdiction, one SSE
+   * message per item with the notification's type as the SSE event name.
+   */
+  private publishField(payload: string): void {
+    let message: { type?: unknown; items?: unknown }
+    try {
+      message = JSON.parse(payload) as { type?: unknown; items?: unknown }
+    } catch {
+      this.logger.warn({ payload: payload.slice(0, 200) }, 'unreadable field notification')
+      return
+    }
+    if (typeof message.type !== 'string' || !Array.isArray(message.items)) return
+    for (const s of this.subscribers) {
+      for (const item of message.items as Record<string, unknown>[]) {
+        if (typeof item?.community === 'string' && s.scope.covers(item.community)) s.send({ type: message.type, data: item })
+      }
+    }
+  }
+
   /** Ends every client's stream (at shutdown, so the HTTP server can close) and stops listening. */
   async close(): Promise<void> {
     for (const s of [...this.subscribers]) s.end()
     this.subscribers.clear()
     const unlisten = await this.listening?.catch(() => undefined)
+    const unlistenField = await this.listeningField?.catch(() => undefined)
     this.listening = undefined
+    this.listeningField = undefined
     await unlisten?.()
+    await unlistenField?.()
   }
 }
