@@ -10,6 +10,7 @@ import { startScheduler } from './events/scheduler.ts'
 import { startDeliverer } from './integrations/deliverer.ts'
 import { followChanges } from '../tiles/changes.ts'
 import { streamHubOf } from './stream/routes.ts'
+import { startFieldLoop } from './positions/loop.ts'
 
 async function main(): Promise<void> {
   let config
@@ -32,12 +33,15 @@ async function main(): Promise<void> {
   const scheduler = startScheduler(booted.context)
   // Third-party delivery: outbox rows claimed with SKIP LOCKED and a lease, retried with back-off.
   const deliverer = startDeliverer(booted.context)
+  // Field force: position partitions, fence dwell/absence by the clock, patrol tasks and progress.
+  const fieldLoop = startFieldLoop(booted.context)
   const stopFollowing = await followChanges(booted.db.listen, logger)
   const server = http.createServer(createApp(booted.context).callback())
   server.requestTimeout = 120_000
   server.on('error', async (err: NodeJS.ErrnoException) => {
     await scheduler.stop()
     await deliverer.stop()
+    await fieldLoop.stop()
     await stopFollowing()
     await booted.db.close().catch(() => undefined)
     fail(err.code === 'EADDRINUSE' ? `port ${config.port} is already in use: set PORT to a free port` : err.message, 1)
@@ -65,6 +69,7 @@ async function main(): Promise<void> {
     clearTimeout(forced)
     await scheduler.stop()
     await deliverer.stop()
+    await fieldLoop.stop()
     await stopFollowing()
     // The embedded data directory is only consistent after PGlite closes cleanly.
     await booted.db.close()

@@ -21,6 +21,11 @@ import { wfsRoutes } from './ogc/wfs/routes.ts'
 import { featuresRoutes } from './ogc/features/routes.ts'
 import { open311Routes } from './open311/routes.ts'
 import { integrationRoutes } from './integrations/routes.ts'
+import { trajectoryRoutes } from './positions/trajectoryRoutes.ts'
+import { deviceRoutes } from './devices/routes.ts'
+import { positionRoutes } from './positions/routes.ts'
+import { patrolRoutes } from './patrol/routes.ts'
+import { fenceRoutes } from './fences/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -41,4 +46,9 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   featuresRoutes,
   open311Routes,
   integrationRoutes,
+  trajectoryRoutes,
+  deviceRoutes,
+  positionRoutes,
+  patrolRoutes,
+  fenceRoutes,
 ]

@@ -76,7 +76,7 @@ async function handleTile(ctx: Context, app: AppContext, service: TileService): 
   const layers = parseLayers(app, String(ctx.params.layers))
   const tile = parseTile(ctx.params)
   const jurisdiction = principalOf(ctx).jurisdiction
-  ctx.set('Cache-Control', TILE_CACHE_CONTROL)
+  ctx.set('Cache-Control', layers.some((l) => l.live) ? 'private, no-store' : TILE_CACHE_CONTROL)
   ctx.vary('Authorization')
   ctx.vary('X-API-Key')
   // Out of every asked layer's zoom range: 204, nothing to draw, and nothing rendered.

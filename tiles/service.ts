@@ -64,6 +64,8 @@ export class TileService {
 
   /** One layer of one tile, from the cache or rendered (concurrent requests share one render). */
   async layerTile(layer: LayerDef, tile: TileCoord, jurisdiction: Jurisdiction): Promise<Buffer> {
+    // live layers (inspectors) change every few seconds and with the clock: never cached
+    if (layer.live) return this.render(layer, tile, jurisdiction.patterns)
     const key: TileKey = { layer: layer.id, scope: scopeOf(jurisdiction), ...tile }
     const cached = this.cache.get(key)
     if (cached) return cached

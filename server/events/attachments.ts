@@ -19,7 +19,7 @@ import { AppError, badRequest } from '../http/errors.ts'
 import type { Principal } from '../auth/users.ts'
 import type { Role } from '../auth/roles.ts'
 import type { EventRow } from './store.ts'
-import { isAssignee } from './transitions.ts'
+import { isAssignee } from './assignee.ts'
 
 const MiB = 1024 * 1024
 

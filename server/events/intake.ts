@@ -17,7 +17,7 @@ import { dispatchClock } from './deadlines.ts'
 import { chooseAssignee, type DispatchExplanation, type UnitDirectory } from './dispatch.ts'
 import { calendars, reference, type EventClass } from './reference.ts'
 import { eventNumber, readEvent, type DuplicateCandidate, type EventRow } from './store.ts'
-import { runNamed } from './prepared.ts'
+import { runNamed } from '../db/prepared.ts'
 import { BigramProfile } from './similarity.ts'
 
 export const channels = ['inspector_app', 'resident', 'hotline_12345', 'sensor_ai', 'police_110', 'superior', 'third_party'] as const

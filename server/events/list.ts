@@ -18,7 +18,7 @@ import { parseCrs, toStorage } from '../geo/crs.ts'
 import { channels } from './intake.ts'
 import { statuses } from './workflow.ts'
 import { eventView, type EventRow } from './store.ts'
-import { STAFF_UNIT } from './transitions.ts'
+import { STAFF_UNIT } from './assignee.ts'
 
 export const MAX_LIMIT = 500
 /** count=true counts at most this many rows: an exact count over millions is not worth its cost. */

@@ -17,9 +17,11 @@ import { dispatchClock, extendDeadline, type ClassLimit } from './deadlines.ts'
 import { chooseAssignee, escalationTarget, type Assignment, type DispatchExplanation, type UnitDirectory } from './dispatch.ts'
 import { calendars, reference, type Reference } from './reference.ts'
 import { readEvent, type EventRow } from './store.ts'
+import { actsFor, isAssignee } from './assignee.ts'
 import { attachmentsOfEvent } from './attachments.ts'
 import { actions, allowedActions, decide, possibleActions, type Action, type Actor, type EscalationLevel, type Snapshot } from './workflow.ts'
 import { sqlFile } from '../db/sql.ts'
+import { findArrival } from '../positions/arrival.ts'
 import { localDate } from './calendar.ts'
 import { resolveTarget, type Unit } from './dispatch.ts'
 
@@ -48,27 +50,6 @@ export const transitionSchema = z.object({
   card: z.enum(['yellow', 'red']).optional(),
 }).strict()
 export type TransitionBody = z.output<typeof transitionSchema>
-
-/** The territory office a staff role acts for (its kind; which one: the role's jurisdiction). */
-export const STAFF_UNIT: Partial<Record<string, string>> = {
-  community_staff: 'community_committee', street_staff: 'street_office', district_staff: 'district_office',
-}
-
-/** Whether the principal acts for a unit: its own department, or the territory office of its area. */
-function actsFor(p: Principal, unit: { id: number; kind: string | null; admin: string | null }): boolean {
-  if (p.departmentId !== null && p.departmentId === Number(unit.id)) return true
-  const kind = STAFF_UNIT[p.role]
-  return kind !== undefined && kind === unit.kind && p.jurisdiction.covers(unit.admin ?? '-')
-}
-
-/** Whether the principal acts for the unit (or is the grid member) the event is assigned to. */
-export function isAssignee(p: Principal, e: EventRow): boolean {
-  if (e.assignee_department_id === null) return false
-  if (p.role === 'grid_inspector') {
-    return e.assignee_member_id !== null ? e.assignee_member_user_id === p.userId : p.departmentId === e.assignee_department_id
-  }
-  return actsFor(p, { id: e.assignee_department_id, kind: e.assignee_department_kind, admin: e.assignee_department_admin })
-}
 
 /** The assisting unit (协办) of the current assignment the principal acts for, if any. */
 const assistingUnitOf = (p: Principal, x: Extras) => (p.role === 'grid_inspector' ? undefined : x.assisting.find((u) => actsFor(p, u)))
@@ -201,6 +182,7 @@ export async function transition(knex: Knex, p: Principal, number: string, raw: 
         { status: e.status, allowed: d.allowed, possible: possibleActions(snap) })
     }
     const attachments = await checkAttachments(trx, e, body, p)
+    if (body.action === 'handle' && prep.cal.sla.arrivalRequired) await checkArrival(trx, e)
     const set: Record<string, unknown> = { status: d.to, version: e.version + 1, updated_at: now }
     if (d.changes.extensionPending !== undefined) set.extension_pending = d.changes.extensionPending
     const explanation = await effects(trx, e, body, prep, set, now, duplicate, p, x)
@@ -252,6 +234,12 @@ async function checkAttachments(trx: Knex.Transaction, e: EventRow, body: Transi
     if (!photo) throw new AppError(422, 'photo_required', 'a grid inspector verifies with a photo: upload one at stage=verify or name it in attachments')
   }
   return ids
+}
+
+/** 处置须先到场: with the city's arrivalRequired, an event dispatched to a member is handled after an arrival (server/positions/arrival.ts). */
+async function checkArrival(trx: Knex.Transaction, e: EventRow): Promise<void> {
+  if (e.assignee_member_id === null || !e.dispatched_at) return
+  if (!await findArrival(trx, e.id, e.dispatched_at)) throw new AppError(409, 'arrival_required', `event ${e.number} is handled on site: its member has not arrived yet (no 到场 record since dispatch)`)
 }
 
 /**

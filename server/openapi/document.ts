@@ -1,7 +1,12 @@
 // The OpenAPI 3.1 description of /api/v1. Each capability adds its paths here.
 import { gridPaths } from '../grids/openapi.ts'
 import { integrationPaths } from '../integrations/openapi.ts'
+import { devicePaths } from '../devices/openapi.ts'
+import { positionPaths } from '../positions/openapi.ts'
 import { eventImportPaths } from '../event-imports/openapi.ts'
+import { trajectoryPaths } from '../positions/trajectoryOpenapi.ts'
+import { patrolPaths } from '../patrol/openapi.ts'
+import { fencePaths } from '../fences/openapi.ts'
 import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
 import { describeRules } from '../events/workflow.ts'
@@ -26,6 +31,7 @@ export const openApiDocument = {
     securitySchemes: {
       bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
       apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+      deviceToken: { type: 'apiKey', in: 'header', name: 'X-Device-Token' },
     },
     responses: {
       Problem: {
@@ -50,7 +56,12 @@ export const openApiDocument = {
   paths: {
     ...gridPaths,
     ...integrationPaths,
+    ...devicePaths,
+    ...positionPaths,
     ...eventImportPaths,
+    ...trajectoryPaths,
+    ...patrolPaths,
+    ...fencePaths,
     '/health': {
       get: {
         summary: 'Liveness and database readiness', security: [],

@@ -16,6 +16,9 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   events: (r) => import('./events.ts').then((m) => m.benchEvents(r)),
   'event-imports': (r) => import('./event-imports.ts').then((m) => m.benchEventImports(r)),
   integrations: (r) => import('./integrations.ts').then((m) => m.benchIntegrations(r)),
+  fences: (r) => import('./fences.ts').then((m) => m.benchFences(r)),
+  positions: (r) => import('./positions.ts').then((m) => m.benchPositions(r)),
+  replay: (r) => import('./replay.ts').then((m) => m.benchReplay(r)),
 }
 const results: BenchResult[] = []
 for (const [name, run] of Object.entries(benches)) {

@@ -1,6 +1,6 @@
 // The rewrite of knex-style `:name` bindings to positional `$n` for named statements.
 import { expect } from 'chai'
-import { toPositional } from '../../server/events/prepared.ts'
+import { toPositional } from '../../server/db/prepared.ts'
 import { sqlFile } from '../../server/db/sql.ts'
 import { eventNumber, NUMBER } from '../../server/events/store.ts'
 

@@ -120,6 +120,14 @@ export async function handleGetMap(app: AppContext, ctx: Context, kvp: Kvp, vers
     const req = parseMapRequest(kvp, app.catalogue, version)
     const paint = parsePaint(kvp)
     const { jurisdiction } = principalOf(ctx)
+    // a live layer (inspectors) moves every few seconds: its maps are drawn fresh and not kept
+    if (req.layers.some((l) => l.layer.live)) {
+      const { body, contentType } = await render(app, req, format, paint, jurisdiction)
+      ctx.type = contentType
+      ctx.set('Cache-Control', 'no-store')
+      ctx.body = body
+      return
+    }
     const key = cacheKey(req, format, paint, jurisdiction)
     const image = await imageCache(app).getOrRender(key, () => render(app, req, format, paint, jurisdiction))
     sendImage(ctx, image)

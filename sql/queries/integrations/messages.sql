@@ -1,7 +1,7 @@
 -- One page of a platform's outbox messages, newest first, keyset-paged by id, filtered by state:
 -- pending (not yet delivered, not dead), delivered, dead, or all.
 SELECT o.id, o.key, o.event_id, o.event_seq, o.created_at, o.available_at, o.attempts, o.delivered_at, o.dead_at,
-  o.last_error, o.last_status_code, o.payload->'event'->>'number' AS event_number, o.payload->'change'->>'action' AS action
+  o.last_error, o.last_status_code, o.payload->'event'->>'number' AS event_number, COALESCE(o.payload->'change'->>'action', o.topic) AS action
 FROM outbox o
 WHERE o.platform_code = :platform
   AND (:before::bigint IS NULL OR o.id < :before)

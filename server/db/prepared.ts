@@ -1,11 +1,11 @@
-// Named (prepared) statements for the hot path of intake. knex sends every raw query as an
+// Named (prepared) statements for hot paths (intake, position ingest). knex sends every raw query as an
 // unnamed statement, so PostgreSQL parses and plans the long intake CTE on every request; a
 // named statement is parsed once per pooled connection and then only bound and executed (the
 // same technique as tiles/service.ts). The SQL files keep knex's `:name` bindings so they read
 // the same as every other query file; they are rewritten once to `$n` positions here.
 import type { Knex } from 'knex'
 import type pg from 'pg'
-import { sqlFile } from '../db/sql.ts'
+import { sqlFile } from './sql.ts'
 
 interface Compiled { name: string; text: string; order: string[] }
 
