@@ -32,7 +32,7 @@ export async function boot(config: Config, logger: Logger): Promise<Booted> {
   }
 }
 
-/** Loads the small demo city and the demo users into an empty database. */
+/** Loads the small demo city, the demo users and a day of demo tracks into an empty database. */
 async function seedDemoIfEmpty(db: Database, logger: Logger): Promise<void> {
   const { count } = await db.knex('admin_division').count<{ count: number }>('* as count').first() ?? { count: 0 }
   if (Number(count) > 0) return
@@ -40,9 +40,12 @@ async function seedDemoIfEmpty(db: Database, logger: Logger): Promise<void> {
   const { generateCity } = await import('../fixtures/generate.ts')
   const { loadCity } = await import('../fixtures/load.ts')
   const { createDemoUsers } = await import('../fixtures/users.ts')
-  const summary = await loadCity(db.knex, generateCity({ scale: 'small' }))
+  const { loadTracks } = await import('../fixtures/tracksload.ts')
+  const city = generateCity({ scale: 'small' })
+  const summary = await loadCity(db.knex, city)
   await createDemoUsers(db.knex)
-  logger.info({ summary, ms: Date.now() - started }, 'demo city loaded')
+  const tracks = await loadTracks(db.knex, city)
+  logger.info({ summary, tracks, ms: Date.now() - started }, 'demo city loaded')
 }
 
 async function refuseDemoCredentials(db: Database): Promise<void> {

@@ -212,7 +212,8 @@ const roadsLayer: LayerDef = {
     attr('kind', 't.kind', 'string', '道路等级'), attr('community_code', 't.community_code', 'string', '所属社区'),
   ],
   minZoom: 10, maxZoom: 22, queryable: true,
-  styles: [{ name: 'default', title: '道路', colours: { '*': ['rgba(0,0,0,0)', '#9aa5b1'] } }],
+  styles: [{ name: 'by_kind', title: '按道路等级', by: 'kind', colours: {
+    trunk: ['rgba(0,0,0,0)', '#e9a23b'], main: ['rgba(0,0,0,0)', '#c9b37e'], '*': ['rgba(0,0,0,0)', '#9aa5b1'] } }],
 }
 
 /**

@@ -51,19 +51,31 @@ export function outputGeometrySql(geom: string, out: OutputCrs): string {
 }
 
 /**
- * GML 3 geometry text (valid as GML 3.2 and 3.1.1: PostGIS writes gml:MultiSurface/gml:Point
- * with posList/pos) with the client's srsName; `idSql` adds gml:id (required in GML 3.2).
+ * GML 3 geometry text (valid as GML 3.2 and 3.1.1: PostGIS writes gml:MultiSurface, gml:MultiCurve
+ * of gml:LineString (option 4, rather than gml:Curve segments) and gml:Point with posList/pos)
+ * with the client's srsName; `idSql` adds gml:id (required in GML 3.2).
  */
 export function gmlGeometrySql(geom: string, out: OutputCrs, idSql: string | null): Sql {
   const g = outputGeometrySql(geom, out)
-  // option 1: long srsName form, which is then replaced by the identifier the client used
+  // options 1 | 4: long srsName form (then replaced by the identifier the client used), LineString
   const call = idSql === null
-    ? `ST_AsGML(3, ${g}, ${out.decimals}, 1, 'gml')`
-    : `ST_AsGML(3, ${g}, ${out.decimals}, 1, 'gml', ${idSql})`
+    ? `ST_AsGML(3, ${g}, ${out.decimals}, 5, 'gml')`
+    : uniqueMemberIds(`ST_AsGML(3, ${g}, ${out.decimals}, 5, 'gml', ${idSql})`, idSql)
   return {
     text: `replace(${call}, ?, ?)`,
     values: [`srsName="urn:ogc:def:crs:EPSG::${out.crs.srid}"`, `srsName="${escapeXml(out.srsName)}"`],
   }
+}
+
+/**
+ * PostGIS gives every member of a multi-geometry the gml:id of the whole (a MultiCurve and its
+ * LineStrings all "roads.7.geom"), which breaks the uniqueness of XML IDs in the document: the
+ * text is cut at each occurrence and the members numbered "<id>.1", "<id>.2" … in order.
+ */
+function uniqueMemberIds(gml: string, idSql: string): string {
+  const attr = `'gml:id="' || (${idSql})`
+  return `(SELECT string_agg(CASE WHEN u.n = 1 THEN u.s ELSE ${attr} || CASE WHEN u.n = 2 THEN '' ELSE '.' || (u.n - 2) END || '"' || u.s END, '' ORDER BY u.n)
+    FROM unnest(string_to_array(${gml}, ${attr} || '"')) WITH ORDINALITY AS u(s, n))`
 }
 
 /** GeoJSON geometry (no "crs" member: the document says the CRS once). */

@@ -15,8 +15,10 @@ const xsdType: Record<AttributeType, string> = {
   string: 'xsd:string', integer: 'xsd:long', number: 'xsd:double', boolean: 'xsd:boolean', datetime: 'xsd:dateTime',
 }
 
-const geometryType = (layer: LayerDef) =>
-  layer.geometryType === 'Point' ? 'gml:PointPropertyType' : 'gml:MultiSurfacePropertyType'
+const propertyType: Record<LayerDef['geometryType'], string> = {
+  Point: 'gml:PointPropertyType', MultiLineString: 'gml:MultiCurvePropertyType', MultiPolygon: 'gml:MultiSurfacePropertyType',
+}
+const geometryType = (layer: LayerDef) => propertyType[layer.geometryType]
 
 export function describeFeatureType(ctx: Context, app: AppContext, req: WfsRequest): void {
   const format = req.outputFormat?.toLowerCase().replace(/\s/g, '')

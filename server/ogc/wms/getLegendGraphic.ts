@@ -51,15 +51,26 @@ export async function renderLegend(layer: LayerDef, entries: LegendEntry[], form
   entries.forEach((e, i) => {
     const top = PAD + i * (symbolH + PAD)
     ctx.beginPath()
-    if (layer.geometryType === 'Point') {
-      ctx.arc(PAD + symbolW / 2, top + symbolH / 2, Math.min(POINT_RADIUS * 1.5, symbolW / 2, symbolH / 2), 0, Math.PI * 2)
+    if (layer.geometryType === 'MultiLineString') {
+      // a line layer's symbol is a stroke across the box, never a filled shape
+      ctx.moveTo(PAD + 1.5, top + symbolH * 0.7)
+      ctx.lineTo(PAD + symbolW / 2, top + symbolH * 0.3)
+      ctx.lineTo(PAD + symbolW - 1.5, top + symbolH * 0.7)
+      ctx.strokeStyle = e.stroke
+      ctx.lineWidth = 2
+      ctx.stroke()
+      ctx.lineWidth = 1.2
     } else {
-      ctx.rect(PAD + 1.5, top + 1.5, symbolW - 3, symbolH - 3)
+      if (layer.geometryType === 'Point') {
+        ctx.arc(PAD + symbolW / 2, top + symbolH / 2, Math.min(POINT_RADIUS * 1.5, symbolW / 2, symbolH / 2), 0, Math.PI * 2)
+      } else {
+        ctx.rect(PAD + 1.5, top + 1.5, symbolW - 3, symbolH - 3)
+      }
+      ctx.fillStyle = e.fill
+      ctx.fill()
+      ctx.strokeStyle = e.stroke
+      ctx.stroke()
     }
-    ctx.fillStyle = e.fill
-    ctx.fill()
-    ctx.strokeStyle = e.stroke
-    ctx.stroke()
     ctx.fillStyle = '#222222'
     ctx.fillText(e.label, PAD + symbolW + GAP, top + symbolH / 2)
   })
