@@ -23,6 +23,8 @@ export interface EventsPanelHooks {
   changed(): void
   /** The detail was closed: drop the map highlight. */
   deselect(): void
+  /** A device reported (SSE 'position'): redraw the inspectors tiles. */
+  positions?(): void
 }
 
 const LIST_DEBOUNCE_MS = 400
@@ -77,6 +79,7 @@ export class EventsPanel {
         this.ui.live.textContent = s === 'open' ? '实时' : s === 'connecting' ? '连接中' : '离线'
       },
       onMessage: (m) => {
+        if (m.event === 'position') this.hooks.positions?.()
         if (m.event !== 'event') return
         let number: string
         try {

@@ -18,11 +18,13 @@ export const DATA_MAX_ZOOM = 16
 
 /** Drawing order and default visibility of the known layers; industry grids start hidden. */
 const KNOWN: Record<string, { z: number; visible: boolean }> = {
+  roads: { z: 5, visible: true },
   base_grids: { z: 10, visible: true },
   admin_divisions: { z: 30, visible: true },
   addresses: { z: 40, visible: true },
   components: { z: 50, visible: true },
   events: { z: 60, visible: true },
+  inspectors: { z: 70, visible: true },
 }
 
 /** The MVT property that names a feature's tile layer (kept apart from catalogue attributes). */

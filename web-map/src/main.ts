@@ -68,6 +68,17 @@ function refreshEventTiles(): void {
   }, 1000)
 }
 
+/** Redraws the inspectors tiles: at most every few seconds while positions stream in, and each minute (status goes by the clock). */
+let fieldTimer: ReturnType<typeof setTimeout> | undefined
+function refreshInspectorTiles(): void {
+  if (fieldTimer) return
+  fieldTimer = setTimeout(() => {
+    fieldTimer = undefined
+    for (const l of layers) if (l.info.id === 'inspectors' && l.layer.getVisible()) l.layer.getSource()?.refresh()
+  }, 3000)
+}
+setInterval(refreshInspectorTiles, 60_000)
+
 const events = new EventsPanel({
   panel: ui.events, live: $('events-live'), chips: $('events-chips'), error: $('events-error'),
   list: $<HTMLUListElement>('events-list'), detail: $('event-detail'),
@@ -81,6 +92,7 @@ const events = new EventsPanel({
     history.replaceState(null, '', `#event=${number}`)
   },
   changed: refreshEventTiles,
+  positions: refreshInspectorTiles,
   deselect: () => {
     if (selection.layer === 'events') selectEvent(null)
     history.replaceState(null, '', location.pathname + location.search)

@@ -40,11 +40,28 @@ export function layerColour(id: string, industryIndex = 0): string {
   if (id === 'components') return COMPONENT_STATES['完好']!
   if (id === 'addresses') return '#b197fc'
   if (id === 'events') return '#ff3b3b'
+  if (id === 'roads') return ROAD_COLOURS.street!
+  if (id === 'inspectors') return DEVICE_STATUS.online!
   if (id.endsWith('_grids')) return INDUSTRY_COLOURS[industryIndex % INDUSTRY_COLOURS.length]!
   return '#c0c8d4'
 }
 
 const HIGHLIGHT = new Stroke({ color: '#ffffff', width: 3 })
+
+// roads as a quiet base map under the grids; main roads a little brighter and wider
+const ROAD_COLOURS: Record<string, string> = { trunk: '#b58a4a', main: '#7d7560', street: '#4a5566' }
+// inspectors: online green, idle amber, offline grey (the inspectors layer's status)
+const DEVICE_STATUS: Record<string, string> = { online: '#3ddc97', idle: '#ffb703', offline: '#8d99ae' }
+
+function roadStyle(): StyleFunction {
+  const cache = new Map<string, Style>()
+  return (f) => {
+    const kind = String(f.get('kind') ?? 'street')
+    let s = cache.get(kind)
+    if (!s) cache.set(kind, (s = new Style({ stroke: new Stroke({ color: ROAD_COLOURS[kind] ?? ROAD_COLOURS.street!, width: kind === 'street' ? 1.5 : 3 }) })))
+    return s
+  }
+}
 
 function polygonStyle(color: string, width: number, fillAlpha: number, dash?: number[]): Style {
   return new Style({
@@ -120,6 +137,8 @@ export function styleFor(id: string, selection: Selection, industryIndex = 0): S
     case 'components': return pointStyle(id, (f) => COMPONENT_STATES[String(f.get('state'))] ?? '#ffd166', COMPONENT_STATES['完好']!, 3.5, selection)
     case 'addresses': return pointStyle(id, () => '#b197fc', '#b197fc', 2.5, selection)
     case 'events': return pointStyle(id, (f) => LIGHT_COLOURS[String(f.get('light'))] ?? '#8d99ae', '#ff3b3b', 5, selection)
+    case 'roads': return roadStyle()
+    case 'inspectors': return pointStyle(id, (f) => DEVICE_STATUS[String(f.get('status'))] ?? '#8d99ae', DEVICE_STATUS.online!, 6, selection)
   }
   const colour = layerColour(id, industryIndex)
   if (id.endsWith('_grids')) return gridStyle(id, colour, 1.4, 0.04, selection, [6, 3])
