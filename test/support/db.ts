@@ -61,7 +61,17 @@ async function createTestDatabase(): Promise<TestDatabase> {
     url.pathname = `/${name}`
     config = { ...base, databaseUrl: url.toString(), dataDir }
     dropDatabase = async () => {
-      await admin.raw("DROP DATABASE IF EXISTS ?? WITH (FORCE)", [name])
+      // FORCE ends our own sessions, but not an autovacuum worker busy in it (a superuser's):
+      // that one ends soon, so try again a few times before giving up
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await admin.raw("DROP DATABASE IF EXISTS ?? WITH (FORCE)", [name])
+          break
+        } catch (err) {
+          if ((err as { code?: string }).code !== '42501' || attempt >= 10) throw err
+          await new Promise((r) => setTimeout(r, 1000))
+        }
+      }
       await admin.destroy()
     }
   } else {
