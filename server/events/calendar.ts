@@ -33,6 +33,8 @@ export interface Sla {
   appealDays: number
   /** 到场: the dispatched member is on site within this many metres of the event */
   arrivalRadiusM: number
+  /** 到场 also when the member is inside the event's base grid */
+  arrivalInGrid: boolean
   /** 处置 (handle) needs an arrival first when the event was dispatched to a member */
   arrivalRequired: boolean
 }
@@ -40,7 +42,7 @@ export interface Sla {
 export const DEFAULT_SLA: Sla = {
   signWorkHours: 4, signRestDayHours: 48, planHours: 24, districtPlanHours: 72,
   escalateAfterHours: { community: 24, street: 48 }, answerHours: 24, autoCloseGrid: true, appealDays: 15,
-  arrivalRadiusM: 50, arrivalRequired: false,
+  arrivalRadiusM: 50, arrivalInGrid: false, arrivalRequired: false,
 }
 
 export interface CalendarData {
@@ -202,7 +204,7 @@ export async function loadSla(knex: Knex, cityCode: string): Promise<Sla> {
     districtPlanHours: Number(r.district_plan_hours),
     escalateAfterHours: { community: num(r.escalate_community_hours), street: num(r.escalate_street_hours) },
     answerHours: Number(r.answer_hours), autoCloseGrid: r.auto_close_grid, appealDays: Number(r.appeal_days),
-    arrivalRadiusM: Number(r.arrival_radius_m ?? 50), arrivalRequired: r.arrival_required ?? false,
+    arrivalRadiusM: Number(r.arrival_radius_m ?? 50), arrivalInGrid: r.arrival_in_grid ?? false, arrivalRequired: r.arrival_required ?? false,
   }
 }
 

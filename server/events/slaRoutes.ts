@@ -22,6 +22,7 @@ export const slaSchema = z.object({
   autoCloseGrid: z.boolean(),
   appealDays: z.number().int().min(1).max(365),
   arrivalRadiusM: z.number().int().min(5).max(5000).default(50),
+  arrivalInGrid: z.boolean().default(false),
   arrivalRequired: z.boolean().default(false),
 }).strict()
 
@@ -47,7 +48,7 @@ export function slaRoutes(app: AppContext): Router {
       city_code: city, sign_work_hours: b.signWorkHours, sign_rest_day_hours: b.signRestDayHours, plan_hours: b.planHours,
       district_plan_hours: b.districtPlanHours, escalate_community_hours: b.escalateAfterHours.community ?? null,
       escalate_street_hours: b.escalateAfterHours.street ?? null, answer_hours: b.answerHours, auto_close_grid: b.autoCloseGrid,
-      appeal_days: b.appealDays, arrival_radius_m: b.arrivalRadiusM, arrival_required: b.arrivalRequired, updated_at: new Date(), updated_by: p.userId,
+      appeal_days: b.appealDays, arrival_radius_m: b.arrivalRadiusM, arrival_in_grid: b.arrivalInGrid, arrival_required: b.arrivalRequired, updated_at: new Date(), updated_by: p.userId,
     }
     if (city === NATIONAL) throw forbidden('the national defaults are changed by migration, not by a city')
     await app.knex('event_sla').insert(row).onConflict('city_code').merge()

@@ -1,5 +1,6 @@
 // 到场 (arrival): the member an event was dispatched to reaches it. The first good fix of the
-// member's devices since the dispatch within the city's arrival radius (event_sla) appends an
+// member's devices since the dispatch within the city's arrival radius (or inside the event's grid,
+// when the city counts that: event_sla) appends an
 // 'arrive' history row with the fix's time and the distance, and tells the event's stream.
 //
 // Found by a pass of the field loop (server/positions/loop.ts), not by ingest: asking the
@@ -10,7 +11,7 @@ import { sqlFile } from '../db/sql.ts'
 
 interface Found {
   id: string; created_at: Date; number: string; city_code: string; community_code: string; status: string; dispatched_at: Date
-  user_id: string | null; member_name: string; fixed_at: Date; lon: number; lat: number; accuracy: number | null; distance: number; radius: number
+  user_id: string | null; member_name: string; fixed_at: Date; lon: number; lat: number; accuracy: number | null; distance: number; radius: number; in_grid: boolean
 }
 
 /** Records arrivals found for open events (all of them, or one); returns how many. Runs in `trx`. */
@@ -25,8 +26,8 @@ async function record(trx: Knex.Transaction, eventId: number | null, limit: numb
     await trx.raw(sqlFile('workflow/history_append'), {
       eventId: a.id, cityCode: a.city_code, action: 'arrive', from: a.status, to: a.status,
       userId: a.user_id === null ? null : Number(a.user_id), role: 'grid_inspector', name: a.member_name, at: a.fixed_at,
-      comment: `网格员到场（距事件 ${distance} 米）`, attachments: '[]',
-      explanation: JSON.stringify({ distanceM: distance, radiusM: a.radius, fix: { at: a.fixed_at.toISOString(), lon: a.lon, lat: a.lat, accuracy: a.accuracy } }),
+      comment: a.in_grid && a.distance > a.radius ? `网格员到场（已进入事件所在网格，距事件 ${distance} 米）` : `网格员到场（距事件 ${distance} 米）`, attachments: '[]',
+      explanation: JSON.stringify({ distanceM: distance, radiusM: a.radius, inGrid: a.in_grid && a.distance > a.radius, fix: { at: a.fixed_at.toISOString(), lon: a.lon, lat: a.lat, accuracy: a.accuracy } }),
     })
     await trx.raw('SELECT pg_notify(?, ?)', ['gridgov_events', JSON.stringify({ event: a.number, action: 'arrive', status: a.status, community: a.community_code })])
     recorded++

@@ -49,7 +49,7 @@ describe('到场 (arrival) from positions', () => {
   const send = (token: string, fixes: [number, number, number][]) =>
     client.post('/api/v1/positions', { positions: fixes.map(([lon, lat, t]) => ({ lon, lat, time: new Date(t).toISOString(), accuracy: 5 })) }, { 'x-device-token': token })
   const arrivals = async (number: string) =>
-    ((await client.get(`/api/v1/events/${number}/history`, command)).json().items as { action: string; at: string; explanation: { distanceM: number } }[])
+    ((await client.get(`/api/v1/events/${number}/history`, command)).json().items as { action: string; at: string; explanation: { distanceM: number; inGrid?: boolean } }[])
       .filter((h) => h.action === 'arrive')
 
   it('records one arrival at the first fix within the radius, with its distance', async () => {
@@ -69,6 +69,26 @@ describe('到场 (arrival) from positions', () => {
     await send(device.token, [[p.lon, p.lat, t0 + 45_000]])
     await runArrivalPass(knex)
     expect(await arrivals(e.number)).to.have.length(1)
+  })
+
+  it('counts arriving in the event\'s grid when the city says so, far from the event itself', async () => {
+    const sla = await loadSla(knex, '990100')
+    const { escalateAfterHours, ...rest } = sla
+    const put = await client.request({ method: 'PUT', url: '/api/v1/sla', headers: { ...command, 'content-type': 'application/json' },
+      payload: JSON.stringify({ ...rest, escalateAfterHours: { community: escalateAfterHours.community ?? null, street: escalateAfterHours.street ?? null }, arrivalInGrid: true, arrivalRadiusM: 5 }) })
+    expect(put.statusCode, put.body).to.equal(200)
+    const { e, p, device } = await pushed(2)
+    // a point of the same grid at least 30 m from the event (PostGIS picks it; the test checks both facts)
+    const { rows } = await knex.raw(`SELECT ST_X(q) AS lon, ST_Y(q) AS lat FROM grid g, LATERAL (SELECT (ST_Dump(ST_GeneratePoints(g.geom, 50, 7))).geom AS q) x
+      WHERE g.code = ? AND g.valid_to IS NULL AND ST_Distance(q::geography, ST_SetSRID(ST_MakePoint(?, ?), 4490)::geography) > 30 LIMIT 1`, [p.grid, p.lon, p.lat])
+    const inside = rows[0] as { lon: number; lat: number }
+    const outside = offset(p.lon, p.lat, 3000, 0)
+    await send(device.token, [[outside[0], outside[1], Date.now() + 500], [inside.lon, inside.lat, Date.now() + 200_000]])
+    await runArrivalPass(knex)
+    const rowsBack = await arrivals(e.number)
+    expect(rowsBack).to.have.length(1)
+    expect(rowsBack[0]!.explanation).to.include({ inGrid: true })
+    expect(rowsBack[0]!.explanation.distanceM).to.be.above(30)
   })
 
   it('holds 处置 until the member has arrived when the city requires it', async () => {
