@@ -84,18 +84,23 @@ CREATE TABLE position (
 ) PARTITION BY RANGE (fixed_at);
 CREATE TABLE position_default PARTITION OF position DEFAULT;
 
--- Monthly partitions covering [from_month, from_month + months); idempotent (as for events).
-CREATE FUNCTION position_ensure_partitions(from_month date, months integer) RETURNS integer
+-- Monthly partitions of a table partitioned by month (China time), covering
+-- [from_month, from_month + months), named <table>_YYYYMM; idempotent. One function for every
+-- such table: events (0006's event_ensure_partitions now calls it) and positions.
+CREATE FUNCTION ensure_month_partitions(parent text, from_month date, months integer) RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
   m date := date_trunc('month', from_month)::date;
   created integer := 0;
   name text;
 BEGIN
+  IF parent NOT IN ('event', 'position') THEN
+    RAISE EXCEPTION 'no month partitions for table %', parent;
+  END IF;
   FOR i IN 1..months LOOP
-    name := 'position_' || to_char(m, 'YYYYMM');
+    name := parent || '_' || to_char(m, 'YYYYMM');
     IF to_regclass(name) IS NULL THEN
-      EXECUTE format('CREATE TABLE %I PARTITION OF position FOR VALUES FROM (%L) TO (%L)', name,
+      EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)', name, parent,
         (m::timestamp AT TIME ZONE 'Asia/Shanghai'), ((m + interval '1 month')::timestamp AT TIME ZONE 'Asia/Shanghai'));
       created := created + 1;
     END IF;
@@ -103,6 +108,10 @@ BEGIN
   END LOOP;
   RETURN created;
 END $$;
+CREATE OR REPLACE FUNCTION event_ensure_partitions(from_month date, months integer) RETURNS integer
+LANGUAGE sql AS $$ SELECT ensure_month_partitions('event', from_month, months) $$;
+CREATE FUNCTION position_ensure_partitions(from_month date, months integer) RETURNS integer
+LANGUAGE sql AS $$ SELECT ensure_month_partitions('position', from_month, months) $$;
 SELECT position_ensure_partitions((date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai') - interval '2 months')::date, 15);
 
 -- The live position: the last in-order valid fix of each device.

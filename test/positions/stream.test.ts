@@ -9,34 +9,11 @@ import type { AppContext } from '../../server/context.ts'
 import { getTestContext, getTestDb } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
 import { until } from '../support/wait.ts'
+import { openStream, type Sse } from '../support/sse.ts'
 import { streamHubOf } from '../../server/stream/routes.ts'
 import { pointIn } from '../events/helpers.ts'
 import { insertFence, memberOf, offset, registerDevice, squareAround } from './helpers.ts'
 
-interface Sse { events: { event: string; data: Record<string, unknown> }[]; close(): void }
-
-function openStream(port: number, headers: Record<string, string>): Promise<Sse> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/api/v1/stream', headers }, (res) => {
-      const sse: Sse = { events: [], close: () => req.destroy() }
-      let buffer = ''
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => {
-        buffer += chunk
-        const blocks = buffer.split('\n\n')
-        buffer = blocks.pop() ?? ''
-        for (const block of blocks) {
-          const event = /^event: (.+)$/m.exec(block)?.[1]
-          const data = /^data: (.+)$/m.exec(block)?.[1]
-          if (event && data) sse.events.push({ event, data: JSON.parse(data) })
-        }
-      })
-      res.on('error', () => undefined)
-      resolve(sse)
-    })
-    req.on('error', reject)
-  })
-}
 
 describe('positions and fence alerts on the live stream', () => {
   let ctx: AppContext

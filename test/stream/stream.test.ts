@@ -8,30 +8,10 @@ import type { AppContext } from '../../server/context.ts'
 import { getTestContext, getTestDb } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
 import { until } from '../support/wait.ts'
+import { openStream, type Sse } from '../support/sse.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
 import { streamHubOf } from '../../server/stream/routes.ts'
 
-interface Sse { events: { event: string; data: Record<string, unknown> }[]; raw: string; close(): void; status: number; type: string }
-
-function openStream(port: number, headers: Record<string, string>): Promise<Sse> {
-  return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: '/api/v1/stream', headers }, (res) => {
-      const sse: Sse = { events: [], raw: '', close: () => req.destroy(), status: res.statusCode ?? 0, type: String(res.headers['content-type']) }
-      res.setEncoding('utf8')
-      res.on('data', (chunk: string) => {
-        sse.raw += chunk
-        for (const block of chunk.split('\n\n')) {
-          const event = /^event: (.+)$/m.exec(block)?.[1]
-          const data = /^data: (.+)$/m.exec(block)?.[1]
-          if (event && data) sse.events.push({ event, data: JSON.parse(data) })
-        }
-      })
-      res.on('error', () => undefined)
-      resolve(sse)
-    })
-    req.on('error', reject)
-  })
-}
 
 
 describe('/api/v1/stream (Server-Sent Events)', () => {
