@@ -26,6 +26,7 @@ import { deviceRoutes } from './devices/routes.ts'
 import { positionRoutes } from './positions/routes.ts'
 import { patrolRoutes } from './patrol/routes.ts'
 import { fenceRoutes } from './fences/routes.ts'
+import { analyticsRoutes } from './analytics/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -51,4 +52,5 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   positionRoutes,
   patrolRoutes,
   fenceRoutes,
+  analyticsRoutes,
 ]

@@ -7,6 +7,8 @@ import { eventImportPaths } from '../event-imports/openapi.ts'
 import { trajectoryPaths } from '../positions/trajectoryOpenapi.ts'
 import { patrolPaths } from '../patrol/openapi.ts'
 import { fencePaths } from '../fences/openapi.ts'
+import { analyticsPaths } from '../analytics/openapi.ts'
+import { hotspotPaths } from '../analytics/hotspotOpenapi.ts'
 import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
 import { describeRules } from '../events/workflow.ts'
@@ -62,6 +64,8 @@ export const openApiDocument = {
     ...trajectoryPaths,
     ...patrolPaths,
     ...fencePaths,
+    ...analyticsPaths,
+    ...hotspotPaths,
     '/health': {
       get: {
         summary: 'Liveness and database readiness', security: [],

@@ -19,6 +19,8 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   fences: (r) => import('./fences.ts').then((m) => m.benchFences(r)),
   positions: (r) => import('./positions.ts').then((m) => m.benchPositions(r)),
   replay: (r) => import('./replay.ts').then((m) => m.benchReplay(r)),
+  heatmap: (r) => import('./heatmap.ts').then((m) => m.benchHeatmap(r)),
+  hotspots: (r) => import('./hotspots.ts').then((m) => m.benchHotspots(r)),
 }
 const results: BenchResult[] = []
 for (const [name, run] of Object.entries(benches)) {

@@ -1,0 +1,81 @@
+// The filters every analytics path shares (heatmap, hot spots, …): time range, class, channel,
+// demand type, status, area and H3 resolution. Parsing is in two steps: zod checks the shape
+// of each parameter (400 naming it), then resolveAnalytics() checks what needs the database or
+// the caller (the class exists; the area lies inside the jurisdiction, else 403 naming `area`).
+import type { Knex } from 'knex'
+import { z } from 'zod'
+import { AppError } from '../http/errors.ts'
+import { validate } from '../http/validate.ts'
+import type { Jurisdiction } from '../db/jurisdiction.ts'
+import { channels, demandTypes } from '../events/intake.ts'
+import { statuses } from '../events/workflow.ts'
+
+export const MIN_RESOLUTION = 5
+export const MAX_RESOLUTION = 11
+export const DEFAULT_RESOLUTION = 9
+export const DEFAULT_DAYS = 30
+/** Longest accepted range: ten calendar years. */
+export const MAX_YEARS = 10
+
+const commaList = <T extends string>(values: readonly [T, ...T[]], what: string) => z.string().max(500)
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.enum(values, { message: `each ${what} must be one of ${values.join(', ')}` })).min(1).max(values.length))
+
+// A bare date is the start of that day in China (Asia/Shanghai, UTC+8 without daylight saving).
+// Date.parse rolls 2021-02-30 over to March: the calendar day is checked on its own.
+const realDay = (s: string) => new Date(`${s.slice(0, 10)}T00:00:00Z`).toISOString().slice(0, 10) === s.slice(0, 10)
+const instant = z.string().max(40).refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s)
+  && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00+08:00` : s)) && realDay(s),
+'must be an ISO 8601 date (yyyy-mm-dd, Asia/Shanghai) or date-time with a zone').transform((s) =>
+  new Date(s.length === 10 ? `${s}T00:00:00+08:00` : s))
+
+/** Query parameters (strings) of every analytics path; extend it for path-specific ones. */
+export const analyticsQuery = z.object({
+  from: instant.optional(),
+  to: instant.optional(),
+  class: z.string().regex(/^[0-9]{2}([0-9]{2})?$/, 'must be a 2-digit big class or 4-digit small class code').optional(),
+  channel: commaList(channels, 'channel').optional(),
+  demandType: commaList(demandTypes, 'demandType').optional(),
+  status: commaList(statuses as unknown as [string, ...string[]], 'status').optional(),
+  area: z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit admin code').optional(),
+  resolution: z.string().regex(/^[0-9]{1,2}$/, 'must be a whole number').transform(Number)
+    .pipe(z.number().int().min(MIN_RESOLUTION, `must be ${MIN_RESOLUTION}-${MAX_RESOLUTION}`).max(MAX_RESOLUTION, `must be ${MIN_RESOLUTION}-${MAX_RESOLUTION}`))
+    .default(DEFAULT_RESOLUTION),
+}).strict()
+export type AnalyticsQuery = z.output<typeof analyticsQuery>
+
+/** Events created in [from, to) matching every given criterion; `area` is a 12-digit admin code. */
+export interface AnalyticsFilter { from: Date; to: Date; classCode?: string; channels?: string[]; demandTypes?: string[]; statuses?: string[]; area?: string }
+
+export const badParam = (field: string, message: string, status = 400) =>
+  new AppError(status, status === 403 ? 'forbidden' : 'validation_failed', `invalid query: ${field}: ${message}`,
+    { errors: [{ field, message }] })
+
+/** Shape-checks raw query parameters (a repeated parameter is refused rather than one chosen). */
+export function parseAnalyticsQuery<S extends z.ZodType<AnalyticsQuery>>(raw: Record<string, unknown>, schema?: S): z.output<S> {
+  for (const [k, v] of Object.entries(raw)) if (Array.isArray(v)) throw badParam(k, 'given more than once')
+  return validate(schema ?? analyticsQuery, raw, 'query') as z.output<S>
+}
+
+/** The filter of a parsed query: default range, range checks, class existence and area scope. */
+export async function resolveFilter(knex: Knex, scope: Jurisdiction, q: AnalyticsQuery, now = new Date()): Promise<AnalyticsFilter> {
+  const to = q.to ?? now
+  const from = q.from ?? new Date(to.getTime() - DEFAULT_DAYS * 86_400_000)
+  if (from >= to) throw badParam(q.to ? 'to' : 'from', 'must be later than from')
+  const limit = new Date(from)
+  limit.setUTCFullYear(limit.getUTCFullYear() + MAX_YEARS)
+  if (to > limit) throw badParam('to', `the range must not exceed ${MAX_YEARS} years`)
+  if (q.class !== undefined) {
+    const found = await knex('event_class').where({ code: q.class }).first('code')
+    if (!found) throw badParam('class', `unknown event class ${q.class}`)
+  }
+  if (q.area !== undefined) await checkArea(knex, scope, q.area)
+  return { from, to, classCode: q.class, channels: q.channel, demandTypes: q.demandType, statuses: q.status, area: q.area }
+}
+
+/** An area must be a known admin division inside the caller's jurisdiction: else 403 naming `area`. */
+export async function checkArea(knex: Knex, scope: Jurisdiction, area: string): Promise<void> {
+  if (!scope.covers(area)) throw badParam('area', `${area} is outside your jurisdiction`, 403)
+  const found = await knex('admin_division').where({ code: area }).first('code')
+  if (!found) throw badParam('area', `no admin division ${area}`)
+}

@@ -1,0 +1,41 @@
+// /api/v1/analytics: heatmaps (and, from the hot-spot work, Gi* hot spots). Read-only; every
+// answer lies inside the caller's jurisdiction (event.community_code), an `area` outside it is
+// a 403 naming `area` (the caller named the place, nothing leaks).
+import Router from '@koa/router'
+import type { AppContext } from '../context.ts'
+import { principalOf, requireRole } from '../http/auth.ts'
+import type { Role } from '../auth/roles.ts'
+import { analyticsQuery, badParam, parseAnalyticsQuery, resolveFilter } from './filters.ts'
+import { heatmap } from './heatmap.ts'
+import { hotspotQuery, hotspots } from './hotspots.ts'
+import { gridHotspots } from './gridHotspots.ts'
+
+/** Office staff, analysts, departments and external systems; not public users or anonymous callers. */
+export const ANALYTICS_READERS: Role[] = ['command_center', 'district_staff', 'street_staff', 'community_staff',
+  'gis_analyst', 'department', 'external_system']
+
+export function analyticsRoutes(app: AppContext): Router {
+  const router = new Router({ prefix: '/api/v1/analytics' })
+  const { knex } = app
+  const readers = requireRole(...ANALYTICS_READERS)
+
+  router.get('/heatmap', readers, async (ctx) => {
+    const q = parseAnalyticsQuery(ctx.query, analyticsQuery)
+    const scope = principalOf(ctx).jurisdiction
+    const f = await resolveFilter(knex, scope, q)
+    ctx.type = 'application/geo+json'
+    ctx.body = await heatmap(knex, scope, f, q.resolution)
+  })
+
+  router.get('/hotspots', readers, async (ctx) => {
+    const q = parseAnalyticsQuery(ctx.query, hotspotQuery)
+    const scope = principalOf(ctx).jurisdiction
+    if (q.unit === 'grid' && q.k !== 1) throw badParam('k', 'unit=grid uses first-order queen contiguity: k must be 1')
+    const f = await resolveFilter(knex, scope, q)
+    const o = { resolution: q.resolution, k: q.k, permutations: q.permutations, seed: q.seed }
+    ctx.type = 'application/geo+json'
+    ctx.body = q.unit === 'grid' ? await gridHotspots(knex, scope, f, o) : await hotspots(knex, scope, f, o)
+  })
+
+  return router
+}
