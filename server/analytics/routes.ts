@@ -9,6 +9,8 @@ import { analyticsQuery, badParam, parseAnalyticsQuery, resolveFilter } from './
 import { heatmap } from './heatmap.ts'
 import { hotspotQuery, hotspots } from './hotspots.ts'
 import { gridHotspots } from './gridHotspots.ts'
+import { series, seriesQuery } from './series.ts'
+import { defaultFrom, emergingHotspots, emergingQuery } from './emerging.ts'
 
 /** Office staff, analysts, departments and external systems; not public users or anonymous callers. */
 export const ANALYTICS_READERS: Role[] = ['command_center', 'district_staff', 'street_staff', 'community_staff',
@@ -35,6 +37,20 @@ export function analyticsRoutes(app: AppContext): Router {
     const o = { resolution: q.resolution, k: q.k, permutations: q.permutations, seed: q.seed }
     ctx.type = 'application/geo+json'
     ctx.body = q.unit === 'grid' ? await gridHotspots(knex, scope, f, o) : await hotspots(knex, scope, f, o)
+  })
+
+  router.get('/series', readers, async (ctx) => {
+    const q = parseAnalyticsQuery(ctx.query, seriesQuery)
+    const scope = principalOf(ctx).jurisdiction
+    ctx.body = await series(knex, scope, await resolveFilter(knex, scope, q), q.interval, q.by)
+  })
+
+  router.get('/emerging-hotspots', readers, async (ctx) => {
+    const q = defaultFrom(parseAnalyticsQuery(ctx.query, emergingQuery))
+    const scope = principalOf(ctx).jurisdiction
+    const f = await resolveFilter(knex, scope, q)
+    ctx.type = 'application/geo+json'
+    ctx.body = await emergingHotspots(knex, scope, f, { resolution: q.resolution, k: q.k, step: q.step, timeWindow: q.timeWindow })
   })
 
   return router

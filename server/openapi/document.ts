@@ -9,6 +9,8 @@ import { patrolPaths } from '../patrol/openapi.ts'
 import { fencePaths } from '../fences/openapi.ts'
 import { analyticsPaths } from '../analytics/openapi.ts'
 import { hotspotPaths } from '../analytics/hotspotOpenapi.ts'
+import { seriesPaths } from '../analytics/seriesOpenapi.ts'
+import { emergingPaths } from '../analytics/emergingOpenapi.ts'
 import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
 import { describeRules } from '../events/workflow.ts'
@@ -66,6 +68,8 @@ export const openApiDocument = {
     ...fencePaths,
     ...analyticsPaths,
     ...hotspotPaths,
+    ...seriesPaths,
+    ...emergingPaths,
     '/health': {
       get: {
         summary: 'Liveness and database readiness', security: [],
