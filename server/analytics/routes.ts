@@ -11,6 +11,7 @@ import { hotspotQuery, hotspots } from './hotspots.ts'
 import { gridHotspots } from './gridHotspots.ts'
 import { series, seriesQuery } from './series.ts'
 import { defaultFrom, emergingHotspots, emergingQuery } from './emerging.ts'
+import { indicatorQuery, indicators } from './indicators.ts'
 
 /** Office staff, analysts, departments and external systems; not public users or anonymous callers. */
 export const ANALYTICS_READERS: Role[] = ['command_center', 'district_staff', 'street_staff', 'community_staff',
@@ -51,6 +52,12 @@ export function analyticsRoutes(app: AppContext): Router {
     const f = await resolveFilter(knex, scope, q)
     ctx.type = 'application/geo+json'
     ctx.body = await emergingHotspots(knex, scope, f, { resolution: q.resolution, k: q.k, step: q.step, timeWindow: q.timeWindow })
+  })
+
+  router.get('/indicators', readers, async (ctx) => {
+    const q = parseAnalyticsQuery(ctx.query, indicatorQuery)
+    const scope = principalOf(ctx).jurisdiction
+    ctx.body = await indicators(knex, scope, await resolveFilter(knex, scope, q), q.unit)
   })
 
   return router

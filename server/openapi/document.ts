@@ -11,6 +11,7 @@ import { analyticsPaths } from '../analytics/openapi.ts'
 import { hotspotPaths } from '../analytics/hotspotOpenapi.ts'
 import { seriesPaths } from '../analytics/seriesOpenapi.ts'
 import { emergingPaths } from '../analytics/emergingOpenapi.ts'
+import { indicatorPaths } from '../analytics/indicatorsOpenapi.ts'
 import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
 import { describeRules } from '../events/workflow.ts'
@@ -70,6 +71,7 @@ export const openApiDocument = {
     ...hotspotPaths,
     ...seriesPaths,
     ...emergingPaths,
+    ...indicatorPaths,
     '/health': {
       get: {
         summary: 'Liveness and database readiness', security: [],

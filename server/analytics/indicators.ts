@@ -1,0 +1,156 @@
+// Indicators (指标) per domain.md for the events created in [from, to) inside the caller's
+// jurisdiction: counts, the eight rates with numerator and denominator, counts by big class,
+// channel, demand type and status, the top small classes, optional rows per unit, and the same
+// totals and rates for the window a year earlier (同比) and the window just before (环比).
+//
+// Definitions (all "as of `to`", so a past window's numbers do not drift as events move on):
+// - due (应结案): the handling deadline passed before `to`, or the event was closed before `to`.
+//   Counting closed-early events as due keeps closed ⊆ due, so 结案率 and 按期结案率 never pass 1.
+// - closed (结案): closed_at < to. On time: closed with no deadline, or closed_at ≤ handle_due_at.
+// - overdue (超期): deadline < to and still open at `to` or closed after the deadline; over due.
+// - rework / extension / return: events with at least one rework / approve_extension (an
+//   approved extension, not a request) / return action before `to`, over events dispatched
+//   before `to` (only dispatched events can be sent back, extended or reworked).
+// - 满意率: satisfied + basically_satisfied over closed events with a satisfaction given.
+// - 主动发现率: channel inspector_app over all events.
+import type { Knex } from 'knex'
+import { z } from 'zod'
+import { sqlFile } from '../db/sql.ts'
+import { adminPrefix, type Jurisdiction } from '../db/jurisdiction.ts'
+import { analyticsQuery, type AnalyticsFilter } from './filters.ts'
+
+export const UNITS = ['district', 'street', 'community', 'department'] as const
+export type Unit = typeof UNITS[number]
+export const TOP_SMALL_CLASSES = 10
+export const UNASSIGNED = 'unassigned'
+
+export const indicatorQuery = analyticsQuery.extend({
+  unit: z.enum(UNITS, { message: `must be one of ${UNITS.join(', ')}` }).optional()
+    .describe('one row per district, street or community (of the event) or per assignee department, ranked by total'),
+}).strict()
+export type IndicatorQuery = z.output<typeof indicatorQuery>
+
+type Grouping = 'bigClass' | 'smallClass' | 'channel' | 'demandType' | 'status' | Unit
+const COUNTS = ['total', 'due', 'closed', 'on_time', 'overdue', 'dispatched', 'rework', 'extension', 'returned',
+  'evaluated', 'satisfied', 'inspector'] as const
+type Counts = Record<typeof COUNTS[number], number>
+interface CountRow extends Counts { grp: string | null }
+
+export interface Rate { numerator: number; denominator: number; rate: number | null }
+export const RATES = {
+  closeRate: ['closed', 'due'], onTimeCloseRate: ['on_time', 'due'], reworkRate: ['rework', 'dispatched'],
+  extensionRate: ['extension', 'dispatched'], returnRate: ['returned', 'dispatched'], overdueRate: ['overdue', 'due'],
+  satisfactionRate: ['satisfied', 'evaluated'], selfDiscoveryRate: ['inspector', 'total'],
+} as const satisfies Record<string, readonly [keyof Counts, keyof Counts]>
+export type Rates = Record<keyof typeof RATES, Rate>
+
+export interface Summary { from: string; to: string; counts: Counts; rates: Rates }
+export interface Keyed { key: string; name: string | null; total: number }
+export interface UnitRow { rank: number; key: string; name: string | null; counts: Counts; rates: Rates }
+export interface IndicatorsOut extends Summary {
+  byClass: Keyed[]; byChannel: Keyed[]; byDemandType: Keyed[]; byStatus: Keyed[]; topSmallClasses: Keyed[]
+  unit?: Unit; units?: UnitRow[]
+  yoy: Summary; mom: Summary
+}
+
+const zero = (): Counts => Object.fromEntries(COUNTS.map((c) => [c, 0])) as Counts
+
+export function ratesOf(c: Counts): Rates {
+  const out = {} as Rates
+  for (const [name, [num, den]] of Object.entries(RATES) as [keyof Rates, readonly [keyof Counts, keyof Counts]][]) {
+    out[name] = { numerator: c[num], denominator: c[den], rate: c[den] === 0 ? null : c[num] / c[den] }
+  }
+  return out
+}
+
+async function countRows(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, by: Grouping | null): Promise<CountRow[]> {
+  const { rows } = await knex.raw(sqlFile('analytics/indicators'), {
+    from: f.from, to: f.to, by, patterns: scope.patterns,
+    area: f.area === undefined ? null : `${adminPrefix(f.area)}%`,
+    // a 2-digit big class stands for its small classes; codes are at most 4 digits
+    klass: f.classCode === undefined ? null : `${f.classCode}%`,
+    channels: f.channels ?? null, demandTypes: f.demandTypes ?? null, statuses: f.statuses ?? null,
+  }) as { rows: CountRow[] }
+  return rows
+}
+
+const countsOf = (r: CountRow): Counts => Object.fromEntries(COUNTS.map((c) => [c, r[c]])) as Counts
+
+async function summary(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter): Promise<Summary> {
+  const [row] = await countRows(knex, scope, f, null)
+  const counts = row === undefined ? zero() : countsOf(row)
+  return { from: f.from.toISOString(), to: f.to.toISOString(), counts, rates: ratesOf(counts) }
+}
+
+const SHANGHAI = 8 * 3_600_000
+
+/**
+ * The same Shanghai wall-clock time one calendar year earlier; 29 February becomes 28 February.
+ * (Shifting the UTC year instead would move 2024-03-01 00:00 Shanghai, which is 29 February in
+ * UTC, to 1 March 16:00 UTC of 2023, i.e. 2 March in Shanghai.)
+ */
+export function yearBack(d: Date): Date {
+  const w = new Date(d.getTime() + SHANGHAI)
+  const y = w.getUTCFullYear() - 1
+  const m = w.getUTCMonth()
+  const day = Math.min(w.getUTCDate(), new Date(Date.UTC(y, m + 1, 0)).getUTCDate())
+  const timeOfDay = w.getTime() - Date.UTC(w.getUTCFullYear(), m, w.getUTCDate())
+  return new Date(Date.UTC(y, m, day) + timeOfDay - SHANGHAI)
+}
+
+/** 同比: the window one calendar year earlier (Shanghai); 环比: the window of the same length just before. */
+export function comparisonWindows(f: AnalyticsFilter): { yoy: AnalyticsFilter; mom: AnalyticsFilter } {
+  const back = yearBack
+  const length = f.to.getTime() - f.from.getTime()
+  return { yoy: { ...f, from: back(f.from), to: back(f.to) }, mom: { ...f, from: new Date(f.from.getTime() - length), to: f.from } }
+}
+
+export async function indicators(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, unit?: Unit): Promise<IndicatorsOut> {
+  const w = comparisonWindows(f)
+  const head = await summary(knex, scope, f)
+  const keyed = async (by: Grouping, table: string | null, limit?: number) => {
+    const rows = (await countRows(knex, scope, f, by)).slice(0, limit)
+    const names = table === null ? new Map<string, string>() : await namesOf(knex, table, rows.map((r) => r.grp!))
+    return rows.map((r) => ({ key: r.grp!, name: names.get(r.grp!) ?? null, total: r.total }))
+  }
+  const out: IndicatorsOut = {
+    ...head,
+    byClass: await keyed('bigClass', 'event_class'),
+    byChannel: await keyed('channel', 'event_channel'),
+    byDemandType: await keyed('demandType', null),
+    byStatus: await keyed('status', null),
+    topSmallClasses: await keyed('smallClass', 'event_class', TOP_SMALL_CLASSES),
+    yoy: await summary(knex, scope, w.yoy),
+    mom: await summary(knex, scope, w.mom),
+  }
+  if (unit !== undefined) {
+    out.unit = unit
+    out.units = await unitRows(knex, scope, f, unit)
+  }
+  return out
+}
+
+/** One row per unit, ranked by total (then key); events with no assignee department form one row. */
+async function unitRows(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, unit: Unit): Promise<UnitRow[]> {
+  const rows = await countRows(knex, scope, f, unit)
+  const keys = rows.map((r) => r.grp ?? UNASSIGNED)
+  const names = unit === 'department' ? await departmentNames(knex, keys.filter((k) => k !== UNASSIGNED))
+    : await namesOf(knex, 'admin_division', keys)
+  return rows.map((r, i) => {
+    const counts = countsOf(r)
+    const key = keys[i]!
+    return { rank: i + 1, key, name: key === UNASSIGNED ? '未派遣' : names.get(key) ?? null, counts, rates: ratesOf(counts) }
+  })
+}
+
+async function namesOf(knex: Knex, table: string, keys: string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map()
+  const rows = await knex(table).whereIn('code', keys).select('code', 'name') as { code: string; name: string }[]
+  return new Map(rows.map((r) => [r.code, r.name]))
+}
+
+async function departmentNames(knex: Knex, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const rows = await knex('department').whereIn('id', ids).select('id', 'name') as { id: string | number; name: string }[]
+  return new Map(rows.map((r) => [String(r.id), r.name]))
+}
