@@ -8,12 +8,8 @@ WITH counts AS (
   FROM event e
   WHERE e.created_at >= :from AND e.created_at < :to
     AND e.grid_code IS NOT NULL
-    AND e.community_code LIKE ANY(:patterns::text[])
-    AND (:area::text IS NULL OR e.community_code LIKE :area)
-    AND (:klass::text IS NULL OR e.class_code LIKE :klass)
-    AND (:channels::text[] IS NULL OR e.channel = ANY(:channels::text[]))
-    AND (:demandTypes::text[] IS NULL OR e.demand_type = ANY(:demandTypes::text[]))
-    AND (:statuses::text[] IS NULL OR e.status = ANY(:statuses::text[]))
+    AND analytics_event_matches(e.community_code, e.class_code, e.channel, e.demand_type, e.status,
+          :patterns::text[], :area::text, :klass::text, :channels::text[], :demandTypes::text[], :statuses::text[])
   GROUP BY 1
 )
 SELECT g.code, ST_AsGeoJSON(g.geom, 7) AS geojson, COALESCE(c.n, 0) AS n,

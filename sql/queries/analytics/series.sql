@@ -18,12 +18,8 @@ WITH periods AS (
     count(*)::integer AS n
   FROM event e
   WHERE e.created_at >= :lo AND e.created_at < :hi
-    AND e.community_code LIKE ANY(:patterns::text[])
-    AND (:area::text IS NULL OR e.community_code LIKE :area)
-    AND (:klass::text IS NULL OR e.class_code LIKE :klass)
-    AND (:channels::text[] IS NULL OR e.channel = ANY(:channels::text[]))
-    AND (:demandTypes::text[] IS NULL OR e.demand_type = ANY(:demandTypes::text[]))
-    AND (:statuses::text[] IS NULL OR e.status = ANY(:statuses::text[]))
+    AND analytics_event_matches(e.community_code, e.class_code, e.channel, e.demand_type, e.status,
+          :patterns::text[], :area::text, :klass::text, :channels::text[], :demandTypes::text[], :statuses::text[])
   GROUP BY 1, 2
 )
 SELECT to_char(p.start, 'YYYY-MM-DD') AS start, c.grp, coalesce(c.n, 0)::integer AS n
