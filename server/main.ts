@@ -11,6 +11,7 @@ import { startDeliverer } from './integrations/deliverer.ts'
 import { followChanges } from '../tiles/changes.ts'
 import { streamHubOf } from './stream/routes.ts'
 import { startFieldLoop } from './positions/loop.ts'
+import { startAnalyticsLoop } from './analytics/loop.ts'
 
 async function main(): Promise<void> {
   let config
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   const deliverer = startDeliverer(booted.context)
   // Field force: position partitions, fence dwell/absence by the clock, patrol tasks and progress.
   const fieldLoop = startFieldLoop(booted.context)
+  // Analytics: indicator aggregates folded, warnings raised, assessments and reports of ended periods.
+  const analyticsLoop = startAnalyticsLoop(booted.context)
   const stopFollowing = await followChanges(booted.db.listen, logger)
   const server = http.createServer(createApp(booted.context).callback())
   server.requestTimeout = 120_000
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
     await scheduler.stop()
     await deliverer.stop()
     await fieldLoop.stop()
+    await analyticsLoop.stop()
     await stopFollowing()
     await booted.db.close().catch(() => undefined)
     fail(err.code === 'EADDRINUSE' ? `port ${config.port} is already in use: set PORT to a free port` : err.message, 1)
@@ -70,6 +74,7 @@ async function main(): Promise<void> {
     await scheduler.stop()
     await deliverer.stop()
     await fieldLoop.stop()
+    await analyticsLoop.stop()
     await stopFollowing()
     // The embedded data directory is only consistent after PGlite closes cleanly.
     await booted.db.close()

@@ -13,11 +13,19 @@
 //   before `to` (only dispatched events can be sent back, extended or reworked).
 // - 满意率: satisfied + basically_satisfied over closed events with a satisfaction given.
 // - 主动发现率: channel inspector_app over all events.
+// - handling mode (办理方式): escalated (提级: escalated before `to`), transferred (转办: dispatched
+//   before `to`, not escalated) and direct (直接办理: neither, e.g. answered by the centre).
+// A window that is exactly one calendar period (a Shanghai day, ISO week, month or year) is read
+// from the aggregates the triggers of migration 0021 keep (the same numbers, a test recounts
+// them); any other window from the event rows. Comparing a whole period, 环比 is the period
+// before and 同比 the same period a year earlier; any other window compares with the window of
+// the same length just before and the same window a year earlier.
 import type { Knex } from 'knex'
 import { z } from 'zod'
 import { sqlFile } from '../db/sql.ts'
 import { adminPrefix, type Jurisdiction } from '../db/jurisdiction.ts'
-import { analyticsQuery, type AnalyticsFilter } from './filters.ts'
+import { analyticsQuery, badParam, type AnalyticsFilter } from './filters.ts'
+import { periodSpanning, previousPeriod, yearEarlierPeriod, type Period } from './calendarPeriods.ts'
 
 export const UNITS = ['district', 'street', 'community', 'department'] as const
 export type Unit = typeof UNITS[number]
@@ -25,6 +33,8 @@ export const TOP_SMALL_CLASSES = 10
 export const UNASSIGNED = 'unassigned'
 
 export const indicatorQuery = analyticsQuery.extend({
+  period: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?|-W\d{2})?$/, 'must be a day (2026-11-30), ISO week (2026-W48), month (2026-11) or year (2026)')
+    .optional().describe('a whole calendar period in Shanghai time instead of from/to; the current period runs until now'),
   unit: z.enum(UNITS, { message: `must be one of ${UNITS.join(', ')}` }).optional()
     .describe('one row per district, street or community (of the event) or per assignee department, ranked by total'),
 }).strict()
@@ -32,9 +42,9 @@ export type IndicatorQuery = z.output<typeof indicatorQuery>
 
 type Grouping = 'bigClass' | 'smallClass' | 'channel' | 'demandType' | 'status' | Unit
 const COUNTS = ['total', 'due', 'closed', 'on_time', 'overdue', 'dispatched', 'rework', 'extension', 'returned',
-  'evaluated', 'satisfied', 'inspector'] as const
+  'evaluated', 'satisfied', 'inspector', 'escalated', 'transferred', 'direct'] as const
 type Counts = Record<typeof COUNTS[number], number>
-interface CountRow extends Counts { grp: string | null }
+interface CountRow extends Omit<Counts, 'direct'> { grp: string | null }
 
 export interface Rate { numerator: number; denominator: number; rate: number | null }
 export const RATES = {
@@ -48,6 +58,7 @@ export interface Summary { from: string; to: string; counts: Counts; rates: Rate
 export interface Keyed { key: string; name: string | null; total: number }
 export interface UnitRow { rank: number; key: string; name: string | null; counts: Counts; rates: Rates }
 export interface IndicatorsOut extends Summary {
+  period?: IndicatorOptions['period']
   byClass: Keyed[]; byChannel: Keyed[]; byDemandType: Keyed[]; byStatus: Keyed[]; topSmallClasses: Keyed[]
   unit?: Unit; units?: UnitRow[]
   yoy: Summary; mom: Summary
@@ -63,21 +74,33 @@ export function ratesOf(c: Counts): Rates {
   return out
 }
 
-async function countRows(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, by: Grouping | null): Promise<CountRow[]> {
-  const { rows } = await knex.raw(sqlFile('analytics/indicators'), {
+/** Where a window's counts come from: the period aggregates when it is one whole period, else the rows. */
+export type Source = 'auto' | 'rows'
+
+async function countRows(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, by: Grouping | null, source: Source = 'auto'): Promise<CountRow[]> {
+  const period = source === 'auto' ? periodSpanning(f.from, f.to) : null
+  const params = {
     from: f.from, to: f.to, by, patterns: scope.patterns,
     area: f.area === undefined ? null : `${adminPrefix(f.area)}%`,
     // a 2-digit big class stands for its small classes; codes are at most 4 digits
     klass: f.classCode === undefined ? null : `${f.classCode}%`,
     channels: f.channels ?? null, demandTypes: f.demandTypes ?? null, statuses: f.statuses ?? null,
-  }) as { rows: CountRow[] }
+  }
+  const { rows } = period === null
+    ? await knex.raw(sqlFile('analytics/indicators'), params) as { rows: CountRow[] }
+    : await knex.raw(sqlFile('analytics/indicators_period'), { ...params, kind: KIND_CODE[period.kind], start: periodStartDay(period) }) as { rows: CountRow[] }
   return rows
 }
 
-const countsOf = (r: CountRow): Counts => Object.fromEntries(COUNTS.map((c) => [c, r[c]])) as Counts
+const KIND_CODE = { daily: 'd', weekly: 'w', monthly: 'm', annual: 'y' } as const
+/** The first day of a period as yyyy-mm-dd (its `from` is that day's Shanghai midnight). */
+const periodStartDay = (p: Period) => new Date(p.from.getTime() + SHANGHAI).toISOString().slice(0, 10)
 
-async function summary(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter): Promise<Summary> {
-  const [row] = await countRows(knex, scope, f, null)
+const countsOf = (r: CountRow): Counts => ({ ...Object.fromEntries(COUNTS.filter((c) => c !== 'direct').map((c) => [c, r[c as keyof CountRow]])),
+  direct: r.total - r.escalated - r.transferred } as Counts)
+
+async function summary(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, source: Source): Promise<Summary> {
+  const [row] = await countRows(knex, scope, f, null, source)
   const counts = row === undefined ? zero() : countsOf(row)
   return { from: f.from.toISOString(), to: f.to.toISOString(), counts, rates: ratesOf(counts) }
 }
@@ -98,41 +121,87 @@ export function yearBack(d: Date): Date {
   return new Date(Date.UTC(y, m, day) + timeOfDay - SHANGHAI)
 }
 
-/** 同比: the window one calendar year earlier (Shanghai); 环比: the window of the same length just before. */
+const windowOf = (f: AnalyticsFilter, p: Period): AnalyticsFilter => ({ ...f, from: p.from, to: p.to })
+
+/**
+ * 同比 and 环比 of a window. A whole calendar period compares with the period before and the same
+ * period a year earlier (29 February and ISO week 53 have none: then the same dates a year
+ * back); any other window with the window of the same length just before and the same Shanghai
+ * wall-clock window a year earlier.
+ */
 export function comparisonWindows(f: AnalyticsFilter): { yoy: AnalyticsFilter; mom: AnalyticsFilter } {
-  const back = yearBack
+  const period = periodSpanning(f.from, f.to)
+  const yoy = { ...f, from: yearBack(f.from), to: yearBack(f.to) }
+  if (period !== null) {
+    const earlier = yearEarlierPeriod(period)
+    return { yoy: earlier === null ? yoy : windowOf(f, earlier), mom: windowOf(f, previousPeriod(period)) }
+  }
   const length = f.to.getTime() - f.from.getTime()
-  return { yoy: { ...f, from: back(f.from), to: back(f.to) }, mom: { ...f, from: new Date(f.from.getTime() - length), to: f.from } }
+  return { yoy, mom: { ...f, from: new Date(f.from.getTime() - length), to: f.from } }
 }
 
-export async function indicators(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, unit?: Unit): Promise<IndicatorsOut> {
-  const w = comparisonWindows(f)
-  const head = await summary(knex, scope, f)
+/**
+ * The window of `period=`: the whole period once it has ended; the current one runs until `now`
+ * and compares with the same elapsed part of the period before and of the same period a year
+ * earlier. A period that has not begun is a 400 naming `period`.
+ */
+export function periodWindow(f: Omit<AnalyticsFilter, 'from' | 'to'>, p: Period, now: Date):
+  { f: AnalyticsFilter; compare: { yoy: AnalyticsFilter; mom: AnalyticsFilter }; partial: boolean } {
+  if (p.from >= now) throw badParam('period', `${p.label} has not begun`)
+  const whole = { ...f, from: p.from, to: p.to }
+  if (p.to <= now) return { f: whole, compare: comparisonWindows(whole), partial: false }
+  const elapsed = now.getTime() - p.from.getTime()
+  const before = previousPeriod(p)
+  const current = { ...f, from: p.from, to: now }
+  return {
+    f: current, partial: true,
+    compare: {
+      mom: { ...f, from: before.from, to: new Date(Math.min(before.from.getTime() + elapsed, before.to.getTime())) },
+      yoy: { ...f, from: yearBack(p.from), to: yearBack(now) },
+    },
+  }
+}
+
+export interface IndicatorOptions {
+  /** 'rows' reads the events even for a whole period (the recount test and the bench) */
+  source?: Source
+  /** comparison windows other than comparisonWindows(f) (a current period) */
+  compare?: { yoy: AnalyticsFilter; mom: AnalyticsFilter }
+  /** the period the window stands for, echoed in the answer */
+  period?: { kind: Period['kind']; label: string; partial: boolean }
+}
+
+export async function indicators(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, unit?: Unit,
+  opts: IndicatorOptions = {}): Promise<IndicatorsOut> {
+  const source = opts.source ?? 'auto'
+  const w = opts.compare ?? comparisonWindows(f)
+  const head = await summary(knex, scope, f, source)
   const keyed = async (by: Grouping, table: string | null, limit?: number) => {
-    const rows = (await countRows(knex, scope, f, by)).slice(0, limit)
+    const rows = (await countRows(knex, scope, f, by, source)).slice(0, limit)
     const names = table === null ? new Map<string, string>() : await namesOf(knex, table, rows.map((r) => r.grp!))
     return rows.map((r) => ({ key: r.grp!, name: names.get(r.grp!) ?? null, total: r.total }))
   }
   const out: IndicatorsOut = {
     ...head,
+    ...(opts.period === undefined ? {} : { period: opts.period }),
     byClass: await keyed('bigClass', 'event_class'),
     byChannel: await keyed('channel', 'event_channel'),
     byDemandType: await keyed('demandType', null),
     byStatus: await keyed('status', null),
     topSmallClasses: await keyed('smallClass', 'event_class', TOP_SMALL_CLASSES),
-    yoy: await summary(knex, scope, w.yoy),
-    mom: await summary(knex, scope, w.mom),
+    yoy: await summary(knex, scope, w.yoy, source),
+    mom: await summary(knex, scope, w.mom, source),
   }
   if (unit !== undefined) {
     out.unit = unit
-    out.units = await unitRows(knex, scope, f, unit)
+    out.units = await unitRows(knex, scope, f, unit, source)
   }
   return out
 }
 
 /** One row per unit, ranked by total (then key); events with no assignee department form one row. */
-async function unitRows(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, unit: Unit): Promise<UnitRow[]> {
-  const rows = await countRows(knex, scope, f, unit)
+async function unitRows(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, unit: Unit, source: Source): Promise<UnitRow[]> {
+  const rows = await countRows(knex, scope, f, unit, source)
   const keys = rows.map((r) => r.grp ?? UNASSIGNED)
   const names = unit === 'department' ? await departmentNames(knex, keys.filter((k) => k !== UNASSIGNED))
     : await namesOf(knex, 'admin_division', keys)

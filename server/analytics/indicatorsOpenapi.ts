@@ -9,9 +9,10 @@ const counts = {
   description: 'total; due (deadline passed before `to`, or closed before `to`); closed (before `to`); on_time (closed with no deadline ' +
     'or closed_at ≤ handle_due_at); overdue (deadline passed before `to`, open at `to` or closed late); dispatched (before `to`); ' +
     'rework / extension / returned (events with a rework / approve_extension / return action before `to`); evaluated (closed with a ' +
-    'satisfaction); satisfied (satisfied or basically_satisfied); inspector (channel inspector_app)',
+    'satisfaction); satisfied (satisfied or basically_satisfied); inspector (channel inspector_app); handling mode (办理方式): escalated ' +
+    '(提级: an escalate action before `to`), transferred (转办: dispatched before `to`, not escalated), direct (直接办理: neither)',
   properties: Object.fromEntries(['total', 'due', 'closed', 'on_time', 'overdue', 'dispatched', 'rework', 'extension', 'returned',
-    'evaluated', 'satisfied', 'inspector'].map((k) => [k, { type: 'integer' }])),
+    'evaluated', 'satisfied', 'inspector', 'escalated', 'transferred', 'direct'].map((k) => [k, { type: 'integer' }])),
 }
 const rate = {
   type: 'object',
@@ -37,19 +38,23 @@ export const indicatorPaths = {
       description: 'For the events created in [from, to) inside the caller\'s jurisdiction (filters as for /analytics/heatmap; resolution is not used). ' +
         'Every count is as of `to`: a closing, deadline or workflow action after `to` has not happened yet. Each rate carries its numerator and ' +
         `denominator (rate null when the denominator is 0). topSmallClasses: the ${TOP_SMALL_CLASSES} largest small classes. ` +
-        'yoy (同比): the same window one calendar year earlier; mom (环比): the window of the same length just before. ' +
+        'period=2026-11-30 | 2026-W48 | 2026-11 | 2026 instead of from/to: that Shanghai day, ISO week, month or year (the current one until now, ' +
+        'echoed as period { kind, label, partial }). A window that is one whole period is read from aggregates kept current by triggers ' +
+        '(the same numbers as from the events). yoy (同比): the same period a year earlier, or for other windows the same window one calendar year ' +
+        'earlier; mom (环比): the period before, or the window of the same length just before (a current period: the same elapsed part). ' +
         `With unit=district|street|community (of the event) or department (assignee; "${UNASSIGNED}" for none), units[] holds one row per unit ` +
         'ranked by total; the rows sum to the whole.',
       parameters: queryParameters(indicatorQuery),
       responses: {
         200: {
-          description: '{ from, to, counts, rates, byClass, byChannel, byDemandType, byStatus, topSmallClasses, unit?, units?, yoy, mom }',
+          description: '{ from, to, period?, counts, rates, byClass, byChannel, byDemandType, byStatus, topSmallClasses, unit?, units?, yoy, mom }',
           content: {
             'application/json': {
               schema: {
                 type: 'object',
                 properties: {
                   ...summary.properties,
+                  period: { type: 'object', properties: { kind: { type: 'string' }, label: { type: 'string' }, partial: { type: 'boolean' } } },
                   byClass: keyed, byChannel: keyed, byDemandType: keyed, byStatus: keyed, topSmallClasses: keyed,
                   unit: { type: 'string', enum: ['district', 'street', 'community', 'department'] },
                   units: {

@@ -11,7 +11,8 @@ import { hotspotQuery, hotspots } from './hotspots.ts'
 import { gridHotspots } from './gridHotspots.ts'
 import { series, seriesQuery } from './series.ts'
 import { defaultFrom, emergingHotspots, emergingQuery } from './emerging.ts'
-import { indicatorQuery, indicators } from './indicators.ts'
+import { indicatorQuery, indicators, periodWindow } from './indicators.ts'
+import { parsePeriod, periodKindOf } from './calendarPeriods.ts'
 
 /** Office staff, analysts, departments and external systems; not public users or anonymous callers. */
 export const ANALYTICS_READERS: Role[] = ['command_center', 'district_staff', 'street_staff', 'community_staff',
@@ -57,7 +58,19 @@ export function analyticsRoutes(app: AppContext): Router {
   router.get('/indicators', readers, async (ctx) => {
     const q = parseAnalyticsQuery(ctx.query, indicatorQuery)
     const scope = principalOf(ctx).jurisdiction
-    ctx.body = await indicators(knex, scope, await resolveFilter(knex, scope, q), q.unit)
+    if (q.period === undefined) {
+      ctx.body = await indicators(knex, scope, await resolveFilter(knex, scope, q), q.unit)
+      return
+    }
+    if (q.from !== undefined || q.to !== undefined) throw badParam(q.from ? 'from' : 'to', 'give either period or from/to, not both')
+    const p = parsePeriod(periodKindOf(q.period), q.period)
+    const w = periodWindow({}, p, new Date())
+    const f = await resolveFilter(knex, scope, { ...q, from: w.f.from, to: w.f.to })
+    const within = (x: { from: Date; to: Date }) => ({ ...f, from: x.from, to: x.to })
+    ctx.body = await indicators(knex, scope, f, q.unit, {
+      compare: { yoy: within(w.compare.yoy), mom: within(w.compare.mom) },
+      period: { kind: p.kind, label: p.label, partial: w.partial },
+    })
   })
 
   return router

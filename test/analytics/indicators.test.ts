@@ -13,7 +13,7 @@ const C2 = '990102002001' // street2
 const CHANNELS = ['inspector_app', 'resident', 'hotline_12345']
 const DEMANDS = ['咨询', '求助', '投诉举报', '建议感谢']
 const SATISFACTION = ['satisfied', 'basically_satisfied', 'dissatisfied']
-const ACTIONS = ['rework', 'return', 'request_extension', 'approve_extension', 'deny_extension']
+const ACTIONS = ['rework', 'return', 'request_extension', 'approve_extension', 'deny_extension', 'escalate']
 const FROM = '2024-03-01T00:00:00+08:00'
 const TO = '2024-04-01T00:00:00+08:00'
 const H = 3_600_000
@@ -136,10 +136,18 @@ describe('analytics indicators API', () => {
     for (const [k, r] of Object.entries(s.rates)) expect(r.rate, k).to.be.within(0, 1)
   })
 
+  it('computes a window that is not a whole period from the event rows, like the reference', async () => {
+    const to = '2024-03-31T12:00:00+08:00'
+    const s = await get(`from=${encodeURIComponent(FROM)}&to=${encodeURIComponent(to)}&unit=street`, analyst)
+    expectSummary(s, await readBack(knex, FROM, to), to, 'part of March')
+    expect(s.mom.to).to.equal(new Date(FROM).toISOString())
+    expect(Date.parse(s.mom.to) - Date.parse(s.mom.from)).to.equal(Date.parse(to) - Date.parse(FROM))
+  })
+
   it('applies the definitions to hand-set edge events as worked out by hand', async () => {
     const s = await get(`${window}&class=${edge}`, analyst)
     expect(s.counts).to.deep.equal({ total: 6, due: 4, closed: 2, on_time: 1, overdue: 3, dispatched: 5, rework: 1, extension: 1,
-      returned: 1, evaluated: 2, satisfied: 1, inspector: 2 })
+      returned: 1, evaluated: 2, satisfied: 1, inspector: 2, escalated: 0, transferred: 5, direct: 1 })
     expect(s.rates.closeRate).to.deep.equal({ numerator: 2, denominator: 4, rate: 0.5 })
     expect(s.rates.satisfactionRate).to.deep.equal({ numerator: 1, denominator: 2, rate: 0.5 })
     expect(s.rates.selfDiscoveryRate).to.deep.equal({ numerator: 2, denominator: 6, rate: 2 / 6 })
@@ -187,11 +195,11 @@ describe('analytics indicators API', () => {
     })
   }
 
-  it('gives 同比 for the window a year earlier and 环比 for the window just before', async () => {
+  it('gives 同比 for the same month a year earlier and 环比 for the month before', async () => {
     const s = await get(window, analyst)
     const yoyFrom = '2023-03-01T00:00:00+08:00'
     const yoyTo = '2023-04-01T00:00:00+08:00'
-    const momFrom = new Date(Date.parse(FROM) - 31 * DAY).toISOString()
+    const momFrom = new Date('2024-02-01T00:00:00+08:00').toISOString()
     expect([s.yoy.from, s.yoy.to]).to.deep.equal([new Date(yoyFrom).toISOString(), new Date(yoyTo).toISOString()])
     expect([s.mom.from, s.mom.to]).to.deep.equal([momFrom, new Date(FROM).toISOString()])
     expectSummary(s.yoy, await readBack(knex, yoyFrom, yoyTo), yoyTo, 'yoy')

@@ -57,11 +57,12 @@ export async function readBack(knex: Knex, from: string, to: string, prefix = ''
 }
 
 export type Counts = Record<'total' | 'due' | 'closed' | 'on_time' | 'overdue' | 'dispatched' | 'rework' | 'extension' | 'returned'
-  | 'evaluated' | 'satisfied' | 'inspector', number>
+  | 'evaluated' | 'satisfied' | 'inspector' | 'escalated' | 'transferred' | 'direct', number>
 
 /** The counts as of `to`, one event at a time. */
 export function referenceCounts(rows: Row[], to: Date): Counts {
-  const c: Counts = { total: 0, due: 0, closed: 0, on_time: 0, overdue: 0, dispatched: 0, rework: 0, extension: 0, returned: 0, evaluated: 0, satisfied: 0, inspector: 0 }
+  const c: Counts = { total: 0, due: 0, closed: 0, on_time: 0, overdue: 0, dispatched: 0, rework: 0, extension: 0, returned: 0, evaluated: 0,
+    satisfied: 0, inspector: 0, escalated: 0, transferred: 0, direct: 0 }
   for (const r of rows) {
     const closed = r.closed !== null && r.closed < to
     const deadlinePassed = r.due !== null && r.due < to
@@ -78,6 +79,10 @@ export function referenceCounts(rows: Row[], to: Date): Counts {
     if (closed && r.satisfaction !== null) c.evaluated++
     if (closed && (r.satisfaction === 'satisfied' || r.satisfaction === 'basically_satisfied')) c.satisfied++
     if (r.channel === 'inspector_app') c.inspector++
+    // handling mode: escalated before `to`; else dispatched before `to`; else direct
+    if (acted('escalate')) c.escalated++
+    else if (r.dispatched !== null && r.dispatched < to) c.transferred++
+    else c.direct++
   }
   return c
 }

@@ -21,6 +21,7 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   replay: (r) => import('./replay.ts').then((m) => m.benchReplay(r)),
   heatmap: (r) => import('./heatmap.ts').then((m) => m.benchHeatmap(r)),
   hotspots: (r) => import('./hotspots.ts').then((m) => m.benchHotspots(r)),
+  indicators: (r) => import('./indicators.ts').then((m) => m.benchIndicators(r)),
 }
 const results: BenchResult[] = []
 for (const [name, run] of Object.entries(benches)) {

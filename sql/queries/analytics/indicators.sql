@@ -6,25 +6,21 @@
 --   closed    closed_at < the window end;  on_time: closed and (no deadline or closed_at ≤ handle_due_at)
 --   overdue   deadline < the window end and either still open at the window end or closed after the deadline
 --   dispatched dispatched_at < the window end (the denominator of rework / extension / return)
---   rework / extension / returned: at least one rework / approve_extension / return action before the window end
+--   rework / extension / returned / escalated: the first rework / approve_extension / return / escalate action
+--             (kept on the event by the history trigger of migration 0021) happened before the window end
+--   handling mode: escalated (提级), transferred (转办: dispatched, not escalated), direct (直接办理: neither)
 --   evaluated satisfaction given on a closed event; satisfied: satisfied or basically_satisfied
 -- The group is chosen with CASE over a bound value: the column never comes from the request text.
 WITH ev AS (
   SELECT e.id, e.created_at, e.channel, e.demand_type, e.class_code, e.status, e.community_code,
     e.street_code, e.district_code, e.assignee_department_id, e.dispatched_at, e.handle_due_at, e.satisfaction,
-    CASE WHEN e.closed_at < :to THEN e.closed_at END AS closed_at
+    CASE WHEN e.closed_at < :to THEN e.closed_at END AS closed_at,
+    coalesce(e.first_rework_at < :to, false) AS rework, coalesce(e.first_extension_at < :to, false) AS extension,
+    coalesce(e.first_return_at < :to, false) AS returned, coalesce(e.first_escalate_at < :to, false) AS escalated
   FROM event e
   WHERE e.created_at >= :from AND e.created_at < :to
     AND analytics_event_matches(e.community_code, e.class_code, e.channel, e.demand_type, e.status,
           :patterns::text[], :area::text, :klass::text, :channels::text[], :demandTypes::text[], :statuses::text[])
-), acts AS (
-  SELECT h.event_id,
-    bool_or(h.action = 'rework') AS rework,
-    bool_or(h.action = 'approve_extension') AS extension,
-    bool_or(h.action = 'return') AS returned
-  FROM event_history h
-  WHERE h.event_id IN (SELECT id FROM ev) AND h.at < :to AND h.action IN ('rework', 'approve_extension', 'return')
-  GROUP BY h.event_id
 )
 SELECT
   CASE :by::text WHEN 'bigClass' THEN substr(ev.class_code, 1, 2) WHEN 'smallClass' THEN ev.class_code::text
@@ -37,12 +33,14 @@ SELECT
   count(*) FILTER (WHERE ev.closed_at IS NOT NULL AND (ev.handle_due_at IS NULL OR ev.closed_at <= ev.handle_due_at))::integer AS on_time,
   count(*) FILTER (WHERE ev.handle_due_at < :to AND (ev.closed_at IS NULL OR ev.closed_at > ev.handle_due_at))::integer AS overdue,
   count(*) FILTER (WHERE ev.dispatched_at < :to)::integer AS dispatched,
-  count(*) FILTER (WHERE a.rework)::integer AS rework,
-  count(*) FILTER (WHERE a.extension)::integer AS extension,
-  count(*) FILTER (WHERE a.returned)::integer AS returned,
+  count(*) FILTER (WHERE ev.rework)::integer AS rework,
+  count(*) FILTER (WHERE ev.extension)::integer AS extension,
+  count(*) FILTER (WHERE ev.returned)::integer AS returned,
   count(*) FILTER (WHERE ev.closed_at IS NOT NULL AND ev.satisfaction IS NOT NULL)::integer AS evaluated,
   count(*) FILTER (WHERE ev.closed_at IS NOT NULL AND ev.satisfaction IN ('satisfied', 'basically_satisfied'))::integer AS satisfied,
-  count(*) FILTER (WHERE ev.channel = 'inspector_app')::integer AS inspector
-FROM ev LEFT JOIN acts a ON a.event_id = ev.id
+  count(*) FILTER (WHERE ev.channel = 'inspector_app')::integer AS inspector,
+  count(*) FILTER (WHERE ev.escalated)::integer AS escalated,
+  count(*) FILTER (WHERE ev.dispatched_at < :to AND NOT ev.escalated)::integer AS transferred
+FROM ev
 GROUP BY 1
 ORDER BY 2 DESC, 1

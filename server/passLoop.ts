@@ -1,0 +1,43 @@
+// A loop of background passes (the field loop, the analytics loop): each pass runs at most every
+// `everyMs`, one after another, and a failing pass is logged without stopping the others. Passes
+// keep their state in the database and are safe with several instances running them, so a
+// restart loses nothing and this in-memory timer is never the truth.
+import type { AppContext } from './context.ts'
+
+export interface Pass {
+  name: string
+  /** run at most this often (default: every tick) */
+  everyMs?: number
+  run(): Promise<unknown>
+}
+
+export function startPassLoop(app: AppContext, loop: string, passes: Pass[], intervalMs: number): { stop(): Promise<void> } {
+  const lastRun = new Map<string, number>()
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  let running: Promise<void> = Promise.resolve()
+  const tick = () => {
+    running = (async () => {
+      for (const pass of passes) {
+        if (stopped) break
+        const last = lastRun.get(pass.name)
+        if (last !== undefined && Date.now() - last < (pass.everyMs ?? 0)) continue
+        lastRun.set(pass.name, Date.now())
+        try {
+          await pass.run()
+        } catch (err) {
+          app.logger.error({ err, loop, pass: pass.name }, 'background pass failed')
+        }
+      }
+      if (!stopped) timer = setTimeout(tick, intervalMs)
+    })()
+  }
+  timer = setTimeout(tick, 0)
+  return {
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      await running
+    },
+  }
+}
