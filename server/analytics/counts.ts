@@ -4,8 +4,8 @@
 import type { Knex } from 'knex'
 import { polygonToCells } from 'h3-js'
 import { sqlFile } from '../db/sql.ts'
-import { adminPrefix, type Jurisdiction } from '../db/jurisdiction.ts'
-import type { AnalyticsFilter } from './filters.ts'
+import type { Jurisdiction } from '../db/jurisdiction.ts'
+import { areaPattern, type AnalyticsFilter } from './filters.ts'
 
 /** events per H3 cell at `resolution`, inside the caller's jurisdiction (and area), hex index → count */
 export async function cellCounts(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, resolution: number): Promise<Map<string, number>> {
@@ -14,7 +14,7 @@ export async function cellCounts(knex: Knex, scope: Jurisdiction, f: AnalyticsFi
   if (scope.isEmpty) return counts
   const { rows } = await knex.raw(sqlFile('analytics/cell_counts'), {
     res: resolution, from: f.from, to: f.to, patterns: scope.patterns,
-    area: f.area === undefined ? null : `${adminPrefix(f.area)}%`,
+    area: areaPattern(scope, f.area),
     // a 2-digit big class stands for its small classes; codes are at most 4 digits
     klass: f.classCode === undefined ? null : `${f.classCode}%`,
     channels: f.channels ?? null, demandTypes: f.demandTypes ?? null, statuses: f.statuses ?? null,

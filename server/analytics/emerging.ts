@@ -37,9 +37,9 @@ import type { Knex } from 'knex'
 import { z } from 'zod'
 import { cellToBoundary } from 'h3-js'
 import { sqlFile } from '../db/sql.ts'
-import { adminPrefix, type Jurisdiction } from '../db/jurisdiction.ts'
+import type { Jurisdiction } from '../db/jurisdiction.ts'
 import { AppError } from '../http/errors.ts'
-import { analyticsQuery, badParam, type AnalyticsFilter } from './filters.ts'
+import { analyticsQuery, badParam, areaPattern, type AnalyticsFilter } from './filters.ts'
 import { studyCells } from './counts.ts'
 import { giStar, type NeighbourList } from './gistar.ts'
 import { MAX_K, MIN_K, h3DiskNeighbours } from './neighbours.ts'
@@ -53,8 +53,20 @@ export const MAX_STEPS = 100
 export const TREND_ALPHA = 0.05
 export const DEFAULT_STEPS = 12
 export const MAX_TIME_WINDOW = 10
-/** cells × steps: the cube's bins (Gi* over all of them, one row of JSON per cell and step). */
-export const MAX_BINS = 1_000_000
+/**
+ * Size limits of the space-time cube, checked before any counting (checkCube). Measured on this
+ * project's shared 2-core machine (emergingCollection over random counts, see the report of
+ * issue 11): 490,000 bins with k = 1 and timeWindow = 1 take 1-2 s and answer 15 MB of JSON;
+ * memory follows the space-time neighbour list (4 bytes an entry): 47 M entries (k = 5) took
+ * 2.2 s and 345 MB, 470 M entries (k = 5, timeWindow = 10, 490,000 bins) 5.6 s and 1.9 GB, and the
+ * same at a million bins would not fit at all.
+ * - MAX_BINS, cells × steps: one GeoJSON feature value per bin, about 30 bytes; 500,000 bins is
+ *   ~15 MB and ~1 s, more than a map can show anyway.
+ * - MAX_NEIGHBOURS, entries of the space-time weights: cells × (3k(k+1)+1) × Σ_t (min(t, timeWindow)+1)
+ *   (an upper bound: cells on the edge have fewer neighbours); 25 M entries is ~100 MB and ~1 s.
+ */
+export const MAX_BINS = 500_000
+export const MAX_NEIGHBOURS = 25_000_000
 const SHANGHAI_MS = 8 * 3_600_000
 
 export type Category = 'none'
@@ -229,12 +241,40 @@ export function checkedBounds(from: Date, to: Date, step: Step): Date[] {
 
 export interface EmergingParams { resolution: number; k: number; step: Step; timeWindow: number }
 
+/** Entries of the space-time neighbour list of a cube (an upper bound: every cell with a full disk). */
+export function cubeNeighbours(cells: number, steps: number, k: number, timeWindow: number): number {
+  let perCell = 0
+  for (let t = 0; t < steps; t++) perCell += Math.min(t, timeWindow) + 1
+  return cells * (3 * k * (k + 1) + 1) * perCell
+}
+
+/**
+ * A 400 naming resolution and from when the cube of `cells` × `steps` is over MAX_CELLS, MAX_BINS
+ * or MAX_NEIGHBOURS: a coarser resolution has about 7 times fewer cells, a later from fewer steps.
+ */
+export function checkCube(cells: number, steps: number, o: EmergingParams): void {
+  const fits = (t: number) => cells * t <= MAX_BINS && cubeNeighbours(cells, t, o.k, o.timeWindow) <= MAX_NEIGHBOURS
+  if (cells <= MAX_CELLS && fits(steps)) return
+  let most = steps
+  while (most > 0 && !fits(most)) most--
+  const bins = cells * steps
+  const size = cells > MAX_CELLS ? `${cells} cells (at most ${MAX_CELLS})`
+    : bins > MAX_BINS ? `${cells} cells × ${steps} ${o.step}s = ${bins} bins (at most ${MAX_BINS})`
+      : `${cubeNeighbours(cells, steps, o.k, o.timeWindow)} space-time neighbour entries with k=${o.k} and timeWindow=${o.timeWindow} (at most ${MAX_NEIGHBOURS})`
+  const later = cells <= MAX_CELLS && most >= MIN_STEPS && most > o.timeWindow
+    ? `a later from (at most ${most} ${o.step}s at this resolution)` : `a later from (no range of ${MIN_STEPS} or more ${o.step}s fits at this resolution)`
+  const message = `the space-time cube at resolution ${o.resolution} is too large: ${size}; choose a coarser resolution, ${later}` +
+    `${o.k > 1 || o.timeWindow > 1 ? ', a smaller k or timeWindow' : ''} or a smaller area`
+  throw new AppError(400, 'validation_failed', `invalid query: resolution, from: ${message}`,
+    { errors: [{ field: 'resolution', message }, { field: 'from', message }] })
+}
+
 /** Event counts per study cell and step, in one SQL grouping; Node gets one row per non-empty bin. */
 export async function cellStepCounts(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, resolution: number, bounds: Date[]): Promise<{ cell: string; step: number; n: number }[]> {
   if (scope.isEmpty) return []
   const { rows } = await knex.raw(sqlFile('analytics/cell_step_counts'), {
     res: resolution, from: bounds[0]!, to: bounds.at(-1)!, bounds: bounds.map((b) => b.toISOString()), patterns: scope.patterns,
-    area: f.area === undefined ? null : `${adminPrefix(f.area)}%`,
+    area: areaPattern(scope, f.area),
     klass: f.classCode === undefined ? null : `${f.classCode}%`,
     channels: f.channels ?? null, demandTypes: f.demandTypes ?? null, statuses: f.statuses ?? null,
   }) as { rows: { cell: string; step: number; n: number }[] }
@@ -246,13 +286,13 @@ export async function emergingHotspots(knex: Knex, scope: Jurisdiction, f: Analy
   const bounds = checkedBounds(f.from, f.to, o.step)
   const steps = bounds.length - 1
   if (o.timeWindow >= steps) throw badParam('timeWindow', `must be less than the ${steps} steps of the range`)
-  const [study, rows] = await Promise.all([studyCells(knex, scope, f.area, o.resolution), cellStepCounts(knex, scope, f, o.resolution, bounds)])
+  const study = await studyCells(knex, scope, f.area, o.resolution)
+  checkCube(study.length, steps, o)
+  const rows = await cellStepCounts(knex, scope, f, o.resolution, bounds)
   // a cell on the area's edge whose centre lies outside still holds counted events: keep it
   const all = new Set(study)
   for (const r of rows) all.add(r.cell)
-  if (all.size > MAX_CELLS || all.size * steps > MAX_BINS) {
-    throw badParam('resolution', `${all.size} cells × ${steps} steps exceed the limit; choose a coarser resolution, a smaller area or fewer steps`)
-  }
+  checkCube(all.size, steps, o)
   const cells = [...all].sort()
   const index = new Map(cells.map((c, i) => [c, i]))
   const x = Array.from({ length: steps }, () => new Float64Array(cells.length))

@@ -1,7 +1,7 @@
 // OpenAPI path of /api/v1/analytics/emerging-hotspots (spread into server/openapi/document.ts `paths`).
 // Query parameters come from the zod schema that validates them.
 import { queryParameters } from '../openapi/zod.ts'
-import { DEFAULT_STEPS, MAX_BINS, MAX_STEPS, MIN_STEPS, TREND_ALPHA, emergingQuery } from './emerging.ts'
+import { DEFAULT_STEPS, MAX_BINS, MAX_NEIGHBOURS, MAX_STEPS, MIN_STEPS, TREND_ALPHA, emergingQuery } from './emerging.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 
@@ -17,7 +17,9 @@ export const emergingPaths = {
         'and ArcGIS Pro\'s pattern categories: none, new_hot, consecutive_hot, intensifying_hot, persistent_hot, diminishing_hot, sporadic_hot, oscillating_hot, ' +
         'historical_hot and the *_cold twins (code: ArcGIS CATEGORY 1..8, negative for cold, 0 none; label in Chinese). Each feature: the hexagon and ' +
         '{ h3, category, code, label, trendZ, trendP, trendS, trendTau, hotSteps, coldSteps, counts[], z[], bin[] (per step, FDR Gi_Bin −3..3) }; ' +
-        `the collection: resolution, k, step, timeWindow, from, to, steps[], cells, total, mean, s, constant, trendAlpha, summary (cells per category). At most ${MAX_BINS.toLocaleString('en')} bins (400 naming resolution).`,
+        `the collection: resolution, k, step, timeWindow, from, to, steps[], cells, total, mean, s, constant, trendAlpha, summary (cells per category). At most ${MAX_BINS.toLocaleString('en')} bins and ` +
+        `${MAX_NEIGHBOURS.toLocaleString('en')} space-time neighbour entries (cells × (3k(k+1)+1) × Σ over steps of min(step, timeWindow)+1): a larger cube is ` +
+        'a 400 naming resolution and from, checked before counting, whose detail says how many steps would fit at that resolution.',
       parameters: queryParameters(emergingQuery),
       responses: {
         200: { description: 'GeoJSON FeatureCollection of the study cells', content: { 'application/geo+json': { schema: { type: 'object' } } } },

@@ -6,7 +6,7 @@ import type { Knex } from 'knex'
 import { z } from 'zod'
 import { AppError } from '../http/errors.ts'
 import { validate } from '../http/validate.ts'
-import type { Jurisdiction } from '../db/jurisdiction.ts'
+import { adminPrefix, type Jurisdiction } from '../db/jurisdiction.ts'
 import { channels, demandTypes } from '../events/intake.ts'
 import { statuses } from '../events/workflow.ts'
 
@@ -57,14 +57,31 @@ export function parseAnalyticsQuery<S extends z.ZodType<AnalyticsQuery>>(raw: Re
   return validate(schema ?? analyticsQuery, raw, 'query') as z.output<S>
 }
 
+const SHANGHAI = 8 * 3_600_000
+
+/**
+ * The same Shanghai wall-clock time `years` calendar years later; 29 February becomes 28 February
+ * (as yearBack in indicators.ts does backwards). Shifting the UTC year instead is off by a day
+ * whenever the UTC date differs from the Shanghai one: 2016-03-01 00:00 Shanghai is 29 February in
+ * UTC, and ten UTC years later lands on 2 March 00:00 Shanghai.
+ */
+export function yearsLater(d: Date, years: number): Date {
+  const w = new Date(d.getTime() + SHANGHAI)
+  const y = w.getUTCFullYear() + years
+  const m = w.getUTCMonth()
+  // setUTCFullYear, not Date.UTC: Date.UTC reads years 0-99 as 1900-1999
+  const at = (year: number, month: number, day: number) => new Date(0).setUTCFullYear(year, month, day)
+  const day = Math.min(w.getUTCDate(), new Date(at(y, m + 1, 0)).getUTCDate())
+  const timeOfDay = w.getTime() - at(w.getUTCFullYear(), m, w.getUTCDate())
+  return new Date(at(y, m, day) + timeOfDay - SHANGHAI)
+}
+
 /** The filter of a parsed query: default range, range checks, class existence and area scope. */
 export async function resolveFilter(knex: Knex, scope: Jurisdiction, q: AnalyticsQuery, now = new Date()): Promise<AnalyticsFilter> {
   const to = q.to ?? now
   const from = q.from ?? new Date(to.getTime() - DEFAULT_DAYS * 86_400_000)
   if (from >= to) throw badParam(q.to ? 'to' : 'from', 'must be later than from')
-  const limit = new Date(from)
-  limit.setUTCFullYear(limit.getUTCFullYear() + MAX_YEARS)
-  if (to > limit) throw badParam('to', `the range must not exceed ${MAX_YEARS} years`)
+  if (to > yearsLater(from, MAX_YEARS)) throw badParam('to', `the range must not exceed ${MAX_YEARS} years`)
   if (q.class !== undefined) {
     const found = await knex('event_class').where({ code: q.class }).first('code')
     if (!found) throw badParam('class', `unknown event class ${q.class}`)
@@ -78,4 +95,16 @@ export async function checkArea(knex: Knex, scope: Jurisdiction, area: string): 
   if (!scope.covers(area)) throw badParam('area', `${area} is outside your jurisdiction`, 403)
   const found = await knex('admin_division').where({ code: area }).first('code')
   if (!found) throw badParam('area', `no admin division ${area}`)
+}
+
+/**
+ * The `area` LIKE pattern a query binds: the requested area's prefix; without one, a
+ * jurisdiction of a single area stands in for it (the same rows: the query also applies the
+ * jurisdiction) because a single bound LIKE 'prefix%' lets the planner range-scan the
+ * (community_code, created_at) index, which `LIKE ANY(patterns)` does not (a community's year:
+ * ~10× faster).
+ */
+export function areaPattern(scope: Jurisdiction, area: string | undefined): string | null {
+  if (area !== undefined) return `${adminPrefix(area)}%`
+  return scope.patterns.length === 1 ? scope.patterns[0]! : null
 }

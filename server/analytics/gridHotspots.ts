@@ -5,8 +5,8 @@
 // not counted (its code is no longer a current grid).
 import type { Knex } from 'knex'
 import { sqlFile } from '../db/sql.ts'
-import { adminPrefix, type Jurisdiction } from '../db/jurisdiction.ts'
-import type { AnalyticsFilter } from './filters.ts'
+import type { Jurisdiction } from '../db/jurisdiction.ts'
+import { areaPattern, type AnalyticsFilter } from './filters.ts'
 import type { NeighbourList } from './gistar.ts'
 import { unitCollection, type Geometry, type HotspotParams, type Hotspots } from './hotspots.ts'
 
@@ -15,7 +15,7 @@ interface GridRow { code: string; geojson: string; n: number; neighbours: string
 export async function gridHotspots(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, o: Pick<HotspotParams, 'permutations' | 'seed'>): Promise<Hotspots> {
   const rows: GridRow[] = scope.isEmpty ? [] : (await knex.raw(sqlFile('analytics/grid_queen'), {
     from: f.from, to: f.to, patterns: scope.patterns,
-    area: f.area === undefined ? null : `${adminPrefix(f.area)}%`,
+    area: areaPattern(scope, f.area),
     klass: f.classCode === undefined ? null : `${f.classCode}%`,
     channels: f.channels ?? null, demandTypes: f.demandTypes ?? null, statuses: f.statuses ?? null,
   }) as { rows: GridRow[] }).rows

@@ -15,16 +15,16 @@
 // - 主动发现率: channel inspector_app over all events.
 // - handling mode (办理方式): escalated (提级: escalated before `to`), transferred (转办: dispatched
 //   before `to`, not escalated) and direct (直接办理: neither, e.g. answered by the centre).
-// A window that is exactly one calendar period (a Shanghai day, ISO week, month or year) is read
-// from the aggregates the triggers of migration 0021 keep (the same numbers, a test recounts
-// them); any other window from the event rows. Comparing a whole period, 环比 is the period
+// A window that is exactly one calendar period (a Shanghai day, ISO week, month or year) with no
+// filter but the place is read from the roll-ups the triggers of migration 0021 keep (the same
+// numbers, a test recounts them); any other window from the event rows. Comparing a whole period, 环比 is the period
 // before and 同比 the same period a year earlier; any other window compares with the window of
 // the same length just before and the same window a year earlier.
 import type { Knex } from 'knex'
 import { z } from 'zod'
 import { sqlFile } from '../db/sql.ts'
-import { adminPrefix, type Jurisdiction } from '../db/jurisdiction.ts'
-import { analyticsQuery, badParam, type AnalyticsFilter } from './filters.ts'
+import type { Jurisdiction } from '../db/jurisdiction.ts'
+import { analyticsQuery, badParam, areaPattern, type AnalyticsFilter } from './filters.ts'
 import { periodSpanning, previousPeriod, yearEarlierPeriod, type Period } from './calendarPeriods.ts'
 
 export const UNITS = ['district', 'street', 'community', 'department'] as const
@@ -74,22 +74,31 @@ export function ratesOf(c: Counts): Rates {
   return out
 }
 
-/** Where a window's counts come from: the period aggregates when it is one whole period, else the rows. */
+/** Where a window's counts come from: the roll-ups when it is one whole period without filters, else the rows. */
 export type Source = 'auto' | 'rows'
 
 async function countRows(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, by: Grouping | null, source: Source = 'auto'): Promise<CountRow[]> {
   const period = source === 'auto' ? periodSpanning(f.from, f.to) : null
   const params = {
     from: f.from, to: f.to, by, patterns: scope.patterns,
-    area: f.area === undefined ? null : `${adminPrefix(f.area)}%`,
+    area: areaPattern(scope, f.area),
     // a 2-digit big class stands for its small classes; codes are at most 4 digits
     klass: f.classCode === undefined ? null : `${f.classCode}%`,
     channels: f.channels ?? null, demandTypes: f.demandTypes ?? null, statuses: f.statuses ?? null,
   }
-  const { rows } = period === null
-    ? await knex.raw(sqlFile('analytics/indicators'), params) as { rows: CountRow[] }
-    : await knex.raw(sqlFile('analytics/indicators_period'), { ...params, kind: KIND_CODE[period.kind], start: periodStartDay(period) }) as { rows: CountRow[] }
+  // a whole period with no filter but the place: the roll-ups (migration 0021); anything else the events
+  const unfiltered = f.classCode === undefined && f.channels === undefined && f.demandTypes === undefined && f.statuses === undefined
+  if (period === null || !unfiltered) return (await knex.raw(sqlFile('analytics/indicators'), params) as { rows: CountRow[] }).rows
+  const { rows } = await knex.raw(sqlFile('analytics/indicators_rollup'), {
+    ...params, kind: KIND_CODE[period.kind], start: periodStartDay(period), dim: ROLLUP_DIM[by ?? 'community'],
+  }) as { rows: CountRow[] }
   return rows
+}
+
+/** The roll-up breakdown a grouping reads; areas group the 'all' rows by their community. */
+const ROLLUP_DIM: Record<Grouping, string> = {
+  bigClass: 'class', smallClass: 'class', channel: 'channel', demandType: 'demand_type', status: 'status', department: 'department',
+  district: 'all', street: 'all', community: 'all',
 }
 
 const KIND_CODE = { daily: 'd', weekly: 'w', monthly: 'm', annual: 'y' } as const
@@ -175,26 +184,26 @@ export async function indicators(knex: Knex, scope: Jurisdiction, f: AnalyticsFi
   opts: IndicatorOptions = {}): Promise<IndicatorsOut> {
   const source = opts.source ?? 'auto'
   const w = opts.compare ?? comparisonWindows(f)
-  const head = await summary(knex, scope, f, source)
   const keyed = async (by: Grouping, table: string | null, limit?: number) => {
     const rows = (await countRows(knex, scope, f, by, source)).slice(0, limit)
     const names = table === null ? new Map<string, string>() : await namesOf(knex, table, rows.map((r) => r.grp!))
     return rows.map((r) => ({ key: r.grp!, name: names.get(r.grp!) ?? null, total: r.total }))
   }
+  // independent statements: on a pool they run side by side (the embedded database takes them in turn)
+  const [head, byClass, byChannel, byDemandType, byStatus, topSmallClasses, yoy, mom, units] = await Promise.all([
+    summary(knex, scope, f, source),
+    keyed('bigClass', 'event_class'), keyed('channel', 'event_channel'), keyed('demandType', null), keyed('status', null),
+    keyed('smallClass', 'event_class', TOP_SMALL_CLASSES),
+    summary(knex, scope, w.yoy, source), summary(knex, scope, w.mom, source),
+    unit === undefined ? undefined : unitRows(knex, scope, f, unit, source),
+  ])
   const out: IndicatorsOut = {
-    ...head,
-    ...(opts.period === undefined ? {} : { period: opts.period }),
-    byClass: await keyed('bigClass', 'event_class'),
-    byChannel: await keyed('channel', 'event_channel'),
-    byDemandType: await keyed('demandType', null),
-    byStatus: await keyed('status', null),
-    topSmallClasses: await keyed('smallClass', 'event_class', TOP_SMALL_CLASSES),
-    yoy: await summary(knex, scope, w.yoy, source),
-    mom: await summary(knex, scope, w.mom, source),
+    ...head, ...(opts.period === undefined ? {} : { period: opts.period }),
+    byClass, byChannel, byDemandType, byStatus, topSmallClasses, yoy, mom,
   }
   if (unit !== undefined) {
     out.unit = unit
-    out.units = await unitRows(knex, scope, f, unit, source)
+    out.units = units
   }
   return out
 }

@@ -13,6 +13,7 @@ import { series, seriesQuery } from './series.ts'
 import { defaultFrom, emergingHotspots, emergingQuery } from './emerging.ts'
 import { indicatorQuery, indicators, periodWindow } from './indicators.ts'
 import { parsePeriod, periodKindOf } from './calendarPeriods.ts'
+import { hotWordsAnswer, hotWordsQuery } from './hotWords.ts'
 
 /** Office staff, analysts, departments and external systems; not public users or anonymous callers. */
 export const ANALYTICS_READERS: Role[] = ['command_center', 'district_staff', 'street_staff', 'community_staff',
@@ -71,6 +72,12 @@ export function analyticsRoutes(app: AppContext): Router {
       compare: { yoy: within(w.compare.yoy), mom: within(w.compare.mom) },
       period: { kind: p.kind, label: p.label, partial: w.partial },
     })
+  })
+
+  router.get('/hot-words', readers, async (ctx) => {
+    const q = parseAnalyticsQuery(ctx.query, hotWordsQuery)
+    const scope = principalOf(ctx).jurisdiction
+    ctx.body = await hotWordsAnswer(knex, scope, await resolveFilter(knex, scope, q), q.limit)
   })
 
   return router

@@ -6,8 +6,8 @@ import type { Knex } from 'knex'
 import { z } from 'zod'
 import { AppError } from '../http/errors.ts'
 import { sqlFile } from '../db/sql.ts'
-import { adminPrefix, type Jurisdiction } from '../db/jurisdiction.ts'
-import { analyticsQuery, type AnalyticsFilter } from './filters.ts'
+import type { Jurisdiction } from '../db/jurisdiction.ts'
+import { analyticsQuery, areaPattern, type AnalyticsFilter } from './filters.ts'
 import { INTERVALS, type Interval, addDays, civilDay, isoDate, localInstant, midnight, nextStart, periodLabel,
   periodStart, previousStart, yearEarlier } from './periods.ts'
 
@@ -76,7 +76,7 @@ async function countPeriods(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter,
   lo: Date, hi: Date): Promise<{ all: Counts; groups: Map<string, Counts> }> {
   const { rows } = await knex.raw(sqlFile('analytics/series'), {
     unit, lo: midnight(lo), hi: midnight(hi), by: by ?? null, patterns: scope.patterns,
-    area: f.area === undefined ? null : `${adminPrefix(f.area)}%`,
+    area: areaPattern(scope, f.area),
     // a 2-digit big class stands for its small classes; codes are at most 4 digits
     klass: f.classCode === undefined ? null : `${f.classCode}%`,
     channels: f.channels ?? null, demandTypes: f.demandTypes ?? null, statuses: f.statuses ?? null,
