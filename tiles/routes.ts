@@ -3,21 +3,22 @@
 // Every tile is cut to the caller's jurisdiction; anonymous callers get 401.
 import Router from '@koa/router'
 import type { Context } from 'koa'
-import { createHash } from 'node:crypto'
 import type { AppContext } from '../server/context.ts'
 import { AppError, badRequest } from '../server/http/errors.ts'
 import { principalOf, requireRole } from '../server/http/auth.ts'
 import type { LayerDef } from './catalogue.ts'
 import { TileService, scopeOf, type TileServiceOptions } from './service.ts'
 import { tileKindAt } from './layersql.ts'
-import { MAX_ZOOM, tileCount, type TileCoord } from './tilemath.ts'
-import { tileJson } from './tilejson.ts'
+import { MVT_TYPE, etagOf, matchesIfNoneMatch, parseTile } from './tileHttp.ts'
+import { ANALYSIS_LAYERS, isAnalysisLayer, registerAnalysisTiles } from './analysisTiles.ts'
+import { jurisdictionBounds, tileJson } from './tilejson.ts'
 import { webMapRoutes } from './webmap.ts'
 
-export const MVT_TYPE = 'application/vnd.mapbox-vector-tile'
 /** Tiles depend on the caller's jurisdiction: browsers may keep them briefly, shared caches not at all. */
 export const TILE_CACHE_CONTROL = 'private, max-age=5'
 const MAX_LAYERS_PER_TILE = 32
+
+export { MVT_TYPE, etagOf, matchesIfNoneMatch, parseTile }
 
 const services = new WeakMap<AppContext, TileService>()
 
@@ -34,41 +35,15 @@ export function parseLayers(app: AppContext, param: string): LayerDef[] {
   const ids = [...new Set(param.split(','))]
   if (ids.length > MAX_LAYERS_PER_TILE) throw badRequest(`at most ${MAX_LAYERS_PER_TILE} layers per tile`, { parameter: 'layer' })
   return ids.map((id) => {
+    if (isAnalysisLayer(id)) {
+      throw badRequest(`${id} (${ANALYSIS_LAYERS[id].title}) is an analysis layer served on its own: /tiles/${id}/{z}/{x}/{y}.mvt`, { parameter: 'layer', layer: id })
+    }
     const layer = /^[a-z][a-z0-9_]{0,62}$/.test(id) ? app.catalogue.get(id) : undefined
     if (!layer) {
       throw new AppError(404, 'unknown_layer', `unknown layer "${id.slice(0, 64)}"; known layers: ${app.catalogue.layers.map((l) => l.id).join(', ')}`,
         { layer: id.slice(0, 64), knownLayers: app.catalogue.layers.map((l) => l.id) })
     }
     return layer
-  })
-}
-
-function integerParam(name: 'z' | 'x' | 'y', raw: string, max: number): number {
-  const v = /^[0-9]{1,8}$/.test(raw) ? Number(raw) : NaN
-  if (!(v >= 0 && v <= max)) {
-    throw badRequest(`${name} must be an integer from 0 to ${max}${name === 'z' ? '' : ' at this zoom'}, got "${raw.slice(0, 20)}"`,
-      { parameter: name, min: 0, max })
-  }
-  return v
-}
-
-/** z first (x and y ranges depend on it), each out-of-range value named in the 400. */
-export function parseTile(params: Record<string, string | undefined>): TileCoord {
-  const z = integerParam('z', params.z ?? '', MAX_ZOOM)
-  const n = tileCount(z) - 1
-  return { z, x: integerParam('x', params.x ?? '', n), y: integerParam('y', params.y ?? '', n) }
-}
-
-/** Strong ETag over the bytes and the jurisdiction they were cut for. */
-export function etagOf(bytes: Buffer, scope: string): string {
-  return `"${createHash('sha1').update(scope).update('\0').update(bytes).digest('base64url').slice(0, 27)}"`
-}
-
-export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
-  if (!header) return false
-  return header.split(',').some((t) => {
-    const tag = t.trim().replace(/^W\//, '')
-    return tag === '*' || tag === etag
   })
 }
 
@@ -105,6 +80,8 @@ export function tileRoutes(app: AppContext): Router {
   const service = tileServiceOf(app)
   const router = new Router({ prefix: '/tiles' })
   router.use(requireRole())
+  // before the catalogue routes, which would take /tiles/heatmap/… for a catalogue layer
+  registerAnalysisTiles(router, app, baseUrl, (ctx) => jurisdictionBounds(app.knex, principalOf(ctx).jurisdiction))
   router.get('/:layers/:z/:x/:y.mvt', (ctx) => handleTile(ctx, app, service))
   router.get('/:layers.json', async (ctx) => {
     const layers = parseLayers(app, String(ctx.params.layers))

@@ -37,7 +37,8 @@ function vectorLayer(l: LayerDef): VectorLayer {
   return { id: l.id, description: l.title, minzoom: tileMinZoom(l), maxzoom: l.maxZoom, fields }
 }
 
-async function jurisdictionBounds(knex: Knex, j: Jurisdiction): Promise<[number, number, number, number]> {
+/** The caller's area as [minLon, minLat, maxLon, maxLat] (the world when unrestricted or unknown). */
+export async function jurisdictionBounds(knex: Knex, j: Jurisdiction): Promise<[number, number, number, number]> {
   if (j.isEmpty) return WORLD
   const { rows } = await knex.raw(sqlFile('tiles/jurisdiction_bounds'), [j.patterns])
   const r = rows[0] as { xmin: number | null; ymin: number; xmax: number; ymax: number } | undefined

@@ -71,16 +71,22 @@ export interface HotspotParams { resolution: number; k: number; permutations: nu
 
 /** Gi* over the study area (the area, or the caller's jurisdiction) at `resolution`. */
 export async function hotspots(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, o: HotspotParams): Promise<Hotspots> {
+  const { cells, x } = await hotspotUnits(knex, scope, f, o.resolution)
+  return hotspotCollection(cells, x, f, o)
+}
+
+/** The units of Gi* at a resolution (study-area cells and counted edge cells, sorted) and their counts; shared with the tile layer. */
+export async function hotspotUnits(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, resolution: number): Promise<{ cells: string[]; x: number[] }> {
   const [study, counts] = await Promise.all([
-    studyCells(knex, scope, f.area, o.resolution),
-    cellCounts(knex, scope, f, o.resolution),
+    studyCells(knex, scope, f.area, resolution),
+    cellCounts(knex, scope, f, resolution),
   ])
   // a cell on the area's edge whose centre lies outside still holds counted events: keep it
   const all = new Set(study)
   for (const c of counts.keys()) all.add(c)
-  if (all.size > MAX_CELLS) throw badParam('resolution', `${all.size} cells at resolution ${o.resolution} exceed ${MAX_CELLS}; choose a coarser resolution or a smaller area`)
+  if (all.size > MAX_CELLS) throw badParam('resolution', `${all.size} cells at resolution ${resolution} exceed ${MAX_CELLS}; choose a coarser resolution or a smaller area`)
   const cells = [...all].sort()
-  return hotspotCollection(cells, cells.map((c) => counts.get(c) ?? 0), f, o)
+  return { cells, x: cells.map((c) => counts.get(c) ?? 0) }
 }
 
 /** The statistic and its GeoJSON for given cells and counts (no database). */

@@ -41,6 +41,9 @@ export function loginErrorMessage(status: number): string {
   return `登录失败（服务器返回 ${status}）`
 }
 
+/** Roles that may read analytics and the analysis layers (server/analytics/routes.ts ANALYTICS_READERS). */
+const ANALYTICS_ROLES = ['command_center', 'district_staff', 'street_staff', 'community_staff', 'gis_analyst', 'department', 'external_system']
+
 export class Session {
   private token: string | null = null
   user: User | null = null
@@ -88,6 +91,20 @@ export class Session {
       this.onExpired()
     }
     return res
+  }
+
+  /**
+   * The analysis layers (heat map, hot spots) the user may read: served apart from `all`, each
+   * with a TileJSON of its own; a role without analytics (403) or an older server (404) has none.
+   */
+  async analysisLayers(ids: readonly string[]): Promise<VectorLayerInfo[]> {
+    // only roles that read analytics (the server's ANALYTICS_READERS) ask, so others see no 403 in the console
+    if (!this.user || !ANALYTICS_ROLES.includes(this.user.role)) return []
+    const found = await Promise.all(ids.map(async (id) => {
+      const res = await this.fetch(`/tiles/${id}.json`)
+      return res.ok ? (await res.json() as TileJson).vector_layers : []
+    }))
+    return found.flat()
   }
 
   /** The TileJSON of every layer this server offers (bounds narrowed to the user's area). */

@@ -20,6 +20,9 @@ export const DATA_MAX_ZOOM = 16
 const KNOWN: Record<string, { z: number; visible: boolean }> = {
   roads: { z: 5, visible: true },
   base_grids: { z: 10, visible: true },
+  // analysis layers (heat map, hot spots): over the grids, under boundaries and points, off by default
+  heatmap: { z: 15, visible: false },
+  hotspots: { z: 16, visible: false },
   admin_divisions: { z: 30, visible: true },
   addresses: { z: 40, visible: true },
   components: { z: 50, visible: true },

@@ -13,6 +13,7 @@ import { createLayers, type MapLayer, type TileStats } from './layers.ts'
 import { adminChain, renderFeatureInfo, renderLayerSwitcher, type Hit } from './panels.ts'
 import { featureKey, type Selection } from './styles.ts'
 import { EventsPanel } from './events.ts'
+import { ANALYSIS_LAYER_IDS } from './analysis.ts'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const ui = {
@@ -148,12 +149,12 @@ ui.login.addEventListener('submit', async (e) => {
 })
 
 async function showLayers(): Promise<void> {
-  const tj = await session.tileJson()
+  const [tj, analysis] = await Promise.all([session.tileJson(), session.analysisLayers(ANALYSIS_LAYER_IDS)])
   clearLayers()
   Object.assign(stats, { loaded: 0, failed: 0, bytes: 0 })
   stats.onChange()
   setMapState('loading')
-  layers = createLayers(tj.vector_layers, session, stats, selection)
+  layers = createLayers([...tj.vector_layers, ...analysis], session, stats, selection)
   for (const l of layers) map.addLayer(l.layer)
   renderLayerSwitcher(ui.layerList, layers, closeInfo)
   ui.login.hidden = true

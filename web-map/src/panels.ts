@@ -3,24 +3,30 @@
 import type { FeatureLike } from 'ol/Feature'
 import { el } from './dom.ts'
 import { fieldTitles, LAYER_PROPERTY, type MapLayer } from './layers.ts'
+import { ANALYSIS_LAYER_IDS, legendOf } from './analysis.ts'
 
 /** Checkboxes for every layer, the industry grids in a group of their own. */
 export function renderLayerSwitcher(list: HTMLElement, layers: MapLayer[], onToggle: () => void): void {
   const item = (l: MapLayer) => {
     const box = el('input', { type: 'checkbox', checked: l.layer.getVisible(), value: l.info.id })
+    const legend = legendOf(l.info.id)
+    if (legend) legend.hidden = !box.checked
     box.addEventListener('change', () => {
       l.layer.setVisible(box.checked)
+      if (legend) legend.hidden = !box.checked
       onToggle()
     })
     const swatch = el('span', { className: 'swatch' })
     swatch.style.borderColor = l.colour
     const zoomHint = l.info.minzoom > 10 ? el('small', { title: '该图层在此缩放级别以上显示' }, ` ≥${l.info.minzoom}级`) : ''
-    return el('li', {}, el('label', {}, box, swatch, l.title, zoomHint))
+    return el('li', {}, el('label', {}, box, swatch, l.title, zoomHint), ...(legend ? [legend] : []))
   }
   const industry = layers.filter((l) => l.info.id.endsWith('_grids') && l.info.id !== 'base_grids')
-  const main = layers.filter((l) => !industry.includes(l)).reverse() // top of the map first
+  const analysis = layers.filter((l) => (ANALYSIS_LAYER_IDS as readonly string[]).includes(l.info.id))
+  const main = layers.filter((l) => !industry.includes(l) && !analysis.includes(l)).reverse() // top of the map first
   list.replaceChildren(...main.map(item))
   if (industry.length) list.append(el('li', { className: 'group' }, '专业网格'), ...industry.map(item))
+  if (analysis.length) list.append(el('li', { className: 'group' }, '分析图层（近 30 天）'), ...analysis.map(item))
 }
 
 export interface Hit {

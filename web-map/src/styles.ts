@@ -3,6 +3,7 @@
 import type { FeatureLike } from 'ol/Feature'
 import type { StyleFunction } from 'ol/style/Style'
 import { Circle, Fill, Stroke, Style, Text } from 'ol/style'
+import { HEAT_RAMP, HOTSPOT_CLASSES, heatmapStyle, hotspotStyle } from './analysis.ts'
 
 export const BACKGROUND = '#07111f'
 
@@ -42,6 +43,8 @@ export function layerColour(id: string, industryIndex = 0): string {
   if (id === 'events') return '#ff3b3b'
   if (id === 'roads') return ROAD_COLOURS.street!
   if (id === 'inspectors') return DEVICE_STATUS.online!
+  if (id === 'heatmap') return HEAT_RAMP[3]!
+  if (id === 'hotspots') return HOTSPOT_CLASSES[0]![1]
   if (id.endsWith('_grids')) return INDUSTRY_COLOURS[industryIndex % INDUSTRY_COLOURS.length]!
   return '#c0c8d4'
 }
@@ -138,6 +141,8 @@ export function styleFor(id: string, selection: Selection, industryIndex = 0): S
     case 'addresses': return pointStyle(id, () => '#b197fc', '#b197fc', 2.5, selection)
     case 'events': return pointStyle(id, (f) => LIGHT_COLOURS[String(f.get('light'))] ?? '#8d99ae', '#ff3b3b', 5, selection)
     case 'roads': return roadStyle()
+    case 'heatmap': return heatmapStyle()
+    case 'hotspots': return hotspotStyle()
     case 'inspectors': return pointStyle(id, (f) => DEVICE_STATUS[String(f.get('status'))] ?? '#8d99ae', DEVICE_STATUS.online!, 6, selection)
   }
   const colour = layerColour(id, industryIndex)
