@@ -8,11 +8,16 @@ export interface Pass {
   name: string
   /** run at most this often (default: every tick) */
   everyMs?: number
+  /** first run not before this long after the start (heavy passes keep a start-up light) */
+  firstAfterMs?: number
   run(): Promise<unknown>
 }
 
 export function startPassLoop(app: AppContext, loop: string, passes: Pass[], intervalMs: number): { stop(): Promise<void> } {
-  const lastRun = new Map<string, number>()
+  const started = Date.now()
+  // a pass with firstAfterMs counts as run at (start + firstAfterMs − everyMs)
+  const lastRun = new Map<string, number>(passes.filter((p) => p.firstAfterMs !== undefined)
+    .map((p) => [p.name, started + p.firstAfterMs! - (p.everyMs ?? 0)]))
   let stopped = false
   let timer: NodeJS.Timeout | undefined
   let running: Promise<void> = Promise.resolve()

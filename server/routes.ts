@@ -27,6 +27,9 @@ import { positionRoutes } from './positions/routes.ts'
 import { patrolRoutes } from './patrol/routes.ts'
 import { fenceRoutes } from './fences/routes.ts'
 import { analyticsRoutes } from './analytics/routes.ts'
+import { warningRoutes } from './warnings/routes.ts'
+import { reportRoutes } from './reports/routes.ts'
+import { assessmentRoutes } from './assessment/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -53,4 +56,7 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   patrolRoutes,
   fenceRoutes,
   analyticsRoutes,
+  warningRoutes,
+  reportRoutes,
+  assessmentRoutes,
 ]

@@ -1,7 +1,13 @@
 // The analytics loop beside the event scheduler and the field loop: it folds the indicator
-// deltas into the period aggregates (migration 0021) every pass.
+// deltas into the period roll-ups (migration 0021) and raises warnings (预警; each rule's own pace
+// is gated in the database) every pass, and every ten minutes
+// snapshots the assessments and stores the city-wide reports of periods that ended (a pass that
+// finds them written costs a lookup).
 import type { AppContext } from '../context.ts'
 import { startPassLoop } from '../passLoop.ts'
+import { runAssessmentPass } from '../assessment/pass.ts'
+import { runReportPass } from '../reports/pass.ts'
+import { runWarningPass } from '../warnings/pass.ts'
 
 export interface AnalyticsLoopOptions { intervalMs?: number }
 
@@ -14,5 +20,17 @@ export async function compactIndicators(app: AppContext): Promise<number> {
 export function startAnalyticsLoop(app: AppContext, opts: AnalyticsLoopOptions = {}): { stop(): Promise<void> } {
   return startPassLoop(app, 'analytics', [
     { name: 'indicators', run: () => compactIndicators(app) },
+    { name: 'warnings', run: async () => {
+      const r = await runWarningPass(app.knex)
+      if (Object.values(r).some((n) => n > 0)) app.logger.info({ ...r }, 'warnings raised')
+    } },
+    { name: 'assessments', everyMs: 600_000, firstAfterMs: 60_000, run: async () => {
+      const r = await runAssessmentPass(app.knex)
+      if (r.written) app.logger.info({ ...r }, 'assessment snapshots written')
+    } },
+    { name: 'reports', everyMs: 600_000, firstAfterMs: 90_000, run: async () => {
+      const r = await runReportPass(app.knex)
+      if (r.stored) app.logger.info({ ...r }, 'periodic reports stored')
+    } },
   ], opts.intervalMs ?? 30_000)
 }

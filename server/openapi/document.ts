@@ -12,6 +12,11 @@ import { hotspotPaths } from '../analytics/hotspotOpenapi.ts'
 import { seriesPaths } from '../analytics/seriesOpenapi.ts'
 import { emergingPaths } from '../analytics/emergingOpenapi.ts'
 import { indicatorPaths } from '../analytics/indicatorsOpenapi.ts'
+import { reportPaths } from '../reports/openapi.ts'
+import { warningPaths } from '../warnings/openapi.ts'
+import { assessmentPaths } from '../assessment/openapi.ts'
+import { hotWordsPaths } from '../analytics/hotWordsOpenapi.ts'
+import { analysisTilePaths } from '../analytics/tileOpenapi.ts'
 import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
 import { describeRules } from '../events/workflow.ts'
@@ -72,6 +77,11 @@ export const openApiDocument = {
     ...seriesPaths,
     ...emergingPaths,
     ...indicatorPaths,
+    ...reportPaths,
+    ...warningPaths,
+    ...assessmentPaths,
+    ...hotWordsPaths,
+    ...analysisTilePaths,
     '/health': {
       get: {
         summary: 'Liveness and database readiness', security: [],

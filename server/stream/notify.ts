@@ -26,14 +26,14 @@ export async function notifyField(db: Knex | Knex.Transaction, type: string, ite
   const head = `{"type":${JSON.stringify(type)},"items":[`
   for (const item of items) {
     const text = JSON.stringify(item)
-    if (head.length + text.length + 2 > MAX_PAYLOAD) continue // an item this large is a bug; never block the writer
-    if (size + text.length + head.length + 2 > MAX_PAYLOAD) {
+    if (head.length + Buffer.byteLength(text) + 2 > MAX_PAYLOAD) continue // an item this large is a bug; never block the writer
+    if (size + Buffer.byteLength(text) + head.length + 2 > MAX_PAYLOAD) {
       payloads.push(`${head}${batch.join(',')}]}`)
       batch = []
       size = 0
     }
     batch.push(text)
-    size += text.length + 1
+    size += Buffer.byteLength(text) + 1
   }
   if (batch.length) payloads.push(`${head}${batch.join(',')}]}`)
   if (!payloads.length) return
