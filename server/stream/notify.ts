@@ -6,7 +6,7 @@ import type { Knex } from 'knex'
 
 export const FIELD_CHANNEL = 'gridgov_field'
 
-/** pg_notify refuses payloads of 8,000 bytes or more: batches are cut below that. */
+/** pg_notify refuses payloads of 8,000 bytes or more: batches are cut below that, counted in UTF-8 bytes (a Chinese character is three). */
 const MAX_PAYLOAD = 7_500
 
 export interface FieldItem {

@@ -77,27 +77,9 @@ async function store(knex: Knex, city: string, ruleVersion: number, candidates: 
   }))
   return knex.transaction(async (trx) => {
     const { rows: stored } = await trx.raw(sqlFile('warnings/insert'), { city, now, rows: JSON.stringify(rows) }) as { rows: StoredRow[] }
-    for (const group of byBytes(stored.map(streamItem))) await notifyField(trx, 'warning', group)
+    await notifyField(trx, 'warning', stored.map(streamItem))
     return stored.length
   })
-}
-
-/**
- * Items in groups of at most ~6,000 UTF-8 bytes. notifyField cuts its batches by string length,
- * but pg_notify's 8,000 limit is in bytes and a Chinese title is three bytes a character: fed in
- * small groups, each of its notifications stays below the limit.
- */
-function byBytes<T>(items: T[], max = 6_000): T[][] {
-  const groups: T[][] = []
-  let cur: T[] = [], size = 0
-  for (const it of items) {
-    const n = Buffer.byteLength(JSON.stringify(it)) + 1
-    if (cur.length && size + n > max) { groups.push(cur); cur = []; size = 0 }
-    cur.push(it)
-    size += n
-  }
-  if (cur.length) groups.push(cur)
-  return groups
 }
 
 export interface StoredRow { id: string; kind: Kind; level: number; title: string; area_code: string; lon: number; lat: number; raised_at: Date }
