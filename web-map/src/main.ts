@@ -2,18 +2,18 @@
 // vector tiles of the user's area over a plain dark background; click a feature to read it.
 // Nothing is fetched from outside this server: no base map, web font or CDN.
 import 'ol/ol.css'
-import './style.css'
+import './ui/style.css'
 import OlMap from 'ol/Map'
 import View from 'ol/View'
 import { defaults as defaultControls, MousePosition, ScaleLine } from 'ol/control'
 import { fromLonLat, toLonLat, transformExtent } from 'ol/proj'
 import type { FeatureLike } from 'ol/Feature'
-import { Session, LoginError } from './api.ts'
-import { createLayers, type MapLayer, type TileStats } from './layers.ts'
-import { adminChain, renderFeatureInfo, renderLayerSwitcher, type Hit } from './panels.ts'
-import { featureKey, type Selection } from './styles.ts'
-import { EventsPanel } from './events.ts'
-import { ANALYSIS_LAYER_IDS } from './analysis.ts'
+import { Session, LoginError } from './client/api.ts'
+import { createLayers, type MapLayer, type TileStats } from './map/layers.ts'
+import { adminChain, renderFeatureInfo, renderLayerSwitcher, type Hit } from './panels/layers/layerPanel.ts'
+import { featureKey, type Selection } from './map/styles.ts'
+import { EventsPanel } from './panels/events/eventsPanel.ts'
+import { ANALYSIS_LAYER_IDS } from './map/analysis.ts'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const ui = {

@@ -4,7 +4,7 @@
 // legend under its entry in the layer switcher while switched on.
 import type { StyleFunction } from 'ol/style/Style'
 import { Fill, Stroke, Style } from 'ol/style'
-import { el } from './dom.ts'
+import { el } from '../ui/dom.ts'
 
 export const ANALYSIS_LAYER_IDS = ['heatmap', 'hotspots'] as const
 

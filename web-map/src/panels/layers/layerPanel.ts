@@ -1,9 +1,9 @@
 // The two side panels: the layer switcher and the attributes of clicked features.
 // Text goes in through textContent only: attribute values come from data, never markup.
 import type { FeatureLike } from 'ol/Feature'
-import { el } from './dom.ts'
-import { fieldTitles, LAYER_PROPERTY, type MapLayer } from './layers.ts'
-import { ANALYSIS_LAYER_IDS, legendOf } from './analysis.ts'
+import { el } from '../../ui/dom.ts'
+import { fieldTitles, LAYER_PROPERTY, type MapLayer } from '../../map/layers.ts'
+import { ANALYSIS_LAYER_IDS, legendOf } from '../../map/analysis.ts'
 
 /** Checkboxes for every layer, the industry grids in a group of their own. */
 export function renderLayerSwitcher(list: HTMLElement, layers: MapLayer[], onToggle: () => void): void {

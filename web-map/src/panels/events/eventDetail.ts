@@ -2,12 +2,12 @@
 // the server says this user may fire now (`allowed`). Firing opens a small form (comment; unit
 // code for dispatching actions; satisfaction for evaluate) and POSTs the transition with the
 // version shown, so acting on a stale view is refused instead of overwriting someone's step.
-import type { Session } from './api.ts'
-import { el } from './dom.ts'
+import type { Session } from '../../client/api.ts'
+import { el } from '../../ui/dom.ts'
 import {
   ACTION_TITLES, actionTitle, currentDeadline, fireTransition, LIGHT_TITLES, localTime, readEvent, readHistory, ROLE_TITLES,
   SATISFACTION_TITLES, timeLeft, UNIT_ACTIONS, type EventItem, type HistoryItem, type TransitionBody,
-} from './eventsApi.ts'
+} from '../../client/eventsApi.ts'
 
 export interface DetailHooks {
   /** A transition succeeded: the list and the map should refresh. */

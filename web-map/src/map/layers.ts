@@ -10,7 +10,7 @@ import TileState from 'ol/TileState'
 import MVT from 'ol/format/MVT'
 import VectorTileLayer from 'ol/layer/VectorTile'
 import VectorTileSource from 'ol/source/VectorTile'
-import type { Session, VectorLayerInfo } from './api.ts'
+import type { Session, VectorLayerInfo } from '../client/api.ts'
 import { styleFor, layerColour, type Selection } from './styles.ts'
 
 /** Tiles above this zoom are not fetched: OpenLayers overzooms z16 tiles (0.04 m per unit of a 4096 extent). */

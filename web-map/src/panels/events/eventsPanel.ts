@@ -1,11 +1,11 @@
 // 事件面板: the open events of the user's jurisdiction, filtered by light, kept current by the
 // live stream; a row (or an event point on the map) opens its detail, history and actions.
 // All server text goes in through textContent (el()), never as markup.
-import type { Session } from './api.ts'
-import { currentDeadline, LIGHT_TITLES, listOpenEvents, timeLeft, type EventItem, type Light } from './eventsApi.ts'
+import type { Session } from '../../client/api.ts'
+import { currentDeadline, LIGHT_TITLES, listOpenEvents, timeLeft, type EventItem, type Light } from '../../client/eventsApi.ts'
 import { EventDetail } from './eventDetail.ts'
-import { el } from './dom.ts'
-import { openStream } from './sse.ts'
+import { el } from '../../ui/dom.ts'
+import { openStream } from '../../client/sse.ts'
 
 export interface EventsPanelUi {
   panel: HTMLElement
