@@ -14,6 +14,7 @@ import { adminChain, renderFeatureInfo, renderLayerSwitcher, type Hit } from './
 import { featureKey, type Selection } from './map/styles.ts'
 import { EventsPanel } from './panels/events/eventsPanel.ts'
 import { ANALYSIS_LAYER_IDS } from './map/analysis.ts'
+import { Dock } from './ui/dock.ts'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const ui = {
@@ -31,6 +32,10 @@ const ui = {
   status: $<HTMLSpanElement>('status'),
   events: $<HTMLElement>('events'),
 }
+
+/** The right-hand dock: one tab per panel; the events panel is the first. */
+const dock = new Dock(ui.map.parentElement!, ui.info)
+dock.add({ id: 'events', title: '事件', element: ui.events })
 
 const session = new Session()
 const selection: Selection = { layer: null, key: null }
@@ -139,6 +144,8 @@ ui.login.addEventListener('submit', async (e) => {
     ui.login.reset()
     ui.userName.textContent = `${user.displayName ?? user.username} · ${user.roleTitle}`
     await showLayers()
+    dock.visible = true
+    dock.show('events')
     events.start()
     openLinkedEvent()
   } catch (err) {
@@ -176,6 +183,7 @@ function clearLayers(): void {
 
 function signedOut(message: string): void {
   events.stop()
+  dock.visible = false
   clearTimeout(tilesTimer)
   clearLayers()
   ui.layerList.replaceChildren()
