@@ -4,7 +4,6 @@
 import type { Context } from 'koa'
 import type { AppContext } from '../../context.ts'
 import { AppError } from '../../http/errors.ts'
-import { supportedCrs } from '../../geo/crs.ts'
 import { cachedExtent } from '../common/featureSource.ts'
 import { GRIDGOV_NS, GRIDGOV_PREFIX, NS, SCHEMAS } from '../common/namespaces.ts'
 import { serviceUrl } from '../common/url.ts'
@@ -17,10 +16,8 @@ import { COUNT_DEFAULT } from './paging.ts'
 import { operations, type WfsRequest, type WfsVersion } from './request.ts'
 import { typeNameOf } from './typeNames.ts'
 import { capabilities11 } from './getCapabilities11.ts'
+import { bboxLonLat, otherCrs, serviceProvider, SERVICE_ABSTRACT, SERVICE_TITLE } from './capabilitiesCommon.ts'
 
-export const SERVICE_TITLE = 'gridgov 网格化管理 WFS'
-export const SERVICE_ABSTRACT = '网格、行政区划、城市部件与标准地址要素服务 (CGCS2000). Feature data needs HTTP Basic credentials; ' +
-  'every query is limited to the caller\'s jurisdiction.'
 
 /** The negotiated version; no match → 400 VersionNegotiationFailed. */
 export function negotiateVersion(ctx: Context, req: WfsRequest): WfsVersion {
@@ -43,11 +40,6 @@ export async function getCapabilities(ctx: Context, app: AppContext, req: WfsReq
   ctx.body = version === '1.1.0' ? capabilities11(ctx, app, extents) : capabilities20(ctx, app, extents)
 }
 
-/** Other CRSs of every feature type, in the URN form (EPSG axis order). */
-export function otherCrs(): string[] {
-  return ['urn:ogc:def:crs:OGC:1.3:CRS84', ...supportedCrs().filter((c) => c.srid !== null && c.id.startsWith('EPSG:') && c.id !== 'EPSG:4490')
-    .map((c) => `urn:ogc:def:crs:EPSG::${c.srid}`)]
-}
 
 const bool = (v: boolean) => (v ? 'TRUE' : 'FALSE')
 const constraint = (tag: string, name: string, value: string) =>
@@ -89,7 +81,6 @@ function operationsMetadata(ctx: Context, app: AppContext): string {
     el('ows:Constraint', { name: 'QueryExpressions' }, allowed(['wfs:Query', 'wfs:StoredQuery'])))
 }
 
-export const bboxLonLat = (e: [number, number, number, number]) => [`${e[0]} ${e[1]}`, `${e[2]} ${e[3]}`]
 
 function featureTypeList(app: AppContext, extents: ([number, number, number, number] | null)[]): string {
   const other = otherCrs()
@@ -115,9 +106,6 @@ function filterCapabilities(): string {
       el('fes:SpatialOperators', {}, named('fes:SpatialOperator', spatialOperators))))
 }
 
-export const serviceProvider = (ows: string) => el(`${ows}:ServiceProvider`, {},
-  textEl(`${ows}:ProviderName`, 'gridgov'),
-  el(`${ows}:ServiceContact`, {}, textEl(`${ows}:PositionName`, '城市运行管理服务中心 GIS 组')))
 
 function capabilities20(ctx: Context, app: AppContext, extents: ([number, number, number, number] | null)[]): string {
   return XML_DECLARATION + el('wfs:WFS_Capabilities', {

@@ -5,7 +5,7 @@ import { GRIDGOV_NS, GRIDGOV_PREFIX, NS, SCHEMAS } from '../common/namespaces.ts
 import { serviceUrl } from '../common/url.ts'
 import { el, textEl, XML_DECLARATION } from '../common/xml.ts'
 import { DEFAULT_CRS, formatNames } from './formats.ts'
-import { bboxLonLat, otherCrs, serviceProvider, SERVICE_ABSTRACT, SERVICE_TITLE } from './getCapabilities.ts'
+import { bboxLonLat, otherCrs, serviceProvider, SERVICE_ABSTRACT, SERVICE_TITLE } from './capabilitiesCommon.ts'
 import { typeNameOf } from './typeNames.ts'
 
 const ops11 = ['GetCapabilities', 'DescribeFeatureType', 'GetFeature']
