@@ -1,9 +1,8 @@
 // The one error type of the service and the one place it becomes a response:
-// an OGC exception report on /ogc paths, the GeoReport v2 error list on /open311 paths, RFC 9457
-// problem JSON everywhere else.
+// an OGC exception report on /ogc paths, a registered format on its paths (the GeoReport v2 error
+// list on /open311, registered by server/open311/routes.ts), RFC 9457 problem JSON everywhere else.
 // Only 4xx messages reach clients; 5xx details go to the log with the request id.
 import type { Context, Next } from 'koa'
-import { isOpen311Path, writeOpen311Error } from '../open311/errors.ts'
 
 export interface OgcFault {
   /** OGC exceptionCode, e.g. MissingParameterValue, InvalidParameterValue, LayerNotDefined. */
@@ -53,6 +52,21 @@ export function toAppError(err: unknown): AppError {
   return new AppError(500, 'internal', 'internal error', {}, undefined, { cause: err })
 }
 
+/**
+ * The error format of a family of paths that is neither OGC nor problem JSON (Open311's error
+ * list). The capability registers it when its routes are built: this generic layer learns a
+ * format by registration and imports none.
+ */
+export interface ErrorFormat {
+  matches(path: string): boolean
+  /** writes the body and type; ctx.status is already set */
+  write(ctx: Context, err: AppError, requestId: string): void
+}
+const errorFormats: ErrorFormat[] = []
+export function registerErrorFormat(format: ErrorFormat): void {
+  if (!errorFormats.includes(format)) errorFormats.push(format)
+}
+
 /** The error middleware: the only place an error becomes a response. */
 export function errorMiddleware() {
   return async (ctx: Context, next: Next) => {
@@ -68,9 +82,9 @@ export function errorMiddleware() {
         ctx.state.log?.error({ err: err.cause ?? err, requestId }, 'request failed')
       }
       ctx.status = err.status
-      if (isOpen311Path(ctx.path)) {
-        // GeoReport v2 clients read <errors><error><code/><description/></error></errors> or its JSON array
-        writeOpen311Error(ctx, err, requestId)
+      const format = errorFormats.find((f) => f.matches(ctx.path))
+      if (format) {
+        format.write(ctx, err, requestId)
       } else if (ctx.path === '/ogc' || ctx.path.startsWith('/ogc/')) {
         // desktop GIS clients (QGIS, GDAL) ask the user for credentials only on a Basic challenge;
         // not elsewhere: browsers would pop a login dialog over the map page

@@ -1,9 +1,9 @@
-// The GeoReport v2 error format, for the one error middleware (server/http/errors.ts) to call on
-// /open311 paths: XML <errors><error><code/><description/></error></errors> or the JSON array
+// The GeoReport v2 error format, registered with the one error middleware (server/http/errors.ts)
+// for /open311 paths: XML <errors><error><code/><description/></error></errors> or the JSON array
 // [{code, description}], by the path's extension. code is the HTTP status, as in the spec's
 // examples (403 "Invalid api_key …"). A validation failure lists one error per offending field.
 import type { Context } from 'koa'
-import type { AppError } from '../http/errors.ts'
+import type { AppError, ErrorFormat } from '../http/errors.ts'
 import { formatOfPath, xmlDocument } from './format.ts'
 
 export const OPEN311_PREFIX = '/open311'
@@ -37,3 +37,6 @@ export function writeOpen311Error(ctx: Context, err: AppError, requestId: string
   ctx.type = 'text/xml; charset=utf-8'
   ctx.body = xmlDocument('errors', { error: errors })
 }
+
+/** GeoReport v2 clients read <errors><error><code/><description/></error></errors> or its JSON array. */
+export const open311ErrorFormat: ErrorFormat = { matches: isOpen311Path, write: writeOpen311Error }

@@ -4,7 +4,8 @@
 import Router from '@koa/router'
 import type { Context } from 'koa'
 import type { AppContext } from '../context.ts'
-import { AppError } from '../http/errors.ts'
+import { AppError, registerErrorFormat } from '../http/errors.ts'
+import { open311ErrorFormat } from './errors.ts'
 import { publicOrigin } from '../ogc/common/url.ts'
 import { FORMATS, MEDIA_TYPES, formatOf, sendList, sendObject } from './format.ts'
 import { checkJurisdiction, open311Principal, readScope, requireSubmitter } from './scope.ts'
@@ -19,6 +20,8 @@ export const CHANGESET = '2026-11-24T00:00:00Z'
 type Query = Record<string, string | string[] | undefined>
 
 export function open311Routes(app: AppContext): Router {
+  // errors under /open311 answer in the spec's error list, not problem JSON
+  registerErrorFormat(open311ErrorFormat)
   const router = new Router({ prefix: OPEN311_BASE })
 
   router.get('/discovery.:format', async (ctx) => {
