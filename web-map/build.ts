@@ -41,11 +41,16 @@ export async function buildWebMap(): Promise<void> {
   }
   const config = (await import('./vite.config.ts')).default
   const tmp = path.join(webMap, `.dist-${process.pid}-${Date.now()}`)
+  // vite build sets process.env.NODE_ENV = 'production' for the rest of the process: in a test
+  // run (or the service building at start) that would turn every later config into production's
+  const nodeEnv = process.env.NODE_ENV
   try {
     await vite.build(vite.mergeConfig(config, { configFile: false, build: { outDir: tmp, emptyOutDir: true } }))
     fs.rmSync(distDir, { recursive: true, force: true })
     fs.renameSync(tmp, distDir)
   } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV
+    else process.env.NODE_ENV = nodeEnv
     fs.rmSync(tmp, { recursive: true, force: true })
   }
 }
