@@ -9,6 +9,7 @@ import { allowedActionsFor, transition } from './transitions.ts'
 import type { Principal } from '../auth/users.ts'
 import { listBody, listEvents, parseListQuery } from './list.ts'
 import { mountAttachmentRoutes } from './attachmentRoutes.ts'
+import { mountEventReplay } from './replay.ts'
 
 const staffSeesReporter = (p: Principal, e: EventRow) => p.role !== 'public' && p.jurisdiction.covers(e.community_code)
 
@@ -70,5 +71,6 @@ export function eventRoutes(app: AppContext): Router {
     ctx.body = { event: eventView(r.event, { now: new Date(), withReporter: staffSeesReporter(p, r.event) }), action: r.action, seq: r.seq, allowed: r.allowed }
   })
   mountAttachmentRoutes(router, app)
+  mountEventReplay(router, app)
   return router
 }

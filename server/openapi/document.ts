@@ -17,6 +17,7 @@ import { warningPaths } from '../warnings/openapi.ts'
 import { assessmentPaths } from '../assessment/openapi.ts'
 import { hotWordsPaths } from '../analytics/hotWordsOpenapi.ts'
 import { analysisTilePaths } from '../analytics/tileOpenapi.ts'
+import { eventReplayPaths } from '../events/replayOpenapi.ts'
 import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
 import { describeRules } from '../events/workflow.ts'
@@ -82,6 +83,7 @@ export const openApiDocument = {
     ...assessmentPaths,
     ...hotWordsPaths,
     ...analysisTilePaths,
+    ...eventReplayPaths,
     '/health': {
       get: {
         summary: 'Liveness and database readiness', security: [],

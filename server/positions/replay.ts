@@ -139,7 +139,8 @@ interface AlertRow {
   acknowledged_at: Date | null
 }
 
-async function fenceAlerts(knex: Knex, m: Member, devices: readonly DeviceInfo[], from: Date, to: Date) {
+/** The fence alerts of a member's devices in [from, to). */
+export async function fenceAlerts(knex: Knex, m: Member, devices: readonly DeviceInfo[], from: Date, to: Date) {
   if (!devices.length) return []
   const rows = await runNamed<AlertRow>(knex, 'positions/member_fence_alerts', { devices: devices.map((d) => d.id), from, to, member: m.id })
   return rows.map((r) => ({
