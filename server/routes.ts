@@ -30,6 +30,7 @@ import { analyticsRoutes } from './analytics/routes.ts'
 import { warningRoutes } from './warnings/routes.ts'
 import { reportRoutes } from './reports/routes.ts'
 import { assessmentRoutes } from './assessment/routes.ts'
+import { publicRoutes } from './public/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -59,4 +60,5 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   warningRoutes,
   reportRoutes,
   assessmentRoutes,
+  publicRoutes,
 ]

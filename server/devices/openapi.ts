@@ -1,6 +1,7 @@
 // OpenAPI paths of /api/v1/devices (spread into server/openapi/document.ts `paths`).
 import { queryParameters, schemaOf } from '../openapi/zod.ts'
 import { bindSchema, deviceCreateSchema, deviceListQuery, deviceUpdateSchema } from './routes.ts'
+import { liveListQuery } from './live.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 const identifier = { name: 'identifier', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{3,64}$' } }
@@ -17,6 +18,15 @@ export const devicePaths = {
       summary: 'Register a device (staff of the area); the answer carries its token once (X-Device-Token for POST /api/v1/positions)',
       requestBody: json(deviceCreateSchema), responses: { 201: { description: 'the device and its token' }, 400: problem, ...read, 409: problem },
     },
+  },
+  '/api/v1/devices/live': {
+    get: {
+      summary: 'Every enabled device of the caller\'s area at its last fix (member, community, department, battery, stillSince, status): the map\'s first load before the stream moves them; paged by identifier with next',
+      parameters: queryParameters(liveListQuery), responses: { 200: { description: '{ time, items, next }' }, 400: problem, 401: problem, 403: problem },
+    },
+  },
+  '/api/v1/devices/{identifier}/assigned-events': {
+    get: { summary: 'Open events (dispatched, signed, handling) assigned to the device\'s current member, inside the caller\'s jurisdiction', parameters: [identifier], responses: { 200: { description: '{ identifier, memberId, items }' }, ...read } },
   },
   '/api/v1/devices/{identifier}': {
     get: { summary: 'One device', parameters: [identifier], responses: { 200: { description: 'device' }, ...read } },

@@ -11,6 +11,7 @@ import { validate } from '../http/validate.ts'
 import { sqlFile } from '../db/sql.ts'
 import type { Principal } from '../auth/users.ts'
 import { newDeviceToken } from './tokens.ts'
+import { addLiveRoutes } from './live.ts'
 
 const IDENTIFIER = /^[A-Za-z0-9_.:-]{3,64}$/
 const ADMIN_CODE = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit admin code')
@@ -117,6 +118,8 @@ export function deviceRoutes(app: AppContext): Router {
     const last = rows.length === q.limit ? rows[rows.length - 1] : undefined
     ctx.body = { items: rows.map(view), next: last ? `/api/v1/devices?${new URLSearchParams({ ...stringQuery(ctx), after: last.identifier })}` : null }
   })
+
+  addLiveRoutes(router, knex, READERS, (ctx, identifier) => visibleDevice(knex, principalOf(ctx), identifier))
 
   router.get('/:identifier', requireRole(...READERS), async (ctx) => {
     ctx.body = view(await visibleDevice(knex, principalOf(ctx), String(ctx.params.identifier)))

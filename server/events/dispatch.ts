@@ -54,7 +54,17 @@ export interface Assignment {
 
 export interface RuleTrace { ruleId: number; name: string; priority: number; result: 'chosen' | 'no_match' | 'unresolved' | 'not_reached'; reason: string }
 
-export interface DispatchExplanation { mode: 'auto' | 'manual'; rules: RuleTrace[]; chosen: Assignment & { why: string } }
+/**
+ * `why` is an English line for logs; `target` (the rule's or fallback's target) and `ruleName` are
+ * structured so the history can be worded by clients (server/events/historyNotes.ts).
+ */
+export interface DispatchExplanation {
+  mode: 'auto' | 'manual'; rules: RuleTrace[]; chosen: Assignment & { why: string; target?: RuleTarget; ruleName?: string }
+  /** set by escalation (提级): the levels it moved between */
+  escalation?: { from: EscalationLevel; to: EscalationLevel }
+  /** set when an appeal (申诉) is pushed to the responsible unit */
+  appeal?: boolean
+}
 
 /** Department codes of the territory chain (the demo generator and real data use these forms). */
 export const unitCodes = {
@@ -118,13 +128,13 @@ export function chooseAssignee(rules: readonly DispatchRule[], f: DispatchFacts,
     const r = resolveTarget(rule.target, f, dir, rule.departmentCode)
     if (!r.ok) { traces.push({ ...base, result: 'unresolved', reason: r.reason }); continue }
     traces.push({ ...base, result: 'chosen', reason: `target ${rule.target}` })
-    chosen = { ...r.assignment, ruleId: rule.id, why: `rule ${rule.id} "${rule.name}" → ${rule.target} ${r.assignment.department.code}` }
+    chosen = { ...r.assignment, ruleId: rule.id, target: rule.target, ruleName: rule.name, why: `rule ${rule.id} "${rule.name}" → ${rule.target} ${r.assignment.department.code}` }
   }
   if (!chosen) {
     for (const t of ['grid_inspector', 'community', 'street'] as const) {
       const r = resolveTarget(t, f, dir)
       if (r.ok) {
-        chosen = { ...r.assignment, basis: '属地兜底', ruleId: null, why: `no rule chose a unit: territory fallback (属地兜底) → ${t} ${r.assignment.department.code}` }
+        chosen = { ...r.assignment, basis: '属地兜底', ruleId: null, target: t, why: `no rule chose a unit: territory fallback (属地兜底) → ${t} ${r.assignment.department.code}` }
         break
       }
     }

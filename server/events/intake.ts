@@ -287,7 +287,7 @@ async function planIntake(knex: Knex, a: { body: IntakeBody; cls: EventClass; co
   }
   if (!a.autoAccept) return plan
   history.push({ seq: 2, action: 'accept', from_status: 'reported', to_status: 'accepted', ...system,
-    comment: `channel ${a.body.channel} is filed automatically`, explanation: null })
+    comment: `channel ${a.body.channel} is filed automatically`, explanation: { channel: a.body.channel, auto: true } })
   plan.status = 'accepted'
   if (!a.autoDispatch) return plan
   const ref = await reference(knex)

@@ -9,7 +9,9 @@ import { allowedActionsFor, transition } from './transitions.ts'
 import type { Principal } from '../auth/users.ts'
 import { listBody, listEvents, parseListQuery } from './list.ts'
 import { mountAttachmentRoutes } from './attachmentRoutes.ts'
+import { mountDispatchOptions } from './dispatchOptions.ts'
 import { mountEventReplay } from './replay.ts'
+import { noteOf } from './historyNotes.ts'
 
 const staffSeesReporter = (p: Principal, e: EventRow) => p.role !== 'public' && p.jurisdiction.covers(e.community_code)
 
@@ -60,7 +62,7 @@ export function eventRoutes(app: AppContext): Router {
     const rows = await app.knex('event_history').where({ event_id: e.id }).orderBy('seq')
       .select('seq', 'action', 'from_status', 'to_status', 'actor_role', 'actor_name', 'at', 'comment', 'attachments', 'explanation')
     ctx.body = { number, items: rows.map((r) => ({ seq: r.seq, action: r.action, from: r.from_status, to: r.to_status,
-      actor: { role: r.actor_role, name: r.actor_name }, at: r.at.toISOString(), comment: r.comment, attachments: r.attachments, explanation: r.explanation })) }
+      actor: { role: r.actor_role, name: r.actor_name }, at: r.at.toISOString(), comment: r.comment, attachments: r.attachments, explanation: r.explanation, note: noteOf(r) })) }
   })
 
   router.post('/:number/transitions', async (ctx) => {
@@ -71,6 +73,7 @@ export function eventRoutes(app: AppContext): Router {
     ctx.body = { event: eventView(r.event, { now: new Date(), withReporter: staffSeesReporter(p, r.event) }), action: r.action, seq: r.seq, allowed: r.allowed }
   })
   mountAttachmentRoutes(router, app)
+  mountDispatchOptions(router, app)
   mountEventReplay(router, app)
   return router
 }

@@ -298,7 +298,8 @@ async function effects(trx: Knex.Transaction, e: EventRow, body: TransitionBody,
       const unit = escalationTarget(level, e.community_code, prep.dir)
       if (!unit) throw new AppError(422, 'no_unit', `no ${level}-level unit above community ${e.community_code}`)
       const a: Assignment = { department: unit, member: null, level, basis: '属地', ruleId: null }
-      return assign(trx, e, a, { mode: 'auto', rules: [], chosen: { ...a, why: `escalated (提级) from ${e.escalation_level} to ${level}` } },
+      return assign(trx, e, a, { mode: 'auto', rules: [], chosen: { ...a, why: `escalated (提级) from ${e.escalation_level} to ${level}` },
+        escalation: { from: e.escalation_level, to: level } },
         prep.cal, cls?.limit ?? null, set, now)
     }
     case 'return':
@@ -497,7 +498,7 @@ async function appeal(trx: Knex.Transaction, e: EventRow, body: TransitionBody, 
   const c = { id: Number(child!.id), city_code: child!.city_code }
   await appendHistory(trx, c, { action: 'report', from: null, to: 'reported', p, now, comment: `申诉自 ${e.number}`, explanation: { appealOf: e.number, channel: e.channel } })
   await appendHistory(trx, c, { action: 'dispatch', from: 'reported', to: 'dispatched', p: SYSTEM, now,
-    comment: `申诉件直接推送${a.member ? `网格员 ${a.member.name}` : a.department.name}`, explanation: { mode: 'auto', rules: [], chosen: { ...a, why: 'appeal: pushed to the responsible inspector (属地)' } } })
+    comment: `申诉件直接推送${a.member ? `网格员 ${a.member.name}` : a.department.name}`, explanation: { mode: 'auto', rules: [], chosen: { ...a, why: 'appeal: pushed to the responsible inspector (属地)' }, appeal: true } })
   if (clock.timers.length) {
     await trx('event_timer').insert(clock.timers.map((t) => ({ event_id: c.id, city_code: c.city_code, kind: t.kind, assignment_at: now,
       due_at: t.dueAt, payload: JSON.stringify(t.payload) })))

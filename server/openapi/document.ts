@@ -18,6 +18,7 @@ import { assessmentPaths } from '../assessment/openapi.ts'
 import { hotWordsPaths } from '../analytics/hotWordsOpenapi.ts'
 import { analysisTilePaths } from '../analytics/tileOpenapi.ts'
 import { eventReplayPaths } from '../events/replayOpenapi.ts'
+import { dispatchOptionsPaths } from '../events/dispatchOptionsOpenapi.ts'
 import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
 import { describeRules } from '../events/workflow.ts'
@@ -27,6 +28,8 @@ import { listQuerySchema } from '../events/list.ts'
 import { uploadQuery } from '../events/attachmentRoutes.ts'
 import { MEDIA_TYPES } from '../events/attachments.ts'
 import { queryParameters } from './zod.ts'
+import { describeHistoryCodes } from '../events/historyNotes.ts'
+import { publicPaths } from '../public/openapi.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 
@@ -84,6 +87,8 @@ export const openApiDocument = {
     ...hotWordsPaths,
     ...analysisTilePaths,
     ...eventReplayPaths,
+    ...dispatchOptionsPaths,
+    ...publicPaths,
     '/health': {
       get: {
         summary: 'Liveness and database readiness', security: [],
@@ -253,7 +258,8 @@ export const openApiDocument = {
     },
     '/api/v1/events/{number}/history': {
       get: {
-        summary: 'The append-only history of an event (who, role, when, comment, attachments, explanation)',
+        summary: 'The append-only history of an event (who, role, when, comment, attachments, explanation, note)',
+        description: describeHistoryCodes(),
         parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }],
         responses: { 200: { description: 'history' }, 401: problem, 404: problem },
       },

@@ -150,9 +150,10 @@ async function writeBatch(knex: Knex, trx: Knex.Transaction, byDevice: Map<Devic
   for (const a of alerts) await insertAlerts(trx, a.city, a.rows)
   const grids = new Map(rows.filter((r) => r.k === 'live').map((r) => [Number(r.device_id), r.grid_code]))
   await notifyField(trx, 'position', liveRows.map((l) => {
-    const v = l as { device_id: number; community_code: string; member_id: number | null; t: number; lon: number; lat: number; speed: number | null; bearing: number | null; identifier: string }
+    const v = l as { device_id: number; community_code: string; member_id: number | null; t: number; lon: number; lat: number; speed: number | null; bearing: number | null; identifier: string; battery: number | null; still_t: number }
+    // battery and stillSince let a map recompute online / idle / offline by its own clock
     return { community: v.community_code, device: v.identifier, memberId: v.member_id, lon: v.lon, lat: v.lat, t: new Date(v.t).toISOString(),
-      speed: v.speed, bearing: v.bearing, gridCode: grids.get(v.device_id) ?? null }
+      speed: v.speed, bearing: v.bearing, battery: v.battery, stillSince: new Date(v.still_t).toISOString(), gridCode: grids.get(v.device_id) ?? null }
   }))
 }
 

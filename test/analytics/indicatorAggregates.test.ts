@@ -93,11 +93,11 @@ describe('analytics indicator roll-ups (migration 0021)', function () {
     await knex.raw("UPDATE event SET handle_due_at = handle_due_at - interval '3 days', assignee_department_id = NULL WHERE id = ANY(?::bigint[])", [ids.slice(8, 16)])
     // milestones out of order: a later rework, then an earlier one
     await knex('event_history').insert([ids[16], ids[17]].map((id) => ({ event_id: id, seq: 1, city_code: '990100', action: 'rework',
-      from_status: 'handled', to_status: 'handling', actor_role: 'system', actor_name: 'test', at: '2022-07-10T00:00:00Z' })))
+      from_status: 'handled', to_status: 'handling', actor_role: 'command_center', actor_name: 'test', at: '2022-07-10T00:00:00Z' })))
     await knex('event_history').insert({ event_id: ids[16], seq: 2, city_code: '990100', action: 'rework', from_status: 'handled',
-      to_status: 'handling', actor_role: 'system', actor_name: 'test', at: '2022-06-30T12:00:00Z' })
+      to_status: 'handling', actor_role: 'command_center', actor_name: 'test', at: '2022-06-30T12:00:00Z' })
     await knex('event_history').insert({ event_id: ids[18], seq: 1, city_code: '990100', action: 'escalate', from_status: 'handling',
-      to_status: 'handling', actor_role: 'system', actor_name: 'test', at: '2022-06-30T17:00:00Z' })
+      to_status: 'handling', actor_role: 'command_center', actor_name: 'test', at: '2022-06-30T17:00:00Z' })
     // a move to another month partition and class, then deletions
     await knex.raw("UPDATE event SET created_at = created_at + interval '5 days', class_code = '0101' WHERE id = ?", [ids[19]!])
     await knex('event').whereIn('id', ids.slice(20, 22)).delete()

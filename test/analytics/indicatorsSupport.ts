@@ -35,7 +35,7 @@ export async function insertIndicatorEvents(knex: Knex, events: Spec[]): Promise
     })).rows as { id: string }[])[0]!.id
     for (const [i, h] of (e.history ?? []).entries()) {
       await knex('event_history').insert({ event_id: id, seq: i + 1, city_code: e.community.slice(0, 4) + '00', action: h.action,
-        from_status: 'handling', to_status: 'handling', actor_role: 'system', actor_name: 'test', at: h.at })
+        from_status: 'handling', to_status: 'handling', actor_role: 'command_center', actor_name: 'test', at: h.at })
     }
   }
 }

@@ -177,26 +177,35 @@ describe('patrol tasks', () => {
 
   it('the pass generates the day\'s tasks, updates tasks of devices that reported since its watermark, and marks old open tasks missed', async () => {
     await knex('patrol_watermark').delete()
-    const taskA = await taskOf(gridTemplate, people.pa)
-    await touchLive(knex, people.devices.pa, people.pa, last(track), at('11:15'))
-    const first = await runPatrolPass(knex, at('16:00'))
-    expect(first.updated).to.be.greaterThan(0)
-    const mark = await knex('patrol_watermark').where('name', 'progress').first()
-    expect(mark.processed_to.getTime()).to.be.at.least(at('11:15').getTime())
-    // pa stayed in P001 all morning (09:05-09:08 at c1 …): the grid task has visits now
-    expect((await knex('patrol_task').where('id', taskA.id).first()).visits_counted).to.equal(1)
-    // pb's device reported before the watermark (less the minute looked back): not looked at again
-    await touchLive(knex, people.devices.pb, people.pb, last(track), at('11:00'))
-    const second = await runPatrolPass(knex, at('16:05'))
-    expect(second.created).to.equal(0)
-    expect(second.changed).to.deep.equal([])
-    expect((await taskOf(gridTemplate, people.pb)).progress_at.getTime()).not.to.equal(at('16:05').getTime())
-    expect((await taskOf(gridTemplate, people.pa)).progress_at.getTime()).to.equal(at('16:05').getTime())
-    // an open task two days old is missed; yesterday's stays open for late uploads
-    const old = await taskOf(gridTemplate, people.pa, '2026-10-10')
-    await runPatrolPass(knex, at('09:00', '2026-11-20'))
-    expect((await knex('patrol_task').where('id', old.id).first()).status).to.equal('missed')
-    expect((await taskOf(gridTemplate, people.pa, '2026-11-19')).status).to.equal('open')
+    // the watermark is the latest report of any device: other tests' devices reported today, long
+    // after this test's clock; they are parked before it for the test and put back afterwards
+    const mine = [people.devices.pa, people.devices.pb]
+    const parked = await knex('device_live').whereNotIn('device_id', mine).where('received_at', '>', at('09:00')).select('device_id', 'received_at')
+    await knex('device_live').whereIn('device_id', parked.map((r) => r.device_id)).update({ received_at: at('09:00') })
+    try {
+      const taskA = await taskOf(gridTemplate, people.pa)
+      await touchLive(knex, people.devices.pa, people.pa, last(track), at('11:15'))
+      const first = await runPatrolPass(knex, at('16:00'))
+      expect(first.updated).to.be.greaterThan(0)
+      const mark = await knex('patrol_watermark').where('name', 'progress').first()
+      expect(mark.processed_to.getTime()).to.be.at.least(at('11:15').getTime())
+      // pa stayed in P001 all morning (09:05-09:08 at c1 …): the grid task has visits now
+      expect((await knex('patrol_task').where('id', taskA.id).first()).visits_counted).to.equal(1)
+      // pb's device reported before the watermark (less the minute looked back): not looked at again
+      await touchLive(knex, people.devices.pb, people.pb, last(track), at('11:00'))
+      const second = await runPatrolPass(knex, at('16:05'))
+      expect(second.created).to.equal(0)
+      expect(second.changed).to.deep.equal([])
+      expect((await taskOf(gridTemplate, people.pb)).progress_at.getTime()).not.to.equal(at('16:05').getTime())
+      expect((await taskOf(gridTemplate, people.pa)).progress_at.getTime()).to.equal(at('16:05').getTime())
+      // an open task two days old is missed; yesterday's stays open for late uploads
+      const old = await taskOf(gridTemplate, people.pa, '2026-10-10')
+      await runPatrolPass(knex, at('09:00', '2026-11-20'))
+      expect((await knex('patrol_task').where('id', old.id).first()).status).to.equal('missed')
+      expect((await taskOf(gridTemplate, people.pa, '2026-11-19')).status).to.equal('open')
+    } finally {
+      for (const r of parked) await knex('device_live').where('device_id', r.device_id).update({ received_at: r.received_at })
+    }
   })
 
   describe('API', () => {
