@@ -71,7 +71,7 @@ describe('analysis layers on the web map (Debian chromium)', function () {
     expect(list).to.contain('分析图层').and.to.contain('热力图').and.to.contain('热点分析')
     for (const id of ['heatmap', 'hotspots']) expect(await page.locator(`#layer-list input[value="${id}"]`).isChecked(), id).to.equal(false)
     expect(w.tiles.filter((t) => t.layer === 'heatmap' || t.layer === 'hotspots'), 'no analysis tiles while off').to.deep.equal([])
-    expect(await page.locator('#layer-list .legend').first().isVisible()).to.equal(false)
+    for (const id of ['heatmap', 'hotspots']) expect(await page.locator(`#layer-list li:has(input[value="${id}"]) .legend`).isVisible(), `${id} legend`).to.equal(false)
 
     const ramp = ['#8c2981', '#de4968', '#fe9f6d', '#fcd25b', '#fcfdbf']
     const before = await pixelsNear(page, ramp)

@@ -151,7 +151,7 @@ describe('events panel in a browser (事件面板)', function () {
     expect(await detail.locator('tr.fact-grid td').textContent()).to.equal(p.grid)
     const dept = await ctx.knex('department').where({ code: 'CGJ-990102' }).first('name')
     expect(await detail.locator('tr.fact-assignee td').textContent()).to.include(dept.name)
-    expect(await detail.locator('tr.fact-handle-due td').textContent()).to.match(/\d{4}\/\d{1,2}\/\d{1,2}/)
+    expect(await detail.locator('tr.fact-handle-due td').textContent()).to.match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/)
     const read = await api('GET', `/api/v1/events/${number}`)
     const allowed = read.json.allowed as (keyof typeof actionTitles)[]
     expect(allowed).to.include('supervise')

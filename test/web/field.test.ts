@@ -1,6 +1,7 @@
 // The field force on the map: inspectors who reported a minute ago are drawn at their last fix in
-// the online green over the roads, and a fix streamed while the map is open moves them without a
-// reload. SCREENSHOT=1 saves docs/screenshots/field.png.
+// the online green over the roads (the live layer of map/fieldForce.ts, fed by /api/v1/devices/live),
+// and a fix streamed while the map is open moves them without a reload (test/web/fieldLive.test.ts
+// tests the live layer in detail). SCREENSHOT=1 saves docs/screenshots/field.png.
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -79,20 +80,20 @@ describe('field force on the map (Debian chromium)', function () {
     await waitForMap(watched.page)
     const w = watched
     const okTiles = (layer: string) => w.tiles.filter((t) => t.layer === layer && t.status === 200 && t.bytes > 0)
-    expect(okTiles('inspectors').length, 'inspector tiles with data').to.be.greaterThan(0)
+    await w.page.waitForSelector('#map[data-field-devices]', { timeout: 30_000 })
     expect(okTiles('roads').length, 'road tiles with data').to.be.greaterThan(0)
     await w.page.waitForTimeout(500)
     const before = await greenPixels(w.page)
     expect(before, 'online-green pixels').to.be.greaterThan(20)
 
-    // one of them moves 400 m east: the stream's position message redraws the layer (no reload)
+    // one of them moves 400 m east: the stream's position message moves its symbol (no reload)
     const d = devices[0]!
     const [lon, lat] = offset(d.lon, d.lat, 400, 0)
-    const requests = w.tiles.filter((t) => t.layer === 'inspectors').length
     await client.post('/api/v1/positions', { positions: [{ lon, lat, time: new Date().toISOString(), accuracy: 6 }] }, { 'x-device-token': d.token })
+    const at = () => w.page.evaluate(`document.getElementById('map').fieldProbe?.(${JSON.stringify(d.identifier)})?.lon ?? null`) as Promise<number | null>
     const deadline = Date.now() + 15_000
-    while (w.tiles.filter((t) => t.layer === 'inspectors').length <= requests && Date.now() < deadline) await w.page.waitForTimeout(200)
-    expect(w.tiles.filter((t) => t.layer === 'inspectors').length, 'inspector tiles fetched again after the fix').to.be.greaterThan(requests)
+    while (await at() !== lon && Date.now() < deadline) await w.page.waitForTimeout(200)
+    expect(await at(), 'the device at its streamed fix').to.be.closeTo(lon, 1e-7)
     expect(w.external, 'requests to other hosts').to.deep.equal([])
     expect(w.problems, 'page errors').to.deep.equal([])
     if (process.env.SCREENSHOT === '1') {

@@ -15,6 +15,15 @@ import { featureKey, type Selection } from './map/styles.ts'
 import { EventsPanel } from './panels/events/eventsPanel.ts'
 import { ANALYSIS_LAYER_IDS } from './map/analysis.ts'
 import { Dock } from './ui/dock.ts'
+import { StatusBar } from './ui/statusBar.ts'
+import { addOutline } from './map/outline.ts'
+import { dispatchLayer } from './map/dispatchLayer.ts'
+import { StreamBus } from './client/streamBus.ts'
+import { WarningsPanel } from './panels/warnings/warningsPanel.ts'
+import { SituationPanel } from './panels/situation/situationPanel.ts'
+import { FieldForce } from './map/fieldForce.ts'
+import { FieldPanel } from './panels/field/fieldPanel.ts'
+import { ReplayPanel } from './panels/replay/replayPanel.ts'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const ui = {
@@ -41,13 +50,12 @@ const session = new Session()
 const selection: Selection = { layer: null, key: null }
 let layers: MapLayer[] = []
 
-/** Tile counters mirrored on the map element (data-tiles-loaded …) for the status bar and tests. */
+/** Tile counters mirrored on the map element (data-tiles-loaded …) for the tests (the status bar shows the area, time and stream). */
 const stats: TileStats = {
   loaded: 0, failed: 0, bytes: 0,
   onChange: () => {
     ui.map.dataset.tilesLoaded = String(stats.loaded)
     ui.map.dataset.tileErrors = String(stats.failed)
-    ui.status.textContent = `瓦片 ${stats.loaded}${stats.failed ? `（失败 ${stats.failed}）` : ''} · ${(stats.bytes / 1024).toFixed(0)} KB`
   },
 }
 
@@ -63,6 +71,10 @@ const map = new OlMap({
   view: new View({ center: fromLonLat([116.0, 36.45]), zoom: 11, maxZoom: 20 }),
 })
 setMapState('login')
+/** The city outline and names before sign-in (and under the data after it). */
+addOutline(map, () => !session.signedIn)
+/** 调度: the candidates of the event being dispatched, lines to it (panels/dispatch/ draws them). */
+map.addLayer(dispatchLayer)
 
 /** Redraws the events tiles (the server drops its tile cache on every change). */
 let tilesTimer: ReturnType<typeof setTimeout> | undefined
@@ -74,16 +86,14 @@ function refreshEventTiles(): void {
   }, 1000)
 }
 
-/** Redraws the inspectors tiles: at most every few seconds while positions stream in, and each minute (status goes by the clock). */
-let fieldTimer: ReturnType<typeof setTimeout> | undefined
-function refreshInspectorTiles(): void {
-  if (fieldTimer) return
-  fieldTimer = setTimeout(() => {
-    fieldTimer = undefined
-    for (const l of layers) if (l.info.id === 'inspectors' && l.layer.getVisible()) l.layer.getSource()?.refresh()
-  }, 3000)
-}
-setInterval(refreshInspectorTiles, 60_000)
+
+/** The one live stream (opened by the events panel), heard by every panel. */
+const bus = new StreamBus()
+const statusBar = new StatusBar(ui.status, session, bus)
+const warnings = new WarningsPanel(map, session, bus, {
+  reveal: () => dock.show('warnings'), count: (n) => dock.badge('warnings', n), openEvent: (n) => { dock.show('events'); events.open(n) },
+})
+dock.add({ id: 'warnings', title: '预警', element: warnings.element })
 
 const events = new EventsPanel({
   panel: ui.events, live: $('events-live'), chips: $('events-chips'), error: $('events-error'),
@@ -98,17 +108,34 @@ const events = new EventsPanel({
     history.replaceState(null, '', `#event=${number}`)
   },
   changed: refreshEventTiles,
-  positions: refreshInspectorTiles,
+  bus,
   deselect: () => {
     if (selection.layer === 'events') selectEvent(null)
     history.replaceState(null, '', location.pathname + location.search)
   },
 })
 
+const situation = new SituationPanel(session, map, bus, { openEvent: (n) => { dock.show('events'); events.open(n) } })
+dock.add({ id: 'situation', title: '态势', element: situation.element, onShow: () => situation.shown() })
+
+/** The live field force: devices moved by the stream's 'position' messages, a card per device. */
+const field = new FieldForce(map, session)
+const fieldPanel = new FieldPanel(field, session, { locate: (lonLat) => map.getView().animate({ center: fromLonLat(lonLat), zoom: Math.max(map.getView().getZoom() ?? 0, 16), duration: 400 }) })
+dock.add({ id: 'field', title: '力量', element: fieldPanel.element })
+
+/** 复盘: one event's life replayed on the map (#replay=E… opens it). */
+const replay = new ReplayPanel(session, map)
+dock.add({ id: 'replay', title: '复盘', element: replay.element })
+
 /** The event a link names (#event=E…), opened after sign-in and whenever the hash changes. */
 function openLinkedEvent(): void {
   const m = /^#event=(E\d{12,16})$/.exec(location.hash)
   if (m && session.signedIn) events.open(m[1]!)
+  const r = /^#replay=(E\d{12,16})$/.exec(location.hash)
+  if (r && session.signedIn) {
+    dock.show('replay')
+    void replay.load(r[1]!)
+  }
 }
 window.addEventListener('hashchange', openLinkedEvent)
 
@@ -147,6 +174,10 @@ ui.login.addEventListener('submit', async (e) => {
     dock.visible = true
     dock.show('events')
     events.start()
+    warnings.start()
+    situation.start()
+    field.start(bus).catch((err: Error) => { statusBar.notice(err.message) })
+    void statusBar.signedIn()
     openLinkedEvent()
   } catch (err) {
     ui.loginError.textContent = err instanceof LoginError ? err.message : `地图加载失败：${(err as Error).message}`
@@ -183,6 +214,10 @@ function clearLayers(): void {
 
 function signedOut(message: string): void {
   events.stop()
+  replay.clear()
+  warnings.stop()
+  situation.stop()
+  field.stop()
   dock.visible = false
   clearTimeout(tilesTimer)
   clearLayers()
@@ -191,6 +226,7 @@ function signedOut(message: string): void {
   ui.user.hidden = true
   ui.login.hidden = false
   ui.loginError.textContent = message
+  statusBar.signedOut()
   setMapState('login')
 }
 
@@ -243,6 +279,12 @@ async function hitsAt(pixel: number[]): Promise<Hit[]> {
 
 map.on('singleclick', async (e) => {
   if (!layers.length) return
+  const device = field.deviceAt(e.pixel)
+  if (device) {
+    field.select(device.identifier)
+    dock.show('field')
+    return
+  }
   const hits = await hitsAt(e.pixel)
   // highlight the most specific feature: a point or grid before the division it lies in
   const top = hits[0]

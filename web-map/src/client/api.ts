@@ -28,6 +28,8 @@ export interface User {
   displayName: string | null
   role: string
   roleTitle: string
+  /** admin code prefixes of the user's area (city 4 digits, district 6, street 9, community 12) */
+  jurisdiction?: string[]
 }
 
 /** A sign-in that failed, with the Chinese message to show. */
@@ -42,7 +44,7 @@ export function loginErrorMessage(status: number): string {
 }
 
 /** Roles that may read analytics and the analysis layers (server/analytics/routes.ts ANALYTICS_READERS). */
-const ANALYTICS_ROLES = ['command_center', 'district_staff', 'street_staff', 'community_staff', 'gis_analyst', 'department', 'external_system']
+export const ANALYTICS_ROLES = ['command_center', 'district_staff', 'street_staff', 'community_staff', 'gis_analyst', 'department', 'external_system']
 
 export class Session {
   private token: string | null = null

@@ -2,6 +2,7 @@
 // view the panel reads) and the Chinese names of codes. Server errors become ApiError with
 // a readable Chinese message built from the problem JSON's detail (never markup).
 import type { Session } from './api.ts'
+import { beijingTime } from '../ui/time.ts'
 
 export type Light = 'red' | 'yellow' | 'green'
 
@@ -34,6 +35,8 @@ export interface HistoryItem {
   actor: { role: string | null; name: string | null }
   at: string
   comment: string | null
+  /** a system-written explanation as a code with parameters (server/events/historyNotes.ts), worded by the page */
+  note?: { code: string; params: Record<string, string | number | boolean | null> } | null
 }
 
 /** Statuses of events still being worked on (the events layer's "在办"). */
@@ -121,6 +124,8 @@ export interface TransitionBody {
   action: string
   comment?: string
   departmentCode?: string
+  /** dispatch / reassign / redispatch: the grid member of departmentCode (调度 from the map) */
+  memberId?: number
   satisfaction?: string
   expectedVersion?: number
 }
@@ -150,8 +155,7 @@ export function currentDeadline(e: EventItem): string | null {
   return e.status === 'dispatched' ? e.deadlines.signDueAt ?? e.deadlines.handleDueAt : e.deadlines.handleDueAt
 }
 
+/** A time of the event in Beijing time (never the browser's zone). */
 export function localTime(iso: string | null): string {
-  if (!iso) return '—'
-  const d = new Date(iso)
-  return Number.isNaN(d.getTime()) ? '—' : d.toLocaleString('zh-CN', { hour12: false })
+  return beijingTime(iso)
 }

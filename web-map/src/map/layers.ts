@@ -27,7 +27,8 @@ const KNOWN: Record<string, { z: number; visible: boolean }> = {
   addresses: { z: 40, visible: true },
   components: { z: 50, visible: true },
   events: { z: 60, visible: true },
-  inspectors: { z: 70, visible: true },
+  // drawn live by map/fieldForce.ts instead; the tiles stay in the switcher as a snapshot (not refreshed)
+  inspectors: { z: 70, visible: false },
 }
 
 /** The MVT property that names a feature's tile layer (kept apart from catalogue attributes). */

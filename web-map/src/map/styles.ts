@@ -2,7 +2,7 @@
 // Styles are cached by key: a style function runs for every feature of every frame.
 import type { FeatureLike } from 'ol/Feature'
 import type { StyleFunction } from 'ol/style/Style'
-import { Circle, Fill, Stroke, Style, Text } from 'ol/style'
+import { Circle, Fill, RegularShape, Stroke, Style, Text } from 'ol/style'
 import { HEAT_RAMP, HOTSPOT_CLASSES, heatmapStyle, hotspotStyle } from './analysis.ts'
 
 export const BACKGROUND = '#07111f'
@@ -13,8 +13,11 @@ export function featureKey(f: FeatureLike): string | undefined {
   return v === undefined || v === null ? undefined : String(v)
 }
 
-/** Event points by their status light (the catalogue's by_light colours). */
-const LIGHT_COLOURS: Record<string, string> = { red: '#d62828', yellow: '#f4a261', green: '#2a9d8f' }
+/**
+ * Event points by their status light. These three hues belong to the lights alone: nothing else
+ * on the map is drawn red, amber or green (components have a palette of their own below).
+ */
+export const LIGHT_COLOURS: Record<string, string> = { red: '#ff3b3b', yellow: '#ffc53d', green: '#52c41a' }
 
 /** The selected feature of one layer; styles draw it highlighted. */
 export interface Selection {
@@ -31,8 +34,9 @@ const ADMIN_LEVELS: Record<string, { color: string; width: number; dash?: number
 
 const INDUSTRY_COLOURS = ['#f4c95d', '#ff8c61', '#c77dff', '#4cc9f0', '#90be6d', '#f15bb5', '#f9844a']
 
-// intact components in a quiet steel blue, so that damaged and missing ones stand out
-const COMPONENT_STATES: Record<string, string> = { 完好: '#9fb3c8', 破损: '#ff9f1c', 丢失: '#ff4d6d' }
+// components (部件) as small squares in a palette of their own: intact a quiet steel blue, damaged
+// violet and missing magenta, so they stand out without being read as an event's red or amber light
+export const COMPONENT_STATES: Record<string, string> = { 完好: '#7f93ad', 破损: '#a78bfa', 丢失: '#f06bd8' }
 
 /** The swatch colour of a layer in the layer switcher. */
 export function layerColour(id: string, industryIndex = 0): string {
@@ -40,7 +44,7 @@ export function layerColour(id: string, industryIndex = 0): string {
   if (id === 'base_grids') return '#23c4a8'
   if (id === 'components') return COMPONENT_STATES['完好']!
   if (id === 'addresses') return '#b197fc'
-  if (id === 'events') return '#ff3b3b'
+  if (id === 'events') return LIGHT_COLOURS.red!
   if (id === 'roads') return ROAD_COLOURS.street!
   if (id === 'inspectors') return DEVICE_STATUS.online!
   if (id === 'heatmap') return HEAT_RAMP[3]!
@@ -132,14 +136,66 @@ function pointStyle(layer: string, colourOf: (f: FeatureLike) => string, cluster
   }
 }
 
+/** Components: squares (events are discs), coloured by state; clusters as the other points. */
+function componentStyle(selection: Selection): StyleFunction {
+  const clusters = pointStyle('components', () => COMPONENT_STATES['完好']!, COMPONENT_STATES['完好']!, 3.5, selection)
+  const cache = new Map<string, Style>()
+  return (f, res) => {
+    if (Number(f.get('point_count') ?? 1) > 1) return clusters(f, res)
+    const selected = selection.layer === 'components' && selection.key === featureKey(f)
+    const colour = COMPONENT_STATES[String(f.get('state'))] ?? COMPONENT_STATES['完好']!
+    const key = `${colour}|${selected}`
+    let s = cache.get(key)
+    if (!s) {
+      s = new Style({
+        image: new RegularShape({ points: 4, radius: selected ? 6 : 4.5, angle: Math.PI / 4,
+          fill: new Fill({ color: colour }), stroke: selected ? HIGHLIGHT : new Stroke({ color: BACKGROUND, width: 1 }) }),
+        zIndex: selected ? 10 : 0,
+      })
+      cache.set(key, s)
+    }
+    return s
+  }
+}
+
+/**
+ * Events stand out among ~1,500 other points: a disc twice a component's size in its light's
+ * colour, a white ring and a dark halo that separates it from whatever lies below; red lights
+ * biggest and on top. Clusters keep the translucent disc with the count.
+ */
+function eventStyle(selection: Selection): StyleFunction {
+  const clusters = pointStyle('events', () => LIGHT_COLOURS.red!, '#ff6b5b', 6, selection)
+  const cache = new Map<string, Style[]>()
+  const rank: Record<string, number> = { red: 3, yellow: 2, green: 1 }
+  return (f, res) => {
+    if (Number(f.get('point_count') ?? 1) > 1) return clusters(f, res)
+    const light = String(f.get('light'))
+    const selected = selection.layer === 'events' && selection.key === featureKey(f)
+    const key = `${light}|${selected}`
+    let s = cache.get(key)
+    if (!s) {
+      const colour = LIGHT_COLOURS[light] ?? '#8d99ae'
+      const r = (light === 'red' ? 8 : 7) + (selected ? 3 : 0)
+      const z = 20 + (rank[light] ?? 0) + (selected ? 10 : 0)
+      s = [
+        new Style({ image: new Circle({ radius: r + 3, fill: new Fill({ color: 'rgba(7,17,31,0.75)' }) }), zIndex: z }),
+        new Style({ image: new Circle({ radius: r, fill: new Fill({ color: colour }),
+          stroke: new Stroke({ color: '#ffffff', width: selected ? 3 : 2 }) }), zIndex: z }),
+      ]
+      cache.set(key, s)
+    }
+    return s
+  }
+}
+
 /** The style function of a catalogue layer (unknown layers get a neutral style by geometry). */
 export function styleFor(id: string, selection: Selection, industryIndex = 0): StyleFunction {
   switch (id) {
     case 'admin_divisions': return adminStyle(selection)
     case 'base_grids': return gridStyle(id, '#23c4a8', 0.8, 0.07, selection)
-    case 'components': return pointStyle(id, (f) => COMPONENT_STATES[String(f.get('state'))] ?? '#ffd166', COMPONENT_STATES['完好']!, 3.5, selection)
+    case 'components': return componentStyle(selection)
     case 'addresses': return pointStyle(id, () => '#b197fc', '#b197fc', 2.5, selection)
-    case 'events': return pointStyle(id, (f) => LIGHT_COLOURS[String(f.get('light'))] ?? '#8d99ae', '#ff3b3b', 5, selection)
+    case 'events': return eventStyle(selection)
     case 'roads': return roadStyle()
     case 'heatmap': return heatmapStyle()
     case 'hotspots': return hotspotStyle()

@@ -8,6 +8,8 @@ import {
   ACTION_TITLES, actionTitle, currentDeadline, fireTransition, LIGHT_TITLES, localTime, readEvent, readHistory, ROLE_TITLES,
   SATISFACTION_TITLES, timeLeft, UNIT_ACTIONS, type EventItem, type HistoryItem, type TransitionBody,
 } from '../../client/eventsApi.ts'
+import { wordNote } from './historyWording.ts'
+import { mountDispatch } from '../dispatch/dispatchPanel.ts'
 
 export interface DetailHooks {
   /** A transition succeeded: the list and the map should refresh. */
@@ -116,6 +118,7 @@ export class EventDetail {
       el('h4', {}, '操作'), actions, note,
       el('h4', {}, '办理过程'), timeline(history),
     )
+    mountDispatch(this.root.insertBefore(el('section'), note.nextSibling), this.session, e, { dispatched: (text) => { this.hooks.changed(); void this.show(e.number, text) } })
     this.root.dataset.state = 'ready'
     this.root.dataset.version = String(e.version)
   }
@@ -177,18 +180,28 @@ export class EventDetail {
   }
 }
 
-/** The history, oldest first: time, action, who, status change and comment. */
+/** Steps by a person whose comment the server wrote (arrival, an appeal's report, an import): the note replaces it. */
+const SERVER_COMMENTED = new Set(['arrive', 'report', 'import'])
+/** Notes whose comment already says it in Chinese with more (a platform's own words): the comment alone. */
+const COMMENT_SUFFICES = new Set(['platform_feedback'])
+
+/** The history, oldest first: time, action, who, the server's note worded in Chinese, and the comment. */
 function timeline(items: HistoryItem[]): HTMLOListElement {
   return el('ol', { className: 'timeline' }, ...items.map((h) => {
     // the workflow's own steps are by 'system', already named 系统自动
     const role = h.actor.role && h.actor.role !== 'system' ? ROLE_TITLES[h.actor.role] ?? h.actor.role : ''
     const who = [h.actor.name, role && `（${role}）`].filter(Boolean).join('')
+    // a system line's comment is a server string (English in older rows): its note is worded instead
+    const worded = COMMENT_SUFFICES.has(h.action) && h.comment ? null : wordNote(h.note)
+    const comment = worded && (h.actor.role === 'system' || SERVER_COMMENTED.has(h.action)) ? null : h.comment
     const li = el('li', {},
       el('time', { dateTime: h.at }, localTime(h.at)),
       el('strong', { className: 'action' }, actionTitle(h.action)),
       el('span', { className: 'who' }, who || '系统'),
-      ...(h.comment ? [el('p', { className: 'comment' }, h.comment)] : []))
+      ...(worded ? [el('p', { className: 'note' }, worded)] : []),
+      ...(comment ? [el('p', { className: 'comment' }, comment)] : []))
     li.dataset.action = h.action
+    if (h.note) li.dataset.code = h.note.code
     li.dataset.seq = String(h.seq)
     return li
   }))

@@ -6,6 +6,7 @@ import { currentDeadline, LIGHT_TITLES, listOpenEvents, timeLeft, type EventItem
 import { EventDetail } from './eventDetail.ts'
 import { el } from '../../ui/dom.ts'
 import { openStream } from '../../client/sse.ts'
+import type { StreamBus } from '../../client/streamBus.ts'
 
 export interface EventsPanelUi {
   panel: HTMLElement
@@ -25,6 +26,8 @@ export interface EventsPanelHooks {
   deselect(): void
   /** A device reported (SSE 'position'): redraw the inspectors tiles. */
   positions?(): void
+  /** Hears every frame and state of this panel's stream: the other panels share the one connection. */
+  bus?: StreamBus
 }
 
 const LIST_DEBOUNCE_MS = 400
@@ -68,6 +71,7 @@ export class EventsPanel {
     this.stopStream = openStream(this.session, '/api/v1/stream', {
       onState: (s) => {
         if (id !== this.streamId) return
+        this.hooks.bus?.state(s)
         // back after a drop: changes made meanwhile were never announced, so catch up
         if (s === 'open' && opened) {
           this.scheduleRefresh(0)
@@ -79,6 +83,7 @@ export class EventsPanel {
         this.ui.live.textContent = s === 'open' ? '实时' : s === 'connecting' ? '连接中' : '离线'
       },
       onMessage: (m) => {
+        this.hooks.bus?.message(m)
         if (m.event === 'position') this.hooks.positions?.()
         if (m.event !== 'event') return
         let number: string
@@ -100,6 +105,7 @@ export class EventsPanel {
     this.stopStream?.()
     this.stopStream = null
     this.streamId++
+    this.hooks.bus?.state('closed')
     this.ui.live.dataset.stream = 'closed'
     this.ui.live.textContent = '离线'
     clearTimeout(this.refreshTimer)

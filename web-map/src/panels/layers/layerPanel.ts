@@ -2,14 +2,16 @@
 // Text goes in through textContent only: attribute values come from data, never markup.
 import type { FeatureLike } from 'ol/Feature'
 import { el } from '../../ui/dom.ts'
+import { beijingTime } from '../../ui/time.ts'
 import { fieldTitles, LAYER_PROPERTY, type MapLayer } from '../../map/layers.ts'
 import { ANALYSIS_LAYER_IDS, legendOf } from '../../map/analysis.ts'
+import { pointLegendOf } from './legend.ts'
 
 /** Checkboxes for every layer, the industry grids in a group of their own. */
 export function renderLayerSwitcher(list: HTMLElement, layers: MapLayer[], onToggle: () => void): void {
   const item = (l: MapLayer) => {
     const box = el('input', { type: 'checkbox', checked: l.layer.getVisible(), value: l.info.id })
-    const legend = legendOf(l.info.id)
+    const legend = legendOf(l.info.id) ?? pointLegendOf(l.info.id)
     if (legend) legend.hidden = !box.checked
     box.addEventListener('change', () => {
       l.layer.setVisible(box.checked)
@@ -51,14 +53,13 @@ export function adminChain(features: FeatureLike[]): FeatureLike[] {
   return [...byLevel.values()].sort((a, b) => ADMIN_ORDER.indexOf(String(a.get('level'))) - ADMIN_ORDER.indexOf(String(b.get('level'))))
 }
 
-/** Formats an attribute value for reading: coded values named, timestamps in local time, empty as a dash. */
+/** Formats an attribute value for reading: coded values named, timestamps in Beijing time, empty as a dash. */
 function display(name: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return '—'
   const named = VALUE_TITLES[name]?.[String(value)]
   if (named) return named
   if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d/.test(value)) {
-    const d = new Date(value)
-    if (!Number.isNaN(d.getTime())) return d.toLocaleString('zh-CN', { hour12: false })
+    if (!Number.isNaN(Date.parse(value))) return beijingTime(value)
   }
   return String(value)
 }
