@@ -88,6 +88,24 @@ describe('analysis layers on the web map (Debian chromium)', function () {
     await waitForTiles(w, 'hotspots')
     expect(await page.locator('#layer-list li:has(input[value="hotspots"]) .legend').innerText()).to.contain('热点 99% 置信')
     expect(await pixelsNear(page, reds) - noHotspots, 'hot spot red pixels').to.be.greaterThan(100)
+
+    // the time and class filter: the last 30 days by default; a big class and a year then ask
+    // both layers' tiles for exactly that window and class
+    const first = w.tiles.find((t) => t.layer === 'hotspots')!
+    expect(new URL(first.url).searchParams.get('from')).to.match(/^\d{4}-\d{2}-\d{2}$/)
+    expect(new URL(first.url).searchParams.has('class')).to.equal(false)
+    await page.locator('.analysis-class option[value="01"]').waitFor({ state: 'attached' })
+    const seen = w.tiles.length
+    await page.selectOption('.analysis-class', '01')
+    await page.selectOption('.analysis-window', '365')
+    await waitForTiles(w, 'hotspots')
+    const deadline = Date.now() + 30_000
+    while (!w.tiles.slice(seen).some((t) => t.layer === 'hotspots' && new URL(t.url).searchParams.get('class') === '01') && Date.now() < deadline) await page.waitForTimeout(200)
+    const filtered = w.tiles.slice(seen).filter((t) => t.layer === 'hotspots' && new URL(t.url).searchParams.get('class') === '01')
+    expect(filtered.length, 'hot spot tiles of class 01').to.be.greaterThan(0)
+    const yearAgo = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() - 365 * 86_400_000))
+    expect(filtered.some((t) => new URL(t.url).searchParams.get('from') === yearAgo), 'a year back').to.equal(true)
+    expect(filtered.every((t) => t.status === 200 || t.status === 204)).to.equal(true)
     expect(w.external, 'requests to other hosts').to.deep.equal([])
     expect(w.problems, 'page errors').to.deep.equal([])
   })

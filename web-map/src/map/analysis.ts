@@ -42,11 +42,11 @@ export function legendOf(id: string): HTMLElement | undefined {
     return s
   }
   if (id === 'heatmap') {
-    return el('div', { className: 'legend', title: '每个六边形内的事件数（近 30 天；六边形大小随缩放级别变化）' },
+    return el('div', { className: 'legend', title: '每个六边形内的事件数（所选时段，默认近 30 天；六边形大小随缩放级别变化）' },
       el('span', {}, '事件数 少'), ...HEAT_RAMP.map(chip), el('span', {}, '多'))
   }
   if (id === 'hotspots') {
-    return el('div', { className: 'legend legend-rows', title: 'Getis-Ord Gi*（近 30 天，FDR 校正）' },
+    return el('div', { className: 'legend legend-rows', title: 'Getis-Ord Gi*（所选时段，默认近 30 天；FDR 校正）' },
       ...HOTSPOT_CLASSES.map(([, colour, label]) => el('div', {}, chip(colour), label)))
   }
   return undefined

@@ -6,6 +6,7 @@ import { beijingTime } from '../../ui/time.ts'
 import { fieldTitles, LAYER_PROPERTY, type MapLayer } from '../../map/layers.ts'
 import { ANALYSIS_LAYER_IDS, legendOf } from '../../map/analysis.ts'
 import { pointLegendOf } from './legend.ts'
+import { analysisFilter } from './analysisFilter.ts'
 
 /** Checkboxes for every layer, the industry grids in a group of their own. */
 export function renderLayerSwitcher(list: HTMLElement, layers: MapLayer[], onToggle: () => void): void {
@@ -28,7 +29,7 @@ export function renderLayerSwitcher(list: HTMLElement, layers: MapLayer[], onTog
   const main = layers.filter((l) => !industry.includes(l) && !analysis.includes(l)).reverse() // top of the map first
   list.replaceChildren(...main.map(item))
   if (industry.length) list.append(el('li', { className: 'group' }, '专业网格'), ...industry.map(item))
-  if (analysis.length) list.append(el('li', { className: 'group' }, '分析图层（近 30 天）'), ...analysis.map(item))
+  if (analysis.length) list.append(el('li', { className: 'group' }, '分析图层'), analysisFilter(analysis), ...analysis.map(item))
 }
 
 export interface Hit {
