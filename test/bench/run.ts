@@ -22,6 +22,7 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   heatmap: (r) => import('./heatmap.ts').then((m) => m.benchHeatmap(r)),
   hotspots: (r) => import('./hotspots.ts').then((m) => m.benchHotspots(r)),
   indicators: (r) => import('./indicators.ts').then((m) => m.benchIndicators(r)),
+  'first-view': (r) => import('./firstView.ts').then((m) => m.benchFirstView(r)),
 }
 const results: BenchResult[] = []
 for (const [name, run] of Object.entries(benches)) {

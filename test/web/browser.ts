@@ -56,7 +56,7 @@ export interface WatchedPage {
 }
 
 /** A fresh browser context (no storage shared between tests) whose page may only talk to 127.0.0.1. */
-export async function openWatchedPage(browser: Browser, opts: { timezoneId?: string } = {}): Promise<WatchedPage> {
+export async function openWatchedPage(browser: Browser, opts: { timezoneId?: string; viewport?: { width: number; height: number } } = {}): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'zh-CN', ...opts })
   const page = await context.newPage()
   const watched: WatchedPage = { page, external: [], problems: [], tiles: [], close: () => context.close() }
