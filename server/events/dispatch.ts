@@ -8,6 +8,7 @@
 // whose target resolves to an existing unit wins; when none does, 属地兜底 applies: inspector,
 // then community committee, then street office.
 import type { EscalationLevel } from './workflow.ts'
+import type { GridDetails } from '../geocode/repository.ts'
 
 export type RuleTarget = 'grid_inspector' | 'community' | 'street' | 'district' | 'owner_department' | 'department'
 
@@ -149,4 +150,13 @@ export function escalationTarget(level: EscalationLevel, communityCode: string, 
       : level === 'district' ? unitCodes.district(communityCode)
         : level === 'city' ? unitCodes.city : undefined
   return code ? dir.departments.get(code) : undefined
+}
+
+/** The units a dispatch may choose from: the grid's primary inspector and the units around it (none outside every grid). */
+export function unitDirectoryOf(d: Pick<GridDetails, 'inspectors' | 'departments'> | undefined): UnitDirectory {
+  const first = d?.inspectors[0]
+  return {
+    inspector: first ? { id: first.id, name: first.name } : null,
+    departments: new Map((d?.departments ?? []).map((x) => [x.code, { id: x.id, code: x.code, name: x.name }])),
+  }
 }

@@ -13,8 +13,8 @@ import { AppError, notFound } from '../http/errors.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { validate } from '../http/validate.ts'
 import { sqlFile } from '../db/sql.ts'
-import { gridDetails } from '../geocode/repository.ts'
-import { chooseAssignee, type DispatchExplanation, type UnitDirectory } from './dispatch.ts'
+import { chooseAssignee, type DispatchExplanation } from './dispatch.ts'
+import { unitDirectory } from './transitions.ts'
 import { reference } from './reference.ts'
 import { NUMBER, readEvent, type EventRow } from './store.ts'
 import { describeRules, openStatuses } from './workflow.ts'
@@ -74,16 +74,6 @@ export interface Candidate {
   recommended: boolean
   /** the event's current assignee */
   assigned: boolean
-}
-
-/** The grid's primary inspector and the units around the event (as transitions.ts builds it for a dispatch). */
-async function unitDirectory(knex: Knex, e: EventRow): Promise<UnitDirectory> {
-  const d = e.grid_code ? (await gridDetails(knex, [e.grid_code])).get(e.grid_code) : undefined
-  const first = d?.inspectors[0]
-  return {
-    inspector: first ? { id: first.id, name: first.name } : null,
-    departments: new Map((d?.departments ?? []).map((x) => [x.code, { id: x.id, code: x.code, name: x.name }])),
-  }
 }
 
 /** What a dispatch by the rules would choose now, with every rule's verdict. */

@@ -14,7 +14,7 @@ import { gridDetails, type GridDetails } from '../geocode/repository.ts'
 import { geocodeAddresses, MATCH_THRESHOLD } from '../addresses/matcher.ts'
 import { localDate } from './calendar.ts'
 import { dispatchClock } from './deadlines.ts'
-import { chooseAssignee, type DispatchExplanation, type UnitDirectory } from './dispatch.ts'
+import { chooseAssignee, unitDirectoryOf, type DispatchExplanation } from './dispatch.ts'
 import { calendars, reference, type EventClass } from './reference.ts'
 import { eventNumber, readEvent, type DuplicateCandidate, type EventRow } from './store.ts'
 import { runNamed } from '../db/prepared.ts'
@@ -179,13 +179,6 @@ async function fromAddress(knex: Knex, principal: Principal, address: string): P
   }
 }
 
-function directory(d: GridDetails): UnitDirectory {
-  const first = d.inspectors[0]
-  return {
-    inspector: first ? { id: first.id, name: first.name } : null,
-    departments: new Map(d.departments.map((x) => [x.code, { id: x.id, code: x.code, name: x.name }])),
-  }
-}
 
 async function replay(knex: Knex, client: string, key: string, hash: string): Promise<IntakeResult | undefined> {
   const row = await knex('event_idempotency').where({ client, key }).first('body_hash', 'event_id', 'event_created_at')
@@ -293,7 +286,7 @@ async function planIntake(knex: Knex, a: { body: IntakeBody; cls: EventClass; co
   const ref = await reference(knex)
   const explanation = chooseAssignee(ref.rules, {
     channel: a.body.channel, classCode: a.cls.code, demandType: a.body.demandType, communityCode: a.community, ownerKind: a.cls.ownerKind,
-  }, directory(a.details))
+  }, unitDirectoryOf(a.details))
   if (!explanation) return plan // no unit at all: stays filed for a dispatcher
   const cal = await calendars(knex).get(a.cityCode)
   const chosen = explanation.chosen

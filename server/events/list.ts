@@ -12,6 +12,7 @@
 import type { Knex } from 'knex'
 import { z } from 'zod'
 import { AppError } from '../http/errors.ts'
+import { decodeTimeCursor, encodeTimeCursor } from '../http/cursor.ts'
 import { validate } from '../http/validate.ts'
 import type { Principal } from '../auth/users.ts'
 import { parseCrs, toStorage } from '../geo/crs.ts'
@@ -55,23 +56,6 @@ export const listQuerySchema = z.object({
   f: z.enum(['json', 'geojson']).default('json'),
 }).strict()
 export type ListQuery = z.output<typeof listQuerySchema>
-
-interface Cursor { t: string; i: number }
-
-const cursorSchema = z.object({ t: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/), i: z.number().int().positive() }).strict()
-
-export function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url')
-}
-
-function decodeCursor(s: string): Cursor {
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')))
-  } catch {
-    throw new AppError(400, 'validation_failed', 'invalid query: cursor: not a cursor from a previous page of this list',
-      { errors: [{ field: 'cursor', message: 'malformed' }] })
-  }
-}
 
 const badParam = (field: string, message: string) =>
   new AppError(400, 'validation_failed', `invalid query: ${field}: ${message}`, { errors: [{ field, message }] })
@@ -184,7 +168,7 @@ export interface ListPage { rows: (EventRow & { cursor_t: string })[]; next: str
 export async function listEvents(knex: Knex, p: Principal, q: ListQuery, now = new Date()): Promise<ListPage> {
   const page = filtered(knex, p, q, now)
   if (q.cursor) {
-    const c = decodeCursor(q.cursor)
+    const c = decodeTimeCursor(q.cursor)
     page.where('e.created_at', '<=', c.t).whereRaw('(e.created_at, e.id) < (?::timestamptz, ?)', [c.t, c.i])
   }
   const rowsQ = page.select(knex.raw(COLUMNS)).orderBy([{ column: 'e.created_at', order: 'desc' }, { column: 'e.id', order: 'desc' }]).limit(q.limit + 1)
@@ -198,7 +182,7 @@ export async function listEvents(knex: Knex, p: Principal, q: ListQuery, now = n
   const n = counted ? Number(counted[0]!.n) : 0
   return {
     rows,
-    next: more && last ? encodeCursor({ t: last.cursor_t, i: Number(last.id) }) : null,
+    next: more && last ? encodeTimeCursor(last.cursor_t, last.id) : null,
     total: counted ? { value: Math.min(n, COUNT_CAP), capped: n > COUNT_CAP } : null,
   }
 }

@@ -14,7 +14,7 @@ import type { Principal } from '../auth/users.ts'
 import { gridDetails } from '../geocode/repository.ts'
 import type { WorkCalendar } from './calendar.ts'
 import { dispatchClock, extendDeadline, type ClassLimit } from './deadlines.ts'
-import { chooseAssignee, escalationTarget, type Assignment, type DispatchExplanation, type UnitDirectory } from './dispatch.ts'
+import { chooseAssignee, escalationTarget, unitDirectoryOf, type Assignment, type DispatchExplanation, type UnitDirectory } from './dispatch.ts'
 import { calendars, reference, type Reference } from './reference.ts'
 import { readEvent, type EventRow } from './store.ts'
 import { actsFor, isAssignee } from './assignee.ts'
@@ -57,13 +57,9 @@ const assistingUnitOf = (p: Principal, x: Extras) => (p.role === 'grid_inspector
 const levelOfKind = (kind: string, member: boolean): EscalationLevel =>
   member ? 'grid' : kind === 'community_committee' ? 'community' : kind === 'street_office' ? 'street' : kind === 'command_center' ? 'city' : 'district'
 
-async function unitDirectory(knex: Knex, e: EventRow): Promise<UnitDirectory> {
-  const d = e.grid_code ? (await gridDetails(knex, [e.grid_code])).get(e.grid_code) : undefined
-  const first = d?.inspectors[0]
-  return {
-    inspector: first ? { id: first.id, name: first.name } : null,
-    departments: new Map((d?.departments ?? []).map((x) => [x.code, { id: x.id, code: x.code, name: x.name }])),
-  }
+/** The dispatch directory of an event's grid (dispatch options ask the same). */
+export async function unitDirectory(knex: Knex, e: Pick<EventRow, 'grid_code'>): Promise<UnitDirectory> {
+  return unitDirectoryOf(e.grid_code ? (await gridDetails(knex, [e.grid_code])).get(e.grid_code) : undefined)
 }
 
 /** A manually named unit: any department of the event's city; a member must belong to it. */

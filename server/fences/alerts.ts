@@ -8,6 +8,7 @@ import type { Knex } from 'knex'
 import type { Principal } from '../auth/users.ts'
 import { sqlFile } from '../db/sql.ts'
 import { AppError, notFound } from '../http/errors.ts'
+import { decodeTimeCursor, encodeTimeCursor } from '../http/cursor.ts'
 import { notifyField } from '../stream/notify.ts'
 import { alertItem, type AlertRow } from './repository.ts'
 import type { AlertListQuery } from './schemas.ts'
@@ -38,18 +39,7 @@ export function alertFeature(r: AlertRow) {
   return { type: 'Feature' as const, id: Number(r.id), geometry: { type: 'Point' as const, coordinates: [lon, lat] }, properties }
 }
 
-interface Cursor { t: string; i: number }
-
-export const encodeAlertCursor = (r: ListedRow) => Buffer.from(JSON.stringify({ t: r.cursor_t, i: Number(r.id) })).toString('base64url')
-
-function decodeCursor(s: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Partial<Cursor>
-    if (typeof c.t === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(c.t) && Number.isSafeInteger(c.i) && c.i! > 0) return c as Cursor
-  } catch { /* answered below */ }
-  throw new AppError(400, 'validation_failed', 'invalid query: cursor: not a cursor from a previous page of this list',
-    { errors: [{ field: 'cursor', message: 'malformed' }] })
-}
+export const encodeAlertCursor = (r: ListedRow) => encodeTimeCursor(r.cursor_t, r.id)
 
 /** A page of alerts inside the principal's jurisdiction, newest first. */
 export async function listAlerts(knex: Knex, p: Principal, q: AlertListQuery): Promise<ListedRow[]> {
@@ -64,7 +54,7 @@ export async function listAlerts(knex: Knex, p: Principal, q: AlertListQuery): P
   if (q.to) qb.where('a.at', '<', q.to)
   if (q.acknowledged !== undefined) qb[q.acknowledged ? 'whereNotNull' : 'whereNull']('a.acknowledged_at')
   if (q.cursor) {
-    const c = decodeCursor(q.cursor)
+    const c = decodeTimeCursor(q.cursor)
     qb.whereRaw('(a.at, a.id) < (CAST(? AS timestamptz), ?)', [c.t, c.i])
   }
   return qb as unknown as Promise<ListedRow[]>

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/users.ts'
 import { sqlFile } from '../db/sql.ts'
 import { adminPrefix } from '../db/jurisdiction.ts'
 import { AppError, notFound } from '../http/errors.ts'
+import { decodeTimeCursor, encodeTimeCursor } from '../http/cursor.ts'
 import { notifyField } from '../stream/notify.ts'
 import { KIND_NAMES, type Kind } from './rules.ts'
 import type { WarningListQuery } from './schemas.ts'
@@ -43,17 +44,7 @@ export function warningFeature(r: Row) {
   return { type: 'Feature' as const, id: Number(r.id), geometry: { type: 'Point' as const, coordinates: [lon, lat] }, properties }
 }
 
-interface Cursor { t: string; i: number }
-export const encodeCursor = (r: Row) => Buffer.from(JSON.stringify({ t: r.cursor_t, i: Number(r.id) })).toString('base64url')
-
-function decodeCursor(s: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as Partial<Cursor>
-    if (typeof c.t === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(c.t) && Number.isSafeInteger(c.i) && c.i! > 0) return c as Cursor
-  } catch { /* answered below */ }
-  throw new AppError(400, 'validation_failed', 'invalid query: cursor: not a cursor from a previous page of this list',
-    { errors: [{ field: 'cursor', message: 'malformed' }] })
-}
+export const encodeCursor = (r: Row) => encodeTimeCursor(r.cursor_t, r.id)
 
 /** A page of warnings inside the principal's jurisdiction, newest first (raised_at, id). */
 export async function listWarnings(knex: Knex, p: Principal, q: WarningListQuery): Promise<Row[]> {
@@ -66,7 +57,7 @@ export async function listWarnings(knex: Knex, p: Principal, q: WarningListQuery
   if (q.area) qb.where('w.area_code', 'like', `${adminPrefix(q.area)}%`)
   if (q.acknowledged !== undefined) qb[q.acknowledged ? 'whereNotNull' : 'whereNull']('w.acknowledged_at')
   if (q.cursor) {
-    const c = decodeCursor(q.cursor)
+    const c = decodeTimeCursor(q.cursor)
     qb.whereRaw('(w.raised_at, w.id) < (CAST(? AS timestamptz), ?)', [c.t, c.i])
   }
   return qb as unknown as Promise<Row[]>

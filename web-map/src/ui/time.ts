@@ -27,3 +27,9 @@ export function beijingClock(d: Date = new Date()): string {
   const p = parts(d)
   return `${p.hour}:${p.minute}:${p.second}`
 }
+
+/** The date in Beijing (yyyy-mm-dd) of an instant: the day the server keeps patrol tasks by, an analysis window's first day. */
+export function beijingDate(d: Date = new Date()): string {
+  const p = parts(d)
+  return `${p.year}-${p.month}-${p.day}`
+}

@@ -24,8 +24,6 @@ export interface EventsPanelHooks {
   changed(): void
   /** The detail was closed: drop the map highlight. */
   deselect(): void
-  /** A device reported (SSE 'position'): redraw the inspectors tiles. */
-  positions?(): void
   /** Hears every frame and state of this panel's stream: the other panels share the one connection. */
   bus?: StreamBus
 }
@@ -84,7 +82,6 @@ export class EventsPanel {
       },
       onMessage: (m) => {
         this.hooks.bus?.message(m)
-        if (m.event === 'position') this.hooks.positions?.()
         if (m.event !== 'event') return
         let number: string
         try {

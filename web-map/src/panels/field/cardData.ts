@@ -4,16 +4,12 @@
 // (GET /api/v1/devices/{identifier}/assigned-events). A device nobody carries has none of these.
 import type { Session } from '../../client/api.ts'
 import type { Device } from '../../map/fieldForce.ts'
-import { TIME_ZONE } from '../../ui/time.ts'
+import { beijingDate } from '../../ui/time.ts'
 
 export interface CardTask { id: number; templateName: string; status: string; required: number; visitsCounted: number }
 export interface CardEvent { number: string; status: string; classCode: string; className: string | null; handleDueAt: string | null }
 export interface CardData { kilometres: number | null; tasks: CardTask[]; events: CardEvent[] }
 
-/** Today's date in Beijing (yyyy-mm-dd), the day the server's patrol tasks are kept by. */
-export function beijingDate(d = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d)
-}
 
 async function json<T>(session: Session, url: string, what: string): Promise<T> {
   const res = await session.fetch(url)

@@ -5,6 +5,7 @@
 import type VectorTileSource from 'ol/source/VectorTile'
 import type RenderFeature from 'ol/render/Feature'
 import { el } from '../../ui/dom.ts'
+import { beijingDate } from '../../ui/time.ts'
 import type { MapLayer } from '../../map/layers.ts'
 
 export const WINDOWS = [{ days: 7, title: '近 7 天' }, { days: 30, title: '近 30 天' }, { days: 90, title: '近 90 天' }, { days: 365, title: '近一年' }]
@@ -12,7 +13,7 @@ export const DEFAULT_DAYS = 30
 
 /** The Shanghai date `days` days before now (the tile's `from`; its `to` is now). */
 export function fromDate(days: number, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date(now.getTime() - days * 86_400_000))
+  return beijingDate(new Date(now.getTime() - days * 86_400_000))
 }
 
 /** The tile URL template of an analysis layer for a filter. */
