@@ -32,8 +32,12 @@ export class EventDetail {
 
   constructor(private readonly root: HTMLElement, private readonly session: Session, private readonly hooks: DetailHooks) {}
 
-  /** Loads and shows an event; resolves to it (null when it cannot be read). */
-  async show(number: string, keepMessage = ''): Promise<EventItem | null> {
+  /**
+   * Loads and shows an event; resolves to it (null when it cannot be read). A background reload
+   * (`quiet`) leaves the view as it is when the user opened an action form while it was loading:
+   * replacing the DOM would throw away what they are typing.
+   */
+  async show(number: string, keepMessage = '', quiet = false): Promise<EventItem | null> {
     const recent = this.notice && this.notice.number === number && Date.now() < this.notice.until ? this.notice.text : ''
     keepMessage ||= recent
     this.number = number
@@ -43,6 +47,7 @@ export class EventDetail {
     try {
       const [event, history] = await Promise.all([readEvent(this.session, number), readHistory(this.session, number)])
       if (generation !== this.generation) return null // another event was opened meanwhile
+      if (quiet && this.root.querySelector('form.action-form')) return this.event
       this.event = event
       this.render(event, history, keepMessage)
       return event
@@ -60,7 +65,7 @@ export class EventDetail {
     clearTimeout(this.reloadTimer)
     this.reloadTimer = setTimeout(() => {
       // an open action form keeps what the user typed: reload only when none is open
-      if (this.number && !this.root.querySelector('form.action-form')) void this.show(this.number)
+      if (this.number && !this.root.querySelector('form.action-form')) void this.show(this.number, '', true)
     }, RELOAD_DEBOUNCE_MS)
   }
 
