@@ -28,6 +28,9 @@ const schema = z.object({
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
   BODY_LIMIT_BYTES: integer(1024, 100 * 1024 * 1024).default(2 * 1024 * 1024),
+  // an XYZ/WMTS raster base map the server fetches on the page's behalf (server/basemap/raster.ts)
+  GRIDGOV_BASEMAP_WMTS: z.string().max(2000).regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
+    .refine((u) => ['{z}', '{x}', '{y}'].every((p) => u.includes(p)), 'must contain {z}, {x} and {y}').optional(),
 })
 
 export type Env = z.output<typeof schema>
@@ -50,6 +53,8 @@ export interface Config {
   trustProxy: boolean
   shutdownGraceMs: number
   bodyLimitBytes: number
+  /** Optional raster base map URL template ({z} {x} {y}, {s} a subdomain digit); unset: our own vector base map only. */
+  basemapWmts?: string | undefined
 }
 
 export class ConfigError extends Error {
@@ -69,7 +74,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => {
       const key = String(i.path[0] ?? '?')
-      const shown = key === 'DATABASE_URL' || key === 'AUTH_SECRET' ? '(hidden)' : JSON.stringify(raw[key])
+      const shown = key === 'DATABASE_URL' || key === 'AUTH_SECRET' || key === 'GRIDGOV_BASEMAP_WMTS' ? '(hidden)' : JSON.stringify(raw[key])
       return `${key}=${shown}: ${i.message}`
     }))
   }
@@ -94,5 +99,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    basemapWmts: e.GRIDGOV_BASEMAP_WMTS,
   }
 }

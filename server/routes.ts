@@ -31,6 +31,10 @@ import { warningRoutes } from './warnings/routes.ts'
 import { reportRoutes } from './reports/routes.ts'
 import { assessmentRoutes } from './assessment/routes.ts'
 import { publicRoutes } from './public/routes.ts'
+import { basemapRoutes } from './basemap/routes.ts'
+import { exemplaryRoutes } from './exemplary/routes.ts'
+import { orderRoutes } from './orders/routes.ts'
+import { searchRoutes } from './search/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -45,6 +49,7 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   streamRoutes,
   addressRoutes,
   openApiRoutes,
+  basemapRoutes, // before mapRoutes: /tiles/basemap/… is public, not a catalogue layer
   mapRoutes,
   wmsRoutes,
   wfsRoutes,
@@ -61,4 +66,7 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   reportRoutes,
   assessmentRoutes,
   publicRoutes,
+  exemplaryRoutes, // after eventRoutes: also serves /events/{number}/similar-cases
+  orderRoutes,
+  searchRoutes,
 ]

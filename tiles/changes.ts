@@ -3,6 +3,7 @@
 // it touched; each API instance drops exactly the cached tiles that extent touches.
 import type { Logger } from 'pino'
 import { invalidateTable } from './service.ts'
+import { invalidateBasemap } from '../server/basemap/tiles.ts'
 
 type Listen = (channel: string, onPayload: (payload: string) => void) => Promise<() => Promise<void>>
 
@@ -10,7 +11,7 @@ export async function followChanges(listen: Listen, logger: Logger): Promise<() 
   return listen('gridgov_changes', (payload) => {
     try {
       const { table, bbox } = JSON.parse(payload) as { table: string; bbox: [number, number, number, number] }
-      const dropped = invalidateTable(table, bbox)
+      const dropped = invalidateTable(table, bbox) + invalidateBasemap(table, bbox)
       if (dropped) logger.debug({ table, bbox, dropped }, 'tiles invalidated')
     } catch (err) {
       logger.warn({ err, payload }, 'unreadable change notification')

@@ -147,11 +147,16 @@ function countIn(w: Window, word: string): number {
   return Math.round((n / w.info.analysed) * w.info.events)
 }
 
+/** The segmenter of event descriptions: governance terms and class names are user words (also used by similar cases). */
+export async function eventSegmenter(knex: Knex): Promise<Jieba> {
+  const classNames = await knex('event_class').select('name') as { name: string }[]
+  return segmenterWith([...GOVERNANCE_TERMS, ...classNames.map((c) => c.name).filter((n) => !n.startsWith('其他'))])
+}
+
 /** The hot words of [from, to) and their counts in the window of the same length before. */
 export async function hotWordsAnswer(knex: Knex, scope: Jurisdiction, f: AnalyticsFilter, limit = DEFAULT_LIMIT,
   maxDocuments = MAX_DOCUMENTS): Promise<HotWordsOut> {
-  const classNames = await knex('event_class').select('name') as { name: string }[]
-  const j = segmenterWith([...GOVERNANCE_TERMS, ...classNames.map((c) => c.name).filter((n) => !n.startsWith('其他'))])
+  const j = await eventSegmenter(knex)
   const length = f.to.getTime() - f.from.getTime()
   const now = await countWindow(knex, j, scope, f, maxDocuments)
   const before = await countWindow(knex, j, scope, { ...f, from: new Date(f.from.getTime() - length), to: f.from }, maxDocuments)

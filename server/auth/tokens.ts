@@ -31,8 +31,8 @@ export class TokenService {
       if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.iat !== 'number') throw new Error('bad subject')
       return { userId, issuedAt: new Date(payload.iat * 1000) }
     } catch (err) {
-      const reason = err instanceof joseErrors.JWTExpired ? 'token expired' : 'invalid token'
-      throw new AppError(401, 'unauthorized', reason)
+      const expired = err instanceof joseErrors.JWTExpired
+      throw new AppError(401, 'unauthorized', expired ? 'token expired' : 'invalid token').coded(expired ? 'auth.token_expired' : 'auth.invalid_token')
     }
   }
 }

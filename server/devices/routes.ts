@@ -47,7 +47,7 @@ export const deviceListQuery = z.object({
 
 /** Roles that register devices and hand them out (staff of an area). */
 const MANAGERS = ['command_center', 'district_staff', 'street_staff', 'community_staff'] as const
-const READERS = [...MANAGERS, 'gis_analyst', 'department', 'external_system', 'grid_inspector'] as const
+export const READERS = [...MANAGERS, 'gis_analyst', 'department', 'external_system', 'grid_inspector'] as const
 
 interface DeviceRow {
   id: string; identifier: string; kind: string; name: string; admin_code: string; city_code: string; member_id: string | null

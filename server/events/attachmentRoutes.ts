@@ -26,7 +26,7 @@ async function visibleEvent(app: AppContext, ctx: Context): Promise<EventRow> {
   const p = principalOf(ctx)
   const number = String(ctx.params.number)
   const e = NUMBER.test(number) ? await readEvent(app.knex, number, p.jurisdiction, p.userId) : undefined
-  if (!e) throw notFound(`no event ${number} in your jurisdiction`)
+  if (!e) throw notFound(`no event ${number} in your jurisdiction`).coded('events.not_found', { number })
   return e
 }
 
@@ -54,6 +54,7 @@ export function mountAttachmentRoutes(router: Router, app: AppContext): void {
     }
     const row = await insertAttachment(app.knex, e, blob, { type, name: q.name ?? null, stage: q.stage, userId: p.userId })
     if (!row) throw new AppError(409, 'too_many_attachments', `event ${e.number} already has ${MAX_PER_EVENT} attachments`)
+      .coded('events.too_many_attachments', { number: e.number, max: MAX_PER_EVENT })
     await recordNote(app.knex, p, e.number, { action: 'attachment_added', comment: q.name ?? null,
       explanation: { attachment: row.id, mediaType: type, sizeBytes: blob.size, stage: q.stage, sha256: blob.sha256 } })
     ctx.status = 201
@@ -71,7 +72,7 @@ export function mountAttachmentRoutes(router: Router, app: AppContext): void {
     const e = await visibleEvent(app, ctx)
     const id = String(ctx.params.id)
     const row = /^[1-9][0-9]{0,15}$/.test(id) ? await findAttachment(app.knex, e.id, Number(id)) : undefined
-    if (!row) throw notFound(`event ${e.number} has no attachment ${id}`)
+    if (!row) throw notFound(`event ${e.number} has no attachment ${id}`).coded('events.no_attachment', { number: e.number, id })
     const file = blobPath(app.config.dataDir, row.sha256)
     // the content never changes for an id: the hash is a strong validator
     const etag = `"${row.sha256}"`

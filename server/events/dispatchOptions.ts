@@ -46,7 +46,7 @@ export function parseDispatchOptionsQuery(raw: Record<string, string | string[] 
   const known = Object.keys(dispatchOptionsQuery.shape)
   for (const [field, v] of Object.entries(raw)) {
     const message = !known.includes(field) ? `unknown parameter (use ${known.join(', ')})` : Array.isArray(v) ? 'given more than once' : undefined
-    if (message) throw new AppError(400, 'validation_failed', `invalid query: ${field}: ${message}`, { errors: [{ field, message }] })
+    if (message) throw new AppError(400, 'validation_failed', `invalid query: ${field}: ${message}`, { errors: [{ field, message }] }).coded('http.invalid_query', { field })
   }
   return validate(dispatchOptionsQuery, raw, 'query')
 }
@@ -120,7 +120,7 @@ export async function nearestMembers(knex: Knex, p: Principal, e: EventRow, q: D
 export async function dispatchOptions(knex: Knex, p: Principal, number: string, q: DispatchOptionsQuery, now = new Date()) {
   // jurisdiction only: a dispatcher's own report elsewhere is not theirs to dispatch
   const e = NUMBER.test(number) ? await readEvent(knex, number, p.jurisdiction, null) : undefined
-  if (!e) throw notFound(`no event ${number} in your jurisdiction`)
+  if (!e) throw notFound(`no event ${number} in your jurisdiction`).coded('events.not_found', { number })
   const rec = await recommendation(knex, e)
   const candidates = await nearestMembers(knex, p, e, q, now, rec?.chosen.member?.id ?? null)
   return {

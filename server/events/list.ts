@@ -58,7 +58,7 @@ export const listQuerySchema = z.object({
 export type ListQuery = z.output<typeof listQuerySchema>
 
 const badParam = (field: string, message: string) =>
-  new AppError(400, 'validation_failed', `invalid query: ${field}: ${message}`, { errors: [{ field, message }] })
+  new AppError(400, 'validation_failed', `invalid query: ${field}: ${message}`, { errors: [{ field, message }] }).coded('http.invalid_query', { field })
 
 /** Query parameters as strings; a repeated parameter is refused rather than silently choosing one. */
 export function parseListQuery(raw: Record<string, string | string[] | undefined>): ListQuery {

@@ -97,7 +97,7 @@ export function mountEventReplay(router: Router, app: AppContext): void {
     const p = principalOf(ctx)
     const number = String(ctx.params.number)
     const e = NUMBER.test(number) ? await readEvent(app.knex, number, p.jurisdiction, p.userId) : undefined
-    if (!e) throw notFound(`no event ${number} in your jurisdiction`)
+    if (!e) throw notFound(`no event ${number} in your jurisdiction`).coded('events.not_found', { number })
     ctx.body = await eventReplay(app.knex, p, e)
   })
 }

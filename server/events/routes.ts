@@ -12,10 +12,13 @@ import { mountAttachmentRoutes } from './attachmentRoutes.ts'
 import { mountDispatchOptions } from './dispatchOptions.ts'
 import { mountEventReplay } from './replay.ts'
 import { noteOf } from './historyNotes.ts'
+import { registerMessages } from '../http/messages/registry.ts'
+import { eventMessagesZh } from './messagesZh.ts'
 
 const staffSeesReporter = (p: Principal, e: EventRow) => p.role !== 'public' && p.jurisdiction.covers(e.community_code)
 
 export function eventRoutes(app: AppContext): Router {
+  registerMessages('zh', eventMessagesZh)
   const router = new Router({ prefix: '/api/v1/events' })
   router.use(requireRole())
 
@@ -50,7 +53,7 @@ export function eventRoutes(app: AppContext): Router {
     const p = principalOf(ctx)
     const number = String(ctx.params.number)
     const e = NUMBER.test(number) ? await readEvent(app.knex, number, p.jurisdiction, p.userId) : undefined
-    if (!e) throw notFound(`no event ${number} in your jurisdiction`)
+    if (!e) throw notFound(`no event ${number} in your jurisdiction`).coded('events.not_found', { number })
     ctx.body = { ...eventView(e, { now: new Date(), withReporter: staffSeesReporter(p, e) }), allowed: await allowedActionsFor(app.knex, p, e) }
   })
 
@@ -58,7 +61,7 @@ export function eventRoutes(app: AppContext): Router {
     const p = principalOf(ctx)
     const number = String(ctx.params.number)
     const e = NUMBER.test(number) ? await readEvent(app.knex, number, p.jurisdiction, p.userId) : undefined
-    if (!e) throw notFound(`no event ${number} in your jurisdiction`)
+    if (!e) throw notFound(`no event ${number} in your jurisdiction`).coded('events.not_found', { number })
     const rows = await app.knex('event_history').where({ event_id: e.id }).orderBy('seq')
       .select('seq', 'action', 'from_status', 'to_status', 'actor_role', 'actor_name', 'at', 'comment', 'attachments', 'explanation')
     ctx.body = { number, items: rows.map((r) => ({ seq: r.seq, action: r.action, from: r.from_status, to: r.to_status,
@@ -68,7 +71,7 @@ export function eventRoutes(app: AppContext): Router {
   router.post('/:number/transitions', async (ctx) => {
     const p = principalOf(ctx)
     const number = String(ctx.params.number)
-    if (!NUMBER.test(number)) throw notFound(`no event ${number} in your jurisdiction`)
+    if (!NUMBER.test(number)) throw notFound(`no event ${number} in your jurisdiction`).coded('events.not_found', { number })
     const r = await transition(app.knex, p, number, ctx.request.body)
     ctx.body = { event: eventView(r.event, { now: new Date(), withReporter: staffSeesReporter(p, r.event) }), action: r.action, seq: r.seq, allowed: r.allowed }
   })

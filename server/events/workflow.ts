@@ -104,8 +104,12 @@ interface Rule {
   /** Only an assisting unit of the current assignment may do this. */
   assistingOnly?: boolean
   /** A state condition beyond the status; returns why it fails, or undefined. */
-  guard?: (s: Snapshot) => string | undefined
+  guard?: (s: Snapshot) => Reason | undefined
 }
+
+/** Why a rule refuses: a message code (worded in Chinese by messagesZh.ts) and the English text. */
+export interface Reason { code: string; text: string; params?: Record<string, unknown> }
+const because = (code: string, text: string, params?: Record<string, unknown>): Reason => ({ code, text, params })
 
 // Roles by duty. Dispatchers run the command centre's desk at their level; supervisors approve
 // exceptions (extension, parking); handlers are the units work is sent to.
@@ -129,22 +133,22 @@ const rules: Record<Action, Rule> = {
   handle: { from: ['signed'], to: 'handling', roles: HANDLERS, assigneeOnly: HANDLERS },
   feedback: {
     from: ['signed', 'handling'], to: 'handled', roles: HANDLERS, assigneeOnly: HANDLERS,
-    guard: (s) => (s.extensionPending ? 'an extension request is pending'
-      : s.forwardDepth > 0 ? 'the event was forwarded: report_back to the unit that forwarded it'
-        : s.assistsPending > 0 ? `${s.assistsPending} assisting unit(s) have not given their opinion`
+    guard: (s) => (s.extensionPending ? because('transition.extension_pending', 'an extension request is pending')
+      : s.forwardDepth > 0 ? because('transition.forwarded_report_back', 'the event was forwarded: report_back to the unit that forwarded it')
+        : s.assistsPending > 0 ? because('transition.assists_pending', `${s.assistsPending} assisting unit(s) have not given their opinion`, { count: s.assistsPending })
           : undefined),
   },
   request_extension: {
     from: ['signed', 'handling'], to: 'same', roles: HANDLERS, assigneeOnly: HANDLERS,
-    guard: (s) => (s.extensionPending ? 'an extension request is already pending' : undefined),
+    guard: (s) => (s.extensionPending ? because('transition.extension_already_pending', 'an extension request is already pending') : undefined),
   },
   approve_extension: {
     from: ['signed', 'handling'], to: 'same', roles: SUPERVISORS,
-    guard: (s) => (s.extensionPending ? undefined : 'no extension request is pending'),
+    guard: (s) => (s.extensionPending ? undefined : because('transition.no_extension_pending', 'no extension request is pending')),
   },
   deny_extension: {
     from: ['signed', 'handling'], to: 'same', roles: SUPERVISORS,
-    guard: (s) => (s.extensionPending ? undefined : 'no extension request is pending'),
+    guard: (s) => (s.extensionPending ? undefined : because('transition.no_extension_pending', 'no extension request is pending')),
   },
   park: { from: ['signed', 'handling'], to: 'parked', roles: SUPERVISORS },
   unpark: { from: ['parked'], to: 'handling', roles: SUPERVISORS },
@@ -152,7 +156,7 @@ const rules: Record<Action, Rule> = {
   escalate: {
     from: ACTIVE, to: 'dispatched', roles: [...HANDLERS, ...SUPERVISORS, 'system'],
     assigneeOnly: ['department', 'grid_inspector', 'community_staff'],
-    guard: (s) => (nextLevel(s.escalationLevel) ? undefined : 'already at the highest level'),
+    guard: (s) => (nextLevel(s.escalationLevel) ? undefined : because('transition.highest_level', 'already at the highest level')),
   },
   verify: { from: ['handled'], to: 'verified', roles: VERIFIERS },
   rework: { from: ['handled', 'verified'], to: 'handling', roles: [...VERIFIERS, 'community_staff'] },
@@ -163,45 +167,48 @@ const rules: Record<Action, Rule> = {
   },
   redispatch: {
     from: ['evaluated'], to: 'dispatched', roles: DISPATCHERS,
-    guard: (s) => (s.satisfaction === 'dissatisfied' ? undefined : 'only a dissatisfied evaluation is redispatched'),
+    guard: (s) => (s.satisfaction === 'dissatisfied' ? undefined : because('transition.not_dissatisfied', 'only a dissatisfied evaluation is redispatched')),
   },
   forward: {
     from: ACTIVE, to: 'dispatched', roles: UNITS, assigneeOnly: UNITS,
-    guard: (s) => (s.extensionPending ? 'an extension request is pending' : s.forwardDepth >= MAX_FORWARD_DEPTH ? `forwarded ${s.forwardDepth} levels down already` : undefined),
+    guard: (s) => (s.extensionPending ? because('transition.extension_pending', 'an extension request is pending')
+      : s.forwardDepth >= MAX_FORWARD_DEPTH ? because('transition.forward_depth', `forwarded ${s.forwardDepth} levels down already`, { depth: s.forwardDepth })
+        : undefined),
   },
   report_back: {
     from: ['signed', 'handling'], to: 'handling', roles: HANDLERS, assigneeOnly: HANDLERS,
-    guard: (s) => (s.forwardDepth > 0 ? undefined : 'the event was not forwarded: use feedback'),
+    guard: (s) => (s.forwardDepth > 0 ? undefined : because('transition.not_forwarded_use_feedback', 'the event was not forwarded: use feedback')),
   },
   assist_sign: { from: ACTIVE, to: 'same', roles: UNITS, assistingOnly: true },
   assist_feedback: { from: [...ACTIVE, 'parked'], to: 'same', roles: UNITS, assistingOnly: true },
   supervise: { from: [...ACTIVE, 'parked', 'handled'], to: 'same', roles: SUPERVISORS },
   answer_supervision: {
     from: [...ACTIVE, 'parked', 'handled'], to: 'same', roles: HANDLERS, assigneeOnly: HANDLERS,
-    guard: (s) => (s.openSupervisions > 0 ? undefined : 'no supervision order awaits an answer'),
+    guard: (s) => (s.openSupervisions > 0 ? undefined : because('transition.no_open_supervision', 'no supervision order awaits an answer')),
   },
   appeal: {
     from: ['closed', 'evaluated'], to: 'same', roles: ['public', 'external_system', 'command_center'], reporterOnly: ['public'],
-    guard: (s) => (s.appealed ? 'the event was appealed already: one appeal per event' : undefined),
+    guard: (s) => (s.appealed ? because('transition.already_appealed', 'the event was appealed already: one appeal per event') : undefined),
   },
 }
 
+/** reason: the English sentence; code and params: the same for a message catalogue (params.action always). */
 export type Refusal =
-  | { kind: 'illegal'; reason: string; allowed: Action[] }
-  | { kind: 'forbidden'; reason: string; allowed: Action[] }
+  | { kind: 'illegal'; reason: string; code: string; params: Record<string, unknown>; allowed: Action[] }
+  | { kind: 'forbidden'; reason: string; code: string; params: Record<string, unknown>; allowed: Action[] }
 
 export type Decision = { ok: true; to: Status; changes: Partial<Snapshot> } | ({ ok: false } & Refusal)
 
-function roleRefusal(rule: Rule, actor: Actor): string | undefined {
-  if (!rule.roles.includes(actor.role)) return `role ${actor.role} may not do this`
-  if (rule.assigneeOnly?.includes(actor.role) && !actor.isAssignee) return 'the event is not assigned to you'
-  if (rule.reporterOnly?.includes(actor.role) && !actor.isReporter) return 'only the reporter may do this'
-  if (rule.assistingOnly && !actor.isAssisting) return 'you are not an assisting unit (协办) of this event'
+function roleRefusal(rule: Rule, actor: Actor): Reason | undefined {
+  if (!rule.roles.includes(actor.role)) return because('transition.role_not_permitted', `role ${actor.role} may not do this`, { role: actor.role })
+  if (rule.assigneeOnly?.includes(actor.role) && !actor.isAssignee) return because('transition.not_assignee', 'the event is not assigned to you')
+  if (rule.reporterOnly?.includes(actor.role) && !actor.isReporter) return because('transition.reporter_only', 'only the reporter may do this')
+  if (rule.assistingOnly && !actor.isAssisting) return because('transition.not_assisting', 'you are not an assisting unit (协办) of this event')
   return undefined
 }
 
-function stateRefusal(rule: Rule, s: Snapshot): string | undefined {
-  if (!rule.from.includes(s.status)) return `not possible in status ${s.status}`
+function stateRefusal(rule: Rule, s: Snapshot): Reason | undefined {
+  if (!rule.from.includes(s.status)) return because('transition.wrong_status', `not possible in status ${s.status}`, { status: s.status })
   return rule.guard?.(s)
 }
 
@@ -222,12 +229,14 @@ export function possibleActions(s: Snapshot): Action[] {
 export function decide(s: Snapshot, action: Action, actor: Actor): Decision {
   const rule = rules[action]
   const illegal = stateRefusal(rule, s)
-  if (illegal) return { ok: false, kind: 'illegal', reason: `${action}: ${illegal}`, allowed: allowedActions(s, actor) }
+  if (illegal) return { ok: false, kind: 'illegal', ...refusalOf(action, illegal), allowed: allowedActions(s, actor) }
   const forbidden = roleRefusal(rule, actor)
-  if (forbidden) return { ok: false, kind: 'forbidden', reason: `${action}: ${forbidden}`, allowed: allowedActions(s, actor) }
+  if (forbidden) return { ok: false, kind: 'forbidden', ...refusalOf(action, forbidden), allowed: allowedActions(s, actor) }
   const to = rule.to === 'same' ? s.status : typeof rule.to === 'function' ? rule.to(s) : rule.to
   return { ok: true, to, changes: changesOf(s, action) }
 }
+
+const refusalOf = (action: Action, r: Reason) => ({ reason: `${action}: ${r.text}`, code: r.code, params: { action, ...r.params } })
 
 function changesOf(s: Snapshot, action: Action): Partial<Snapshot> {
   switch (action) {

@@ -71,13 +71,14 @@ export async function acknowledgeAlert(knex: Knex, p: Principal, id: number, now
       id, patterns: p.jurisdiction.patterns, now, user: p.userId,
     }) as { rows: { id: number; acknowledged: boolean }[] }
     const r = rows[0]
-    if (!r) throw notFound(`no fence alert ${id} in your jurisdiction`)
+    if (!r) throw notFound(`no fence alert ${id} in your jurisdiction`).coded('fences.alert_not_found', { id })
     const row = await p.jurisdiction.apply(selectAlerts(trx).where('a.id', id), 'a.community_code').first() as ListedRow
     if (!r.acknowledged) {
       const at = row.acknowledged_at?.toISOString() ?? null
       throw new AppError(409, 'already_acknowledged',
         `fence alert ${id} was already acknowledged at ${at}${row.acknowledged_by_name ? ` by ${row.acknowledged_by_name}` : ''}`,
         { acknowledgedAt: at, acknowledgedBy: row.acknowledged_by === null ? null : Number(row.acknowledged_by) })
+        .coded('fences.alert_already_acknowledged', { id, at, by: row.acknowledged_by_name ?? null })
     }
     await notifyField(trx, 'fence_alert', [{ ...alertItem(row), change: 'acknowledged' }])
     return alertView(row)

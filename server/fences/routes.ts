@@ -15,6 +15,8 @@ import { encodeCursor, fenceFeature, fenceView, listFences, readFence } from './
 import { createFence, deactivateFence, updateFence } from './writes.ts'
 import { addAlertRoutes, stringQuery } from './alertRoutes.ts'
 import * as s from './schemas.ts'
+import { registerMessages } from '../http/messages/registry.ts'
+import { fenceMessagesZh } from './messagesZh.ts'
 
 /** Roles that create and change fences (inside their jurisdiction). */
 export const FENCE_WRITERS: Role[] = ['command_center', 'district_staff', 'street_staff', 'community_staff']
@@ -26,6 +28,7 @@ function idOf(ctx: Context): number {
 }
 
 export function fenceRoutes(app: AppContext): Router {
+  registerMessages('zh', fenceMessagesZh)
   const router = new Router({ prefix: '/api/v1' })
   const { knex } = app
   const readers = requireRole(...FENCE_READERS)

@@ -36,7 +36,13 @@ export const gridPaths = {
   },
   '/api/v1/grids/export': { get: { summary: 'Export grids as a GeoJSON file', parameters: filters, responses: { 200: geojson('FeatureCollection (attachment)'), 400: problem, 401: problem } } },
   '/api/v1/grids/check': {
-    post: { summary: 'Dry run: judge a Feature or FeatureCollection against every topology rule, write nothing', parameters: [crs], requestBody: feature, responses: { 200: { description: '{ valid, violations }' }, 400: problem, 401: problem } },
+    post: {
+      summary: 'Dry run: judge a Feature or FeatureCollection against every topology rule, write nothing; warnings are the gaps and slivers left to neighbouring grids',
+      parameters: [crs,
+        { name: 'replaces', in: 'query', description: 'comma-separated codes of current grids the write would replace (judged as closed)', schema: { type: 'string' } },
+        { name: 'assignCodes', in: 'query', description: 'base grids without a code get the next free codes, as a create would', schema: { type: 'boolean' } }],
+      requestBody: feature, responses: { 200: { description: '{ valid, violations, warnings }' }, 400: problem, 401: problem, 404: problem },
+    },
   },
   '/api/v1/grids/merge': {
     post: {

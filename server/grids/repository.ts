@@ -21,13 +21,14 @@ export interface GridRow {
   id: number; code: string; version: number; kind: GridKind; industry_type: string | null; name: string
   community_code: string; households: number | null; population: number | null
   valid_from: Date; valid_to: Date | null; geometry: Geometry; area_m2: number
+  changed_by: string | null; changed_by_name: string | null
 }
 
 export type GridFeature = Feature<Geometry, Record<string, unknown>>
 
 function selectGrids(knex: Knex | Knex.Transaction) {
   return knex('grid').select('id', 'code', 'version', 'kind', 'industry_type', 'name', 'community_code',
-    'households', 'population', 'valid_from', 'valid_to',
+    'households', 'population', 'valid_from', 'valid_to', 'changed_by', 'changed_by_name',
     knex.raw('ST_AsGeoJSON(geom, 7, 0)::json AS geometry'),
     knex.raw('round(ST_Area(geom::geography)::numeric, 1) AS area_m2'))
 }
@@ -40,6 +41,7 @@ export function toFeature(r: GridRow): GridFeature {
       communityCode: r.community_code, households: r.households, population: r.population,
       validFrom: new Date(r.valid_from).toISOString(), validTo: r.valid_to ? new Date(r.valid_to).toISOString() : null,
       areaM2: Number(r.area_m2),
+      changedBy: r.changed_by ? { username: r.changed_by, name: r.changed_by_name } : null,
     },
   }
 }

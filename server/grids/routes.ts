@@ -14,7 +14,7 @@ import type { Role } from '../auth/roles.ts'
 import { inputCrs, lineFromInput, polygonFromInput } from './geometryInput.ts'
 import { toCandidates, inputProblemsError } from './candidates.ts'
 import { coverage, getGrid, gridVersions, listGrids, toFeature } from './repository.ts'
-import { judgeCandidates } from './topology.ts'
+import { dryRun } from './dryRun.ts'
 import { createGrid, mergeGrids, retireGrid, splitGrid, updateAttributes, updateGeometry, type SplitBy } from './versioning.ts'
 import { listMembers, removeMember, replaceMembers } from './assignments.ts'
 import * as s from './schemas.ts'
@@ -49,17 +49,17 @@ export function gridRoutes(app: AppContext): Router {
     ctx.body = await exportGrids(knex, principalOf(ctx).jurisdiction, q)
   })
 
-  // Dry run: judges a Feature or FeatureCollection against every rule, writes nothing.
+  // Dry run: judges a Feature or FeatureCollection against every rule, writes nothing; an edit
+  // is judged with the grids it replaces closed, and gaps left to the neighbours come as warnings.
   router.post('/grids/check', async (ctx) => {
-    const { crs } = validate(s.crsQuery, ctx.query, 'query')
+    const { crs, replaces, assignCodes } = validate(s.checkQuery, ctx.query, 'query')
     const body = ctx.request.body as { type?: unknown } | undefined
     const collection = body?.type === 'FeatureCollection'
       ? validate(s.collectionBody, body, 'GeoJSON FeatureCollection')
       : { features: [validate(s.featureBody, body, 'GeoJSON Feature')], crs: (body as { crs?: unknown }).crs }
     const { candidates, problems } = toCandidates(collection.features, inputCrs(crs, collection.crs))
     if (problems.length) throw inputProblemsError(problems)
-    const violations = await judgeCandidates(knex, candidates)
-    ctx.body = { valid: violations.length === 0, violations }
+    ctx.body = await dryRun(knex, principalOf(ctx), candidates, { replaces: replaces ?? [], assignCodes: assignCodes ?? false })
   })
 
   router.post('/grids', writer, async (ctx) => {

@@ -42,6 +42,13 @@ export const exportQuery = listQuery.omit({ limit: true, offset: true }).extend(
 }).strict()
 
 export const crsQuery = z.object({ crs: crsParam }).strict()
+
+/** POST /grids/check: `replaces` = comma-separated codes of the current grids the write closes. */
+export const checkQuery = z.object({
+  crs: crsParam,
+  replaces: z.string().max(50 * 21).transform((v) => v.split(',')).pipe(z.array(gridCode).min(1).max(50)).optional(),
+  assignCodes: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+}).strict()
 export const readQuery = z.object({ version: z.coerce.number().int().min(1).max(1_000_000).optional() }).strict()
 
 export const featureBody = z.object({

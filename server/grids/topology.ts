@@ -103,17 +103,11 @@ export function topologyError(violations: Violation[]): AppError {
   return new AppError(422, 'topology_violation', `${violations.length} topology violation(s): ${rules}`, { violations })
 }
 
-/** Copies staged candidates into the grid table as version `version` (one statement). */
-export async function insertCandidates(trx: Knex.Transaction, versions: Map<string, number>): Promise<void> {
-  await trx.raw(sqlFile('grids/insert_from_candidates'), [JSON.stringify(Object.fromEntries(versions))])
-}
+/** Who writes a version: recorded on its row (user name and display name). */
+export interface Author { username: string; displayName: string }
 
-/** A dry run: judges candidates in a transaction that is always rolled back. */
-export async function judgeCandidates(knex: Knex, candidates: Candidate[]): Promise<Violation[]> {
-  const trx = await knex.transaction()
-  try {
-    return await checkCandidates(trx, candidates)
-  } finally {
-    await trx.rollback()
-  }
+/** Copies staged candidates into the grid table as version `version` (one statement). */
+export async function insertCandidates(trx: Knex.Transaction, versions: Map<string, number>, author?: Author): Promise<void> {
+  await trx.raw(sqlFile('grids/insert_from_candidates'),
+    [JSON.stringify(Object.fromEntries(versions)), author?.username ?? null, author?.displayName ?? null])
 }

@@ -37,7 +37,7 @@ async function commitCandidates(trx: Knex.Transaction, principal: Principal, can
   opts: { ownCodes?: string[]; versions?: Map<string, number> } = {}): Promise<GridFeature[]> {
   const violations: Violation[] = await checkCandidates(trx, candidates, opts.ownCodes ?? [])
   if (violations.length) throw topologyError(violations)
-  await insertCandidates(trx, opts.versions ?? new Map())
+  await insertCandidates(trx, opts.versions ?? new Map(), principal)
   const rows = await Promise.all(candidates.map((c) => getGrid(trx, principal.jurisdiction, c.code)))
   return rows.filter((r): r is GridRow => r !== undefined).map(toFeature)
 }

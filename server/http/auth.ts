@@ -19,7 +19,7 @@ async function resolvePrincipal(ctx: Context, knex: Knex, tokens: TokenService):
   const apiKey = ctx.get('x-api-key') || (/^ApiKey\s+(.+)$/i.exec(header)?.[1] ?? '')
   if (apiKey) {
     const row = await findUserByApiKey(knex, apiKey.trim())
-    if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'unknown, revoked or expired API key')
+    if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'unknown, revoked or expired API key').coded('auth.invalid_api_key')
     return toPrincipal(row, 'api_key')
   }
   if (!header) return anonymous
@@ -27,17 +27,17 @@ async function resolvePrincipal(ctx: Context, knex: Knex, tokens: TokenService):
   if (basic) {
     const userId = await userIdFromBasic(knex, basic)
     const row = userId === undefined ? undefined : await findUserById(knex, userId)
-    if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'wrong username or password')
+    if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'wrong username or password').coded('auth.invalid_credentials')
     return toPrincipal(row, 'user')
   }
   const bearer = /^Bearer\s+([A-Za-z0-9._-]{10,4096})$/i.exec(header)?.[1]
-  if (!bearer) throw new AppError(401, 'unauthorized', 'Authorization header must be "Bearer <token>", "Basic <credentials>" or "ApiKey <key>"')
+  if (!bearer) throw new AppError(401, 'unauthorized', 'Authorization header must be "Bearer <token>", "Basic <credentials>" or "ApiKey <key>"').coded('auth.bad_authorization')
   const { userId, issuedAt } = await tokens.verify(bearer)
   const row = await findUserById(knex, userId)
-  if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'the user of this token no longer exists or is disabled')
+  if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'the user of this token no longer exists or is disabled').coded('auth.user_disabled')
   // JWT iat has 1 s resolution: a token issued in the same second as a revocation is refused too.
   if (issuedAt.getTime() < Math.ceil(row.tokens_valid_after.getTime() / 1000) * 1000) {
-    throw new AppError(401, 'unauthorized', 'token revoked (logged out or password changed)')
+    throw new AppError(401, 'unauthorized', 'token revoked (logged out or password changed)').coded('auth.token_revoked')
   }
   return toPrincipal(row, 'user')
 }
@@ -52,7 +52,7 @@ export function requireRole(...allowed: Role[]) {
     const p = principalOf(ctx)
     if (p.kind === 'anonymous') throw unauthorized()
     if (allowed.length && !allowed.includes(p.role)) {
-      throw forbidden(`role ${p.role} may not ${ctx.method} ${ctx.path}`)
+      throw forbidden(`role ${p.role} may not ${ctx.method} ${ctx.path}`).coded('auth.role_forbidden', { role: p.role })
     }
     await next()
   }

@@ -17,6 +17,6 @@ export function decodeTimeCursor(s: string): TimeCursor {
     return cursorSchema.parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8')))
   } catch {
     throw new AppError(400, 'validation_failed', 'invalid query: cursor: not a cursor from a previous page of this list',
-      { errors: [{ field: 'cursor', message: 'malformed' }] })
+      { errors: [{ field: 'cursor', message: 'malformed' }] }).coded('http.bad_cursor')
   }
 }

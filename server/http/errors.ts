@@ -2,7 +2,12 @@
 // an OGC exception report on /ogc paths, a registered format on its paths (the GeoReport v2 error
 // list on /open311, registered by server/open311/routes.ts), RFC 9457 problem JSON everywhere else.
 // Only 4xx messages reach clients; 5xx details go to the log with the request id.
+// A problem carries a stable message `code` with its `params` (RFC 9457 extension members); its
+// `detail` is English unless the request prefers Chinese (Accept-Language) and a registered
+// catalogue words the code (./messages/registry.ts). OGC and registered formats stay as they are.
 import type { Context, Next } from 'koa'
+import { messageFor, negotiateLanguage, type MessageParams } from './messages/registry.ts'
+import { genericCode, registerHttpMessages } from './messages/httpZh.ts'
 
 export interface OgcFault {
   /** OGC exceptionCode, e.g. MissingParameterValue, InvalidParameterValue, LayerNotDefined. */
@@ -25,13 +30,28 @@ export class AppError extends Error {
     super(detail, options)
     this.name = 'AppError'
   }
+
+  /** The message code (family.name) a catalogue words; unset: the generic code of the status. */
+  code?: string
+  /** The values the wording names (also sent to clients as the problem's `params`). */
+  params: MessageParams = {}
+
+  /** Gives the refusal its message code and parameters: `throw badRequest('…').coded('x.y', { … })`. */
+  coded(code: string, params: MessageParams = {}): this {
+    this.code = code
+    this.params = params
+    return this
+  }
 }
 
 export const badRequest = (detail: string, extra?: Record<string, unknown>) =>
   new AppError(400, 'bad_request', detail, extra)
-export const unauthorized = (detail = 'authentication required') => new AppError(401, 'unauthorized', detail)
-export const forbidden = (detail = 'not permitted') => new AppError(403, 'forbidden', detail)
-export const notFound = (detail = 'not found') => new AppError(404, 'not_found', detail)
+// Without a detail these are the generic refusals of their status, coded as such; with one, the
+// caller should code it (an uncoded one is worded generically, its English detail kept).
+export const unauthorized = (detail?: string) => generic(new AppError(401, 'unauthorized', detail ?? 'authentication required'), detail)
+export const forbidden = (detail?: string) => generic(new AppError(403, 'forbidden', detail ?? 'not permitted'), detail)
+export const notFound = (detail?: string) => generic(new AppError(404, 'not_found', detail ?? 'not found'), detail)
+const generic = (err: AppError, detail: string | undefined) => (detail === undefined ? err.coded(genericCode(err.status)) : err)
 
 const titles: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
@@ -63,6 +83,7 @@ export interface ErrorFormat {
   write(ctx: Context, err: AppError, requestId: string): void
 }
 const errorFormats: ErrorFormat[] = []
+registerHttpMessages()
 export function registerErrorFormat(format: ErrorFormat): void {
   if (!errorFormats.includes(format)) errorFormats.push(format)
 }
@@ -73,7 +94,7 @@ export function errorMiddleware() {
     try {
       await next()
       if (ctx.status === 404 && ctx.body === undefined) {
-        throw new AppError(404, 'not_found', `no resource at ${ctx.method} ${ctx.path}`)
+        throw new AppError(404, 'not_found', `no resource at ${ctx.method} ${ctx.path}`).coded('http.no_route', { method: ctx.method, path: ctx.path })
       }
     } catch (thrown) {
       const err = toAppError(thrown)
@@ -91,18 +112,39 @@ export function errorMiddleware() {
         if (err.status === 401) ctx.set('WWW-Authenticate', 'Basic realm="gridgov", charset="UTF-8"')
         writeOgcException(ctx, err)
       } else {
-        ctx.type = 'application/problem+json'
-        ctx.body = {
-          type: `https://gridgov.invalid/problems/${err.type}`,
-          title: titles[err.status] ?? 'Error',
-          status: err.status,
-          detail: err.status >= 500 ? `internal error (request id ${requestId})` : err.detail,
-          instance: ctx.path,
-          requestId,
-          ...(err.status < 500 ? err.extra : {}),
-        }
+        writeProblem(ctx, err, requestId)
       }
     }
+  }
+}
+
+/** RFC 9457 problem JSON, its detail in the negotiated language. */
+function writeProblem(ctx: Context, err: AppError, requestId: string): void {
+  const internal = err.status >= 500
+  const code = internal ? 'http.internal' : err.code ?? genericCode(err.status)
+  const params = internal ? { requestId } : err.code ? err.params : {}
+  let detail = internal ? `internal error (request id ${requestId})` : err.detail
+  ctx.vary('Accept-Language')
+  if (negotiateLanguage(ctx.get('accept-language')) === 'zh') {
+    const zh = messageFor('zh', code, params)
+    if (zh !== undefined) {
+      // an uncoded refusal: the generic Chinese sentence, the English specifics kept beside it
+      detail = err.code || internal ? zh : `${zh}（${err.detail}）`
+      ctx.set('Content-Language', 'zh-CN')
+    }
+  }
+  ctx.type = 'application/problem+json'
+  // the extension members first: RFC 9457's own members (status above all) are never overwritten
+  ctx.body = {
+    ...(internal ? {} : err.extra),
+    type: `https://gridgov.invalid/problems/${err.type}`,
+    title: titles[err.status] ?? 'Error',
+    status: err.status,
+    detail,
+    instance: ctx.path,
+    requestId,
+    code,
+    params,
   }
 }
 

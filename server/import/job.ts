@@ -11,8 +11,10 @@ import { sqlFile } from '../db/sql.ts'
 import { inputProblemsError, toCandidates, type InputFeature } from '../grids/candidates.ts'
 import { AREA_TOLERANCE_M2, checkCandidates, insertCandidates, lockKeys, lockScopes, topologyError, type Violation } from '../grids/topology.ts'
 import { convertCommunities, convertComponents, type StagedRows } from './convert.ts'
+import { isBasemapImport, runBasemapImport } from './basemap.ts'
 
-export const IMPORT_KINDS = ['base', 'industry', 'grid', 'community', 'component'] as const
+/** water and place: a city's base map (server/import/basemap.ts), replaced whole. */
+export const IMPORT_KINDS = ['base', 'industry', 'grid', 'community', 'component', 'water', 'place'] as const
 export type ImportKind = (typeof IMPORT_KINDS)[number]
 
 export interface Progress { step: string; done: number; total: number }
@@ -37,6 +39,7 @@ export interface ImportReport {
 const STEPS = 4
 
 export async function runImport(knex: Knex, principal: Principal, features: InputFeature[], opts: ImportOptions): Promise<ImportReport> {
+  if (isBasemapImport(opts.kind)) return runBasemapImport(knex, principal, features, { ...opts, kind: opts.kind })
   const progress = (step: string, done: number) => opts.onProgress?.({ step, done, total: STEPS })
   progress('convert', 0)
   const staged = convert(features, opts)
@@ -67,6 +70,7 @@ export async function runImport(knex: Knex, principal: Principal, features: Inpu
 function convert(features: InputFeature[], opts: ImportOptions): StagedRows {
   if (opts.kind === 'community') return convertCommunities(features, opts.crs)
   if (opts.kind === 'component') return convertComponents(features, opts.crs)
+  if (isBasemapImport(opts.kind)) throw new Error('base map kinds are imported by runBasemapImport')
   const kind = opts.kind === 'grid' ? undefined : opts.kind
   const { candidates, problems } = toCandidates(features, opts.crs, { kind, defaultName: (code) => `网格${code}` })
   if (problems.length) throw inputProblemsError(problems)

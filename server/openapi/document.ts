@@ -14,6 +14,7 @@ import { emergingPaths } from '../analytics/emergingOpenapi.ts'
 import { indicatorPaths } from '../analytics/indicatorsOpenapi.ts'
 import { reportPaths } from '../reports/openapi.ts'
 import { warningPaths } from '../warnings/openapi.ts'
+import { searchPaths } from '../search/openapi.ts'
 import { assessmentPaths } from '../assessment/openapi.ts'
 import { hotWordsPaths } from '../analytics/hotWordsOpenapi.ts'
 import { analysisTilePaths } from '../analytics/tileOpenapi.ts'
@@ -30,6 +31,9 @@ import { MEDIA_TYPES } from '../events/attachments.ts'
 import { queryParameters } from './zod.ts'
 import { describeHistoryCodes } from '../events/historyNotes.ts'
 import { publicPaths } from '../public/openapi.ts'
+import { basemapPaths } from '../basemap/openapi.ts'
+import { exemplaryPaths } from '../exemplary/openapi.ts'
+import { orderPaths } from '../orders/openapi.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 
@@ -61,6 +65,9 @@ export const openApiDocument = {
           type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' },
           detail: { type: 'string' }, instance: { type: 'string' }, requestId: { type: 'string' },
           errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+          // the message code and its values: detail is their Chinese wording for Accept-Language: zh (server/http/messages/)
+          code: { type: 'string', description: 'stable message code, e.g. transition.no_open_supervision' },
+          params: { type: 'object', additionalProperties: true, description: 'the values the message names' },
         },
       },
       AdminCode: { type: 'string', pattern: '^[0-9]{12}$', description: '12-digit statistical division code' },
@@ -89,6 +96,10 @@ export const openApiDocument = {
     ...eventReplayPaths,
     ...dispatchOptionsPaths,
     ...publicPaths,
+    ...basemapPaths,
+    ...exemplaryPaths,
+    ...orderPaths,
+    ...searchPaths,
     '/health': {
       get: {
         summary: 'Liveness and database readiness', security: [],
@@ -111,7 +122,7 @@ export const openApiDocument = {
         responses: { 200: { description: 'token' }, 400: problem, 401: problem },
       },
     },
-    '/api/v1/auth/me': { get: { summary: 'The signed-in principal, its role and jurisdiction', responses: { 200: { description: 'principal' }, 401: problem } } },
+    '/api/v1/auth/me': { get: { summary: 'The signed-in principal, its role, jurisdiction and capabilities (the panels and actions the command screen may offer it)', responses: { 200: { description: 'principal' }, 401: problem } } },
     '/api/v1/auth/logout': { post: { summary: 'Revoke every token of the signed-in user', responses: { 204: { description: 'revoked' }, 401: problem } } },
     '/api/v1/admin-divisions': {
       get: {

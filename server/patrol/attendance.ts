@@ -65,13 +65,13 @@ const COLUMNS = ['id', 'member_id', 'community_code', 'action', 'at', 'source', 
 
 export async function recordAttendance(knex: Knex, principal: Principal, b: Body, at = new Date()) {
   const member = await knex('grid_member').where({ user_id: principal.userId ?? -1, active: true }).first('id', 'city_code', 'community_code')
-  if (!member) throw forbidden('your account is not an active grid member')
+  if (!member) throw forbidden('your account is not an active grid member').coded('patrol.not_a_member')
   let point
   try {
     const crs = parseCrs(b.location.crs)
     point = { ...convertPoint(b.location.x, b.location.y, crs), crs: crs.id }
   } catch (err) {
-    if (err instanceof AppError) throw new AppError(err.status, err.type, `location: ${err.detail}`, { errors: [{ field: 'location', message: err.detail }] })
+    if (err instanceof AppError) throw new AppError(err.status, err.type, `location: ${err.detail}`, { errors: [{ field: 'location', message: err.detail }] }).coded('patrol.bad_location')
     throw err
   }
   const j = await judgeAttendance(knex, { id: Number(member.id), city_code: member.city_code }, b.action, point.lon, point.lat, b.accuracy ?? null, at)
@@ -94,7 +94,7 @@ export async function recordAttendance(knex: Knex, principal: Principal, b: Body
 
 export async function listAttendance(knex: Knex, principal: Principal, q: { date: string; memberId?: number; limit: number; offset: number }) {
   const own = await ownMemberId(knex, principal)
-  if (own !== undefined && q.memberId !== undefined && q.memberId !== own) throw forbidden('an inspector sees only their own attendance')
+  if (own !== undefined && q.memberId !== undefined && q.memberId !== own) throw forbidden('an inspector sees only their own attendance').coded('patrol.own_only')
   let qb = principal.jurisdiction.apply(knex('attendance').where('day', q.date), 'community_code')
     .select([...COLUMNS, knex.raw("to_char(day, 'YYYY-MM-DD') AS day"), knex.raw('ST_X(geom) AS lon'), knex.raw('ST_Y(geom) AS lat')])
     .orderBy(['at', 'id']).limit(q.limit).offset(q.offset)

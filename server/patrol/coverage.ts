@@ -114,7 +114,7 @@ const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 *
 
 export async function gridCoverage(knex: Knex, principal: Principal, code: string, day: string, memberId?: number) {
   const { rows: [grid] } = await knex.raw(sqlFile('patrol/grid_shape'), { grid: code, patterns: principal.jurisdiction.patterns }) as { rows: GridShape[] }
-  if (!grid) throw notFound(`no current grid ${code} in your jurisdiction`)
+  if (!grid) throw notFound(`no current grid ${code} in your jurisdiction`).coded('patrol.grid_not_found', { code })
   const { from, to } = dayWindow(day)
   const members = memberId !== undefined ? [(await visibleMember(knex, principal, memberId)).id]
     : (await knex.raw(sqlFile('patrol/coverage_members'), { grid: code, community: grid.community_code, from, to })).rows.map((r: { id: string }) => Number(r.id))

@@ -27,14 +27,14 @@ export function dayWindow(day: string): { from: Date; to: Date } {
 export async function visibleMember(knex: Knex, principal: Principal, memberId: number | undefined): Promise<MemberRow> {
   if (principal.role === 'grid_inspector') {
     const own = await knex('grid_member').where('user_id', principal.userId ?? -1).first('id', 'name', 'community_code', 'city_code', 'user_id')
-    if (!own) throw forbidden('your account is not a grid member')
-    if (memberId !== undefined && memberId !== Number(own.id)) throw forbidden('an inspector sees only their own patrol')
+    if (!own) throw forbidden('your account is not a grid member').coded('patrol.not_a_member')
+    if (memberId !== undefined && memberId !== Number(own.id)) throw forbidden('an inspector sees only their own patrol').coded('patrol.own_only')
     return { ...own, id: Number(own.id) }
   }
-  if (memberId === undefined) throw new AppError(400, 'validation_failed', 'invalid query: memberId: required', { errors: [{ field: 'memberId', message: 'required' }] })
+  if (memberId === undefined) throw new AppError(400, 'validation_failed', 'invalid query: memberId: required', { errors: [{ field: 'memberId', message: 'required' }] }).coded('patrol.member_required')
   const row = await principal.jurisdiction.apply(knex('grid_member').where('id', memberId), 'community_code')
     .first('id', 'name', 'community_code', 'city_code', 'user_id')
-  if (!row) throw notFound(`no member ${memberId} in your jurisdiction`)
+  if (!row) throw notFound(`no member ${memberId} in your jurisdiction`).coded('patrol.member_not_found', { memberId })
   return { ...row, id: Number(row.id) }
 }
 

@@ -16,15 +16,18 @@ import { getTask, listTasks } from './tasks.ts'
 import { memberSummary, visibleMember } from './metrics.ts'
 import { gridCoverage } from './coverage.ts'
 import { listAttendance, recordAttendance } from './attendance.ts'
+import { registerMessages } from '../http/messages/registry.ts'
+import { patrolMessagesZh } from './messagesZh.ts'
 
 export const PATROL_EDITORS: Role[] = ['command_center', 'district_staff', 'street_staff', 'community_staff']
-const READERS: Role[] = [...PATROL_EDITORS, 'gis_analyst', 'grid_inspector']
+export const READERS: Role[] = [...PATROL_EDITORS, 'gis_analyst', 'grid_inspector']
 
 const editor = requireRole(...PATROL_EDITORS)
 const reader = requireRole(...READERS)
 const today = () => localDate(new Date())
 
 export function patrolRoutes(app: AppContext): Router {
+  registerMessages('zh', patrolMessagesZh)
   const router = new Router({ prefix: '/api/v1' })
   const { knex } = app
 

@@ -15,7 +15,7 @@ interface TaskRow {
 export async function ownMemberId(knex: Knex, principal: Principal): Promise<number | undefined> {
   if (principal.role !== 'grid_inspector') return undefined
   const own = await knex('grid_member').where('user_id', principal.userId ?? -1).first('id')
-  if (!own) throw forbidden('your account is not a grid member')
+  if (!own) throw forbidden('your account is not a grid member').coded('patrol.not_a_member')
   return Number(own.id)
 }
 
@@ -42,7 +42,7 @@ function toTask(r: TaskRow) {
 
 export async function listTasks(knex: Knex, principal: Principal, q: { date: string; memberId?: number; templateId?: number; status?: string; limit: number; offset: number }) {
   const own = await ownMemberId(knex, principal)
-  if (own !== undefined && q.memberId !== undefined && q.memberId !== own) throw forbidden('an inspector sees only their own tasks')
+  if (own !== undefined && q.memberId !== undefined && q.memberId !== own) throw forbidden('an inspector sees only their own tasks').coded('patrol.own_only')
   let qb = taskQuery(knex, principal).where('k.day', q.date).orderBy('k.id').limit(q.limit).offset(q.offset)
   const memberId = own ?? q.memberId
   if (memberId !== undefined) qb = qb.where('k.member_id', memberId)
@@ -54,7 +54,7 @@ export async function listTasks(knex: Knex, principal: Principal, q: { date: str
 export async function getTask(knex: Knex, principal: Principal, id: number) {
   const own = await ownMemberId(knex, principal)
   const row = await taskQuery(knex, principal).where('k.id', id).first() as TaskRow | undefined
-  if (!row || (own !== undefined && Number(row.member_id) !== own)) throw notFound(`no patrol task ${id} in your jurisdiction`)
+  if (!row || (own !== undefined && Number(row.member_id) !== own)) throw notFound(`no patrol task ${id} in your jurisdiction`).coded('patrol.task_not_found', { id })
   const visits = await knex('patrol_visit').where('task_id', id).orderBy('started_at')
     .select('target_kind', 'checkpoint_id', 'grid_code', 'started_at', 'ended_at', 'fixes')
   const template = await knex('patrol_template').where('id', row.template_id).first('grid_codes')

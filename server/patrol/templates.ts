@@ -24,6 +24,7 @@ interface CheckpointRow { id: number; seq: number; name: string; radius_m: numbe
 type Problem = { field: string; message: string }
 const unprocessable = (what: string, errors: Problem[]) =>
   new AppError(422, 'invalid_template', `${what}: ${errors.slice(0, 3).map((e) => `${e.field}: ${e.message}`).join('; ')}`, { errors })
+    .coded('patrol.invalid_template', { fields: errors.slice(0, 3).map((e) => e.field) })
 
 const DATE_COLUMNS = "to_char(anchor_date, 'YYYY-MM-DD') AS anchor_date, to_char(active_from, 'YYYY-MM-DD') AS active_from, to_char(active_to, 'YYYY-MM-DD') AS active_to"
 
@@ -67,7 +68,7 @@ async function visibleRow(knex: Knex | Knex.Transaction, principal: Principal, i
   let qb = principal.jurisdiction.apply(templateQuery(knex).where('id', id), 'admin_code')
   if (lock) qb = qb.forUpdate()
   const row = await qb.first() as TemplateRow | undefined
-  if (!row) throw notFound(`no patrol template ${id} in your jurisdiction`)
+  if (!row) throw notFound(`no patrol template ${id} in your jurisdiction`).coded('patrol.template_not_found', { id })
   return row
 }
 
@@ -79,7 +80,7 @@ export async function getTemplate(knex: Knex, principal: Principal, id: number) 
 /** The admin area must exist and lie in the caller's jurisdiction; its city is the template's. */
 async function areaOf(knex: Knex | Knex.Transaction, principal: Principal, code: string): Promise<string> {
   const area = await knex('admin_division').where({ code }).first('city_code')
-  if (!area || !principal.jurisdiction.covers(code)) throw forbidden(`admin area ${code} is outside your jurisdiction`)
+  if (!area || !principal.jurisdiction.covers(code)) throw forbidden(`admin area ${code} is outside your jurisdiction`).coded('patrol.area_outside', { code })
   return area.city_code
 }
 
@@ -117,6 +118,7 @@ function placeCheckpoints(list: Extract<TemplateBody['target'], { kind: 'checkpo
       return { name: c.name, radius: c.radius, lon: p.lon, lat: p.lat, source: { x: c.x, y: c.y, crs: crs.id, conversion: p.conversion } }
     } catch (err) {
       if (err instanceof AppError) throw new AppError(err.status, err.type, `target.checkpoints.${i}: ${err.detail}`, { errors: [{ field: `target.checkpoints.${i}`, message: err.detail }] })
+        .coded('patrol.invalid_template', { fields: [`target.checkpoints.${i}`] })
       throw err
     }
   })
@@ -177,6 +179,7 @@ export async function updateTemplate(knex: Knex, principal: Principal, id: numbe
     if (activeTo && activeTo < activeFrom) problems.push({ field: 'activeTo', message: 'activeTo is before activeFrom' })
     if (p.memberIds) problems.push(...await checkMembers(trx, row.admin_code, p.memberIds))
     if (problems.length) throw new AppError(400, 'validation_failed', `invalid template change: ${problems.map((e) => `${e.field}: ${e.message}`).join('; ')}`, { errors: problems })
+      .coded('patrol.invalid_template', { fields: problems.map((e) => e.field) })
     await trx('patrol_template').where({ id }).update({
       name: p.name ?? row.name, period, weekdays: period === 'weekly' ? [...weekdays!].sort((x, y) => x - y) : [],
       every_days: period === 'custom' ? everyDays : null,

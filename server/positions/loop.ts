@@ -1,13 +1,14 @@
 // The field-force loop beside the event scheduler: month partitions of positions a year ahead
-// (daily), arrivals of dispatched members at their events (到场), the fences' clock pass (dwell and
-// absence of devices that stopped reporting) and the patrol pass (today's tasks, their progress
-// from positions). Each pass keeps its state in the database and is safe with several instances
-// running it (see each pass).
+// (daily), arrivals of dispatched members at their events (到场), resource orders moving on
+// (调派指令), the fences' clock pass (dwell and absence of devices that stopped reporting) and
+// the patrol pass (today's tasks, their progress from positions). Each pass keeps its state in
+// the database and is safe with several instances running it (see each pass).
 import type { AppContext } from '../context.ts'
 import { startPassLoop } from '../passLoop.ts'
 import { runFencePass } from '../fences/pass.ts'
 import { runPatrolPass } from '../patrol/pass.ts'
 import { runArrivalPass } from './arrival.ts'
+import { runOrderPass } from '../orders/pass.ts'
 
 export interface FieldLoopOptions { intervalMs?: number; patrolEveryMs?: number }
 
@@ -18,6 +19,11 @@ export function startFieldLoop(app: AppContext, opts: FieldLoopOptions = {}): { 
     { name: 'arrivals', run: async () => {
       const n = await runArrivalPass(app.knex)
       if (n) app.logger.info({ arrivals: n }, 'arrivals recorded')
+    } },
+    // resource orders (调派指令): en route, arrived, expired
+    { name: 'orders', run: async () => {
+      const r = await runOrderPass(app.knex)
+      if (r.enRoute || r.arrived || r.expired) app.logger.info({ ...r }, 'resource orders moved on')
     } },
     { name: 'fences', run: async () => {
       const r = await runFencePass(app.knex)

@@ -14,6 +14,8 @@ import { checkArea } from '../analytics/filters.ts'
 import { acknowledgeBody, idParam, kindParam, parseParams, ruleBody, warningListQuery } from './schemas.ts'
 import { acknowledgeWarning, encodeCursor, getWarning, listWarnings, warningFeature, warningView } from './store.ts'
 import { listRules, ruleVersions, updateRule } from './ruleStore.ts'
+import { registerMessages } from '../http/messages/registry.ts'
+import { warningMessagesZh } from './messagesZh.ts'
 
 /** Who may mark a warning handled (inside their jurisdiction). */
 export const ACKNOWLEDGERS = ['command_center', 'district_staff', 'street_staff', 'community_staff'] as const
@@ -23,13 +25,13 @@ const stringQuery = (ctx: Context) =>
 
 function cityOf(ctx: Context): string {
   const city = principalOf(ctx).cityCode
-  if (!city) throw new AppError(403, 'forbidden', 'your account belongs to no city: warning rules are per city')
+  if (!city) throw new AppError(403, 'forbidden', 'your account belongs to no city: warning rules are per city').coded('warnings.no_city')
   return city
 }
 
 function noRepeats(ctx: Context): void {
   for (const [k, v] of Object.entries(ctx.query)) {
-    if (Array.isArray(v)) throw new AppError(400, 'validation_failed', `invalid query: ${k}: given more than once`, { errors: [{ field: k, message: 'given more than once' }] })
+    if (Array.isArray(v)) throw new AppError(400, 'validation_failed', `invalid query: ${k}: given more than once`, { errors: [{ field: k, message: 'given more than once' }] }).coded('http.repeated_query', { field: k })
   }
 }
 
@@ -38,6 +40,7 @@ const pathSchema = z.object({ id: idParam.optional(), kind: kindParam.optional()
 const pathParams = (ctx: Context) => validate(pathSchema, { id: ctx.params.id, kind: ctx.params.kind }, 'path')
 
 export function warningRoutes(app: AppContext): Router {
+  registerMessages('zh', warningMessagesZh)
   const router = new Router({ prefix: '/api/v1' })
   const { knex } = app
   const readers = requireRole(...ANALYTICS_READERS)

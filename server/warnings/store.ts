@@ -66,7 +66,7 @@ export async function listWarnings(knex: Knex, p: Principal, q: WarningListQuery
 /** One warning inside the jurisdiction; 404 otherwise (nothing says whether it exists elsewhere). */
 export async function getWarning(knex: Knex | Knex.Transaction, p: Principal, id: number): Promise<Row> {
   const row = await p.jurisdiction.apply(selectWarnings(knex).where('w.id', id), 'w.area_code').first() as Row | undefined
-  if (!row) throw notFound(`no warning ${id} in your jurisdiction`)
+  if (!row) throw notFound(`no warning ${id} in your jurisdiction`).coded('warnings.not_found', { id })
   return row
 }
 
@@ -80,13 +80,14 @@ export async function acknowledgeWarning(knex: Knex, p: Principal, id: number, c
     const { rows } = await trx.raw(sqlFile('warnings/acknowledge'), {
       id, patterns: p.jurisdiction.patterns, now, user: p.userId, comment: comment || null,
     }) as { rows: { id: string; acknowledged: boolean }[] }
-    if (!rows[0]) throw notFound(`no warning ${id} in your jurisdiction`)
+    if (!rows[0]) throw notFound(`no warning ${id} in your jurisdiction`).coded('warnings.not_found', { id })
     const row = await getWarning(trx, p, id)
     if (!rows[0].acknowledged) {
       const at = row.acknowledged_at?.toISOString() ?? null
       throw new AppError(409, 'already_acknowledged',
         `warning ${id} was already acknowledged at ${at}${row.acknowledged_by_name ? ` by ${row.acknowledged_by_name}` : ''}`,
         { acknowledgedAt: at, acknowledgedBy: row.acknowledged_by === null ? null : Number(row.acknowledged_by) })
+        .coded('warnings.already_acknowledged', { id, at, by: row.acknowledged_by_name ?? null })
     }
     await notifyField(trx, 'warning', [{
       community: row.area_code, id: Number(row.id), kind: row.kind, level: Number(row.level), title: row.title,

@@ -1,0 +1,69 @@
+// What the command screen may offer a role: one named capability per dock panel or action, each
+// with the role list of the guard that serves it, imported from the guard's own module (never a
+// copy), so a menu never offers what the server would refuse. GET /api/v1/auth/me and the login
+// answer carry the caller's list; test/auth/capabilities.test.ts walks every demo role against
+// the endpoint behind each capability. A panel added later adds one line here.
+import { roles, type Role } from './roles.ts'
+import { ANALYTICS_READERS } from '../analytics/routes.ts'
+import { ACKNOWLEDGERS } from '../warnings/routes.ts'
+import { DISPATCH_ROLES } from '../events/dispatchOptions.ts'
+import { REPLAY_ROLES } from '../events/replay.ts'
+import { GRID_WRITERS } from '../grids/routes.ts'
+import { READERS as DEVICE_READERS } from '../devices/routes.ts'
+import { READERS as PATROL_READERS } from '../patrol/routes.ts'
+import { FENCE_WRITERS } from '../fences/routes.ts'
+import { PINNERS, READERS as CASE_READERS } from '../exemplary/schemas.ts'
+import { ORDER_ROLES } from '../orders/routes.ts'
+
+/** Every signed-in role (routers guarded by a bare requireRole()). */
+const SIGNED_IN: readonly Role[] = roles
+
+/** The views the big screen (大屏) rotates through: it is offered only to roles that may read all of them. */
+const BIG_SCREEN_VIEWS = [ANALYTICS_READERS, ANALYTICS_READERS, DEVICE_READERS] as const
+
+const allOf = (...lists: readonly (readonly Role[])[]): Role[] => roles.filter((r) => lists.every((l) => l.includes(r)))
+
+/** capability → [Chinese title, roles]; the key is what the page asks for. */
+export const CAPABILITIES = {
+  /** 事件 panel: GET /api/v1/events (the list is narrowed to the caller's jurisdiction). */
+  events: ['事件', SIGNED_IN],
+  /** 图层 (the layer switcher): GET /tiles/all.json. */
+  layers: ['图层', SIGNED_IN],
+  /** 热力图 / 热点分析 layers: GET /tiles/heatmap.json, /tiles/hotspots.json. */
+  analysisLayers: ['热力与热点', ANALYTICS_READERS],
+  /** 预警 panel: GET /api/v1/warnings, fence alerts. */
+  warnings: ['预警', ANALYTICS_READERS],
+  /** 确认 a warning or fence alert: POST /api/v1/warnings/:id/acknowledge. */
+  acknowledgeWarnings: ['预警确认', ACKNOWLEDGERS],
+  /** 态势 panel: GET /api/v1/analytics/*. */
+  situation: ['态势', ANALYTICS_READERS],
+  /** 力量 panel: GET /api/v1/devices/live. */
+  field: ['力量', DEVICE_READERS],
+  /** 复盘 panel: GET /api/v1/events/:number/replay. */
+  replay: ['复盘', REPLAY_ROLES],
+  /** 调度 in the event detail: GET /api/v1/events/:number/dispatch-options (the roles that may dispatch). */
+  dispatch: ['调度', DISPATCH_ROLES],
+  /** 巡查任务: GET /api/v1/patrol-tasks (an inspector reads his own). */
+  tasks: ['巡查任务', PATROL_READERS],
+  /** 网格 drawing and editing: POST/PATCH /api/v1/grids…. */
+  gridEdit: ['网格编辑', GRID_WRITERS],
+  /** 电子围栏 drawing: POST /api/v1/fences. */
+  fenceEdit: ['围栏编辑', FENCE_WRITERS],
+  /** 日报 / 周报 / 月报: GET /api/v1/reports/:kind/:period. */
+  reports: ['统计报表', ANALYTICS_READERS],
+  /** 公示 panel and the similar cases in an event's detail: GET /api/v1/exemplary-cases. */
+  exemplary: ['公示', CASE_READERS],
+  /** 设为公示 / 撤下: POST /api/v1/exemplary-cases, DELETE /api/v1/exemplary-cases/:id. */
+  pinExemplary: ['设为公示', PINNERS],
+  /** 调派 panel and 派遣力量到此: POST /api/v1/resource-orders (the dispatchers). */
+  orders: ['调派', ORDER_ROLES],
+  /** 大屏 mode: every view it rotates through (态势, 预警, 力量, 热力). */
+  bigScreen: ['大屏', allOf(...BIG_SCREEN_VIEWS)],
+} as const satisfies Record<string, readonly [string, readonly Role[]]>
+
+export type Capability = keyof typeof CAPABILITIES
+
+/** The capabilities of a role, in the table's order. */
+export function capabilitiesOf(role: Role): Capability[] {
+  return (Object.keys(CAPABILITIES) as Capability[]).filter((c) => (CAPABILITIES[c][1] as readonly Role[]).includes(role))
+}
