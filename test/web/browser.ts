@@ -40,7 +40,10 @@ export async function startApp(ctx: AppContext): Promise<RunningApp> {
 
 export interface TileResponse {
   url: string
+  /** the URL's layer part: one id, or the comma list of a shared tile (`admin_divisions,base_grids,…`) */
   layer: string
+  /** the layers the tile carries */
+  layers: string[]
   status: number
   bytes: number
 }
@@ -72,7 +75,7 @@ export async function openWatchedPage(browser: Browser, opts: { timezoneId?: str
     const m = /\/tiles\/([^/]+)\/\d+\/\d+\/\d+\.mvt$/.exec(new URL(r.url()).pathname)
     if (!m) return
     const bytes = r.status() === 200 ? (await r.body().catch(() => Buffer.alloc(0))).length : 0
-    watched.tiles.push({ url: r.url(), layer: decodeURIComponent(m[1]!), status: r.status(), bytes })
+    watched.tiles.push({ url: r.url(), layer: decodeURIComponent(m[1]!), layers: decodeURIComponent(m[1]!).split(','), status: r.status(), bytes })
   })
   return watched
 }
@@ -90,7 +93,8 @@ export async function waitForMap(page: Page): Promise<void> {
 
 /**
  * Share of map pixels that are not the background, read from OpenLayers' canvases, and the
- * number of pixels in the base grid colour (teal: green and blue well above red).
+ * number of pixels in the base grid colour (teal: green and blue well above red, green the
+ * stronger: the base map's blue water names are not teal).
  */
 export async function canvasCoverage(page: Page): Promise<{ painted: number; teal: number; canvases: number }> {
   // a string: this runs in the page, and the test programme is type-checked without the DOM library
@@ -103,7 +107,7 @@ export async function canvasCoverage(page: Page): Promise<{ painted: number; tea
       for (let i = 0; i < data.length; i += 4) {
         if (data[i + 3] < 16) continue
         painted++
-        if (data[i + 1] > data[i] + 60 && data[i + 2] > data[i] + 40) teal++
+        if (data[i + 1] > data[i] + 60 && data[i + 2] > data[i] + 40 && data[i + 1] >= data[i + 2]) teal++
       }
     }
     return { painted: total ? painted / total : 0, teal, canvases: canvases.length }

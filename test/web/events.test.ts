@@ -186,15 +186,15 @@ describe('events panel in a browser (事件面板)', function () {
     await form.locator('button[type="submit"]').click()
     await page.waitForSelector('#event-detail form.action-form[data-state="error"] .error:not(:empty)')
     const refused = (await form.locator('.error').textContent())!
-    expect(refused).to.include('（422）').and.include('NOSUCH-UNIT')
+    expect(refused).to.equal('本市没有单位 NOSUCH-UNIT')
 
     // … and a stale view: someone else reassigned meanwhile, so the version shown is refused (409)
     const other = await api('POST', `/api/v1/events/${number}/transitions`, { action: 'reassign', departmentCode: 'CGJ-990102', comment: '他人改派' })
     expect(other.status, JSON.stringify(other.json)).to.equal(200)
     await form.locator('input[name="departmentCode"]').fill('CGJ-990102')
     await form.locator('button[type="submit"]').click()
-    await page.waitForSelector('#event-detail form.action-form[data-state="error"] .error:has-text("409")')
-    expect(await form.locator('.error').textContent()).to.include('当前状态不允许此操作（409）').and.include('version')
+    await page.waitForSelector('#event-detail form.action-form[data-state="error"] .error:has-text("已被他人更新")')
+    expect(await form.locator('.error').textContent()).to.match(/^事件 E\d+ 已被他人更新（当前第 \d+ 版），请刷新后重试$/)
 
     // back to the list
     await page.click('#event-detail button.back')
@@ -265,7 +265,7 @@ describe('events panel in a browser (事件面板)', function () {
     // nor can it be opened by a link to its number: the server's 404, in words
     await page.evaluate(`location.hash = ${JSON.stringify(`#event=${number}`)}`)
     await page.waitForSelector('#event-detail[data-state="error"]')
-    expect(await page.textContent('#event-detail .error')).to.include('事件不存在或不在辖区内（404）')
+    expect(await page.textContent('#event-detail .error')).to.equal(`辖区内没有事件 ${number}`)
 
     // signing out closes the stream and empties and hides the panel (street2 signs out here, not
     // the command user: a logout revokes every token of the user, this test's API token too)

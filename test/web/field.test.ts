@@ -1,7 +1,7 @@
 // The field force on the map: inspectors who reported a minute ago are drawn at their last fix in
 // the online green over the roads (the live layer of map/fieldForce.ts, fed by /api/v1/devices/live),
 // and a fix streamed while the map is open moves them without a reload (test/web/fieldLive.test.ts
-// tests the live layer in detail). SCREENSHOT=1 saves docs/screenshots/field.png.
+// tests the live layer in detail). SCREENSHOT=1 saves docs/screenshots/field.png (1920×1080).
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -74,14 +74,14 @@ describe('field force on the map (Debian chromium)', function () {
       expect(res.json().accepted).to.equal(1)
       devices.push({ ...d, lon: r.lon, lat: r.lat })
     }
-    watched = await openWatchedPage(browser)
+    watched = await openWatchedPage(browser, process.env.SCREENSHOT === '1' ? { viewport: { width: 1920, height: 1080 } } : {})
     await watched.page.goto(`${app.base}/`)
     await signIn(watched.page, 'command', DEMO_PASSWORD)
     await waitForMap(watched.page)
     const w = watched
-    const okTiles = (layer: string) => w.tiles.filter((t) => t.layer === layer && t.status === 200 && t.bytes > 0)
+    const okTiles = (layer: string) => w.tiles.filter((t) => t.layers.includes(layer) && t.status === 200 && t.bytes > 0)
     await w.page.waitForSelector('#map[data-field-devices]', { timeout: 30_000 })
-    expect(okTiles('roads').length, 'road tiles with data').to.be.greaterThan(0)
+    expect(okTiles('basemap').length, 'base map tiles (roads) with data').to.be.greaterThan(0)
     await w.page.waitForTimeout(500)
     const before = await greenPixels(w.page)
     expect(before, 'online-green pixels').to.be.greaterThan(20)

@@ -1,6 +1,6 @@
 // The map page end to end: Debian's chromium signs in, draws the demo city's vector tiles with
 // OpenLayers, reads a grid by clicking it, and never tries to reach anything but this server.
-// SCREENSHOT=1 saves docs/screenshots/map.png.
+// SCREENSHOT=1 saves docs/screenshots/map.png (1920×1080).
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -11,6 +11,7 @@ import { DEMO_PASSWORD } from '../../fixtures/users.ts'
 import { buildIfStale } from '../../web-map/build.ts'
 import { getTestContext } from '../support/db.ts'
 import { canvasCoverage, CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { EXPIRED_MESSAGE } from '../../web-map/src/ui/sessionMessages.ts'
 
 const screenshot = fileURLToPath(new URL('../../docs/screenshots/map.png', import.meta.url))
 
@@ -43,9 +44,9 @@ describe('map page in a browser (OpenLayers on Debian chromium)', function () {
     watched = undefined
   })
 
-  /** Opens / on a page that may only reach the loopback server. */
-  async function open(): Promise<WatchedPage> {
-    watched = await openWatchedPage(browser)
+  /** Opens / on a page that may only reach the loopback server (1920×1080 for the README's picture). */
+  async function open(viewport?: { width: number; height: number }): Promise<WatchedPage> {
+    watched = await openWatchedPage(browser, viewport ? { viewport } : {})
     await watched.page.goto(`${app.base}/`)
     expect(await watched.page.title()).to.include('城市云图')
     return watched
@@ -59,18 +60,18 @@ describe('map page in a browser (OpenLayers on Debian chromium)', function () {
   }
 
   it('signs in, draws the demo city from our vector tiles and reads a grid by clicking it', async () => {
-    const w = await open()
+    const w = await open(process.env.SCREENSHOT === '1' ? { width: 1920, height: 1080 } : undefined)
     await signIn(w.page, 'command', DEMO_PASSWORD)
     await waitForMap(w.page)
 
     // tiles: every response 200 (or 204: nothing at this zoom), the grid tiles with bytes
     expect(w.tiles.length, 'tile responses').to.be.greaterThan(0)
     expect(w.tiles.filter((t) => t.status !== 200 && t.status !== 204), 'failed tiles').to.deep.equal([])
-    const grids = w.tiles.filter((t) => t.layer === 'base_grids' && t.status === 200)
+    const grids = w.tiles.filter((t) => t.layers.includes('base_grids') && t.status === 200)
     expect(grids.length, 'base grid tiles').to.be.greaterThan(0)
     expect(grids.reduce((n, t) => n + t.bytes, 0), 'base grid bytes').to.be.greaterThan(1000)
     for (const layer of ['admin_divisions', 'components', 'addresses']) {
-      expect(w.tiles.some((t) => t.layer === layer && t.status === 200 && t.bytes > 0), layer).to.equal(true)
+      expect(w.tiles.some((t) => t.layers.includes(layer) && t.status === 200 && t.bytes > 0), layer).to.equal(true)
     }
     expect(await w.page.getAttribute('#map', 'data-tile-errors')).to.equal('0')
 
@@ -130,7 +131,8 @@ describe('map page in a browser (OpenLayers on Debian chromium)', function () {
     expect(await w.page.textContent('#login-error')).to.equal('用户名或密码错误')
     expect(await w.page.isVisible('#login')).to.equal(true)
     expect(await w.page.getAttribute('#map', 'data-map-state')).to.equal('login')
-    expect(w.tiles).to.deep.equal([])
+    // only the public base map (water, roads, names): no data layer's tile before sign-in
+    expect(w.tiles.filter((t) => t.layer !== 'basemap')).to.deep.equal([])
     expect(w.external).to.deep.equal([])
     // the browser reports the 401 of the login call itself, nothing else
     expect(w.problems.filter((p) => !/status of 401/.test(p))).to.deep.equal([])
@@ -146,7 +148,7 @@ describe('map page in a browser (OpenLayers on Debian chromium)', function () {
 
     // industry grids start hidden: no requests until switched on, then 200 tiles
     const industry = ctx.catalogue.layers.find((l) => l.id.endsWith('_grids') && l.id !== 'base_grids')!
-    expect(w.tiles.some((t) => t.layer === industry.id)).to.equal(false)
+    expect(w.tiles.some((t) => t.layers.includes(industry.id))).to.equal(false)
     const loaded = w.page.waitForResponse((r) => r.url().includes(`/tiles/${industry.id}/`) && r.status() === 200, { timeout: 60_000 })
     await w.page.check(`#layer-list input[value="${industry.id}"]`)
     expect((await (await loaded).body()).length, `${industry.id} tile bytes`).to.be.greaterThan(0)
@@ -172,7 +174,7 @@ describe('map page in a browser (OpenLayers on Debian chromium)', function () {
     expect((await fetch(`${app.base}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).to.equal(204)
     await w.page.click('.ol-zoom-in') // new tiles, now refused
     await w.page.waitForSelector('#login:not([hidden])', { timeout: 30_000 })
-    expect(await w.page.textContent('#login-error')).to.equal('登录已过期，请重新登录')
+    expect(await w.page.textContent('#login-error')).to.equal(EXPIRED_MESSAGE)
     expect(await w.page.isHidden('#layers')).to.equal(true)
     expect(w.tiles.some((t) => t.status === 401)).to.equal(true)
     expect(w.external).to.deep.equal([])

@@ -281,15 +281,14 @@ describe('situation panel in a browser (态势)', function () {
     expect(watched!.problems).to.deep.equal([])
   })
 
-  it('tells a role without analytics (a grid inspector) so, asking nothing it may not read', async () => {
+  it('offers a role without analytics (a grid inspector) no 态势 tab, asking nothing it may not read', async () => {
     watched = await openWatchedPage(browser)
     const page = watched.page
     await page.goto(`${app.base}/`)
     await signIn(page, 'inspector', DEMO_PASSWORD)
     await waitForMap(page)
-    await page.click('.dock-tab[data-tab="situation"]')
-    await page.waitForSelector('.situation[data-state="error"]')
-    expect(await text(page, '.situation .error')).to.equal('当前角色无权查看态势分析')
+    // the role menus (ui/roles.ts) hide the tab: the server's capabilities for the role lack 'situation'
+    expect(await page.isHidden('.dock-tab[data-tab="situation"]')).to.equal(true)
     expect(watched.problems, 'no 403 in the console').to.deep.equal([])
   })
 })

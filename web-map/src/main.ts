@@ -17,6 +17,8 @@ import { ANALYSIS_LAYER_IDS } from './map/analysis.ts'
 import { Dock } from './ui/dock.ts'
 import { StatusBar } from './ui/statusBar.ts'
 import { addOutline } from './map/outline.ts'
+import { Basemap } from './map/basemap.ts'
+import { basemapSwitch } from './map/basemapSwitch.ts'
 import { dispatchLayer } from './map/dispatchLayer.ts'
 import { StreamBus } from './client/streamBus.ts'
 import { WarningsPanel } from './panels/warnings/warningsPanel.ts'
@@ -24,6 +26,14 @@ import { SituationPanel } from './panels/situation/situationPanel.ts'
 import { FieldForce } from './map/fieldForce.ts'
 import { FieldPanel } from './panels/field/fieldPanel.ts'
 import { ReplayPanel } from './panels/replay/replayPanel.ts'
+import { ExemplaryPanel } from './panels/exemplary/exemplaryPanel.ts'
+import { OrdersPanel } from './panels/orders/ordersPanel.ts'
+import { SearchBox } from './ui/search.ts'
+import { GridsPanel } from './panels/grids/gridsPanel.ts'
+import { applyRoleMenus } from './ui/roles.ts'
+import { TasksPanel } from './panels/tasks/tasksPanel.ts'
+import { BigScreen } from './ui/bigScreen.ts'
+import { EXPIRED_MESSAGE, forgetView, mirrorView, restoreView, saveView, takeSavedView, type ViewHooks } from './ui/sessionView.ts'
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T
 const ui = {
@@ -72,7 +82,9 @@ const map = new OlMap({
 })
 setMapState('login')
 /** The city outline and names before sign-in (and under the data after it). */
-addOutline(map, () => !session.signedIn)
+const outline = addOutline(map, () => !session.signedIn)
+/** 底图: water, roads and names from our own tiles, before sign-in too (once the view is on the city); its look switched in the layers panel. */
+ui.layers.insertBefore(basemapSwitch(new Basemap(map, outline.ready)), ui.layerList)
 /** 调度: the candidates of the event being dispatched, lines to it (panels/dispatch/ draws them). */
 map.addLayer(dispatchLayer)
 
@@ -92,6 +104,7 @@ const bus = new StreamBus()
 const statusBar = new StatusBar(ui.status, session, bus)
 const warnings = new WarningsPanel(map, session, bus, {
   reveal: () => dock.show('warnings'), count: (n) => dock.badge('warnings', n), openEvent: (n) => { dock.show('events'); events.open(n) },
+  superviseEvent: (n) => { dock.show('events'); events.open(n, 'supervise') },
 })
 dock.add({ id: 'warnings', title: '预警', element: warnings.element })
 
@@ -126,6 +139,31 @@ dock.add({ id: 'field', title: '力量', element: fieldPanel.element })
 /** 复盘: one event's life replayed on the map (#replay=E… opens it). */
 const replay = new ReplayPanel(session, map)
 dock.add({ id: 'replay', title: '复盘', element: replay.element })
+/** 公示: the exemplary cases the centre pinned (panels/exemplary/; similar ones also show in the event detail). */
+const exemplary = new ExemplaryPanel(session, { openEvent: (n) => { dock.show('events'); events.open(n) } })
+dock.add({ id: 'exemplary', title: '公示', element: exemplary.element, onShow: () => exemplary.shown() })
+
+/** 调派: resources sent to a point or grid, followed on the map until they arrive (right-click: 派遣力量到此). */
+const orders = new OrdersPanel(map, session, bus, field, { reveal: () => dock.show('orders'), count: (n) => dock.badge('orders', n), notice: (t) => statusBar.notice(t) })
+dock.add({ id: 'orders', title: '调派', element: orders.element })
+
+/** 搜索 in the header (ui/search.ts): a hit is located on the map and opened where it belongs. */
+ui.user.prepend(new SearchBox(map, session, {
+  openEvent: (n) => { dock.show('events'); events.open(n) }, openDevice: (id) => { field.select(id); dock.show('field') },
+  highlight: (layer, key) => { Object.assign(selection, { layer, key }); for (const l of layers) l.layer.changed() },
+}).element)
+
+/** 网格: draw, reshape, split and merge grids with snapping; the tab only for roles that edit grids. */
+const grids = new GridsPanel(map, session)
+dock.add({ id: 'grids', title: '网格', element: grids.element, onShow: () => grids.shown() })
+/** 任务: today's patrol tasks (an inspector's own). */
+const tasks = new TasksPanel(session)
+dock.add({ id: 'tasks', title: '任务', element: tasks.element, onShow: () => tasks.shown() })
+
+/** 大屏 (button and ?mode=screen) and the view kept across an expired login (ui/bigScreen.ts, ui/sessionView.ts). */
+const bigScreen = new BigScreen({ dock, layers: () => layers, user: () => session.user, buttonHost: ui.user, overlayHost: ui.map.parentElement! })
+const viewHooks: ViewHooks = { map, dock, layers: () => layers, detail: $('event-detail'), openEvent: (n) => events.open(n), layersChanged: () => renderLayerSwitcher(ui.layerList, layers, closeInfo) }
+mirrorView(map)
 
 /** The event a link names (#event=E…), opened after sign-in and whenever the hash changes. */
 function openLinkedEvent(): void {
@@ -172,13 +210,19 @@ ui.login.addEventListener('submit', async (e) => {
     ui.userName.textContent = `${user.displayName ?? user.username} · ${user.roleTitle}`
     await showLayers()
     dock.visible = true
+    applyRoleMenus(dock, user)
     dock.show('events')
     events.start()
     warnings.start()
     situation.start()
     field.start(bus).catch((err: Error) => { statusBar.notice(err.message) })
+    orders.start()
+    grids.start()
     void statusBar.signedIn()
-    openLinkedEvent()
+    const kept = takeSavedView(user.username)
+    if (kept) restoreView(viewHooks, kept)
+    else openLinkedEvent()
+    bigScreen.signedIn()
   } catch (err) {
     ui.loginError.textContent = err instanceof LoginError ? err.message : `地图加载失败：${(err as Error).message}`
   } finally {
@@ -192,7 +236,7 @@ async function showLayers(): Promise<void> {
   Object.assign(stats, { loaded: 0, failed: 0, bytes: 0 })
   stats.onChange()
   setMapState('loading')
-  layers = createLayers([...tj.vector_layers, ...analysis], session, stats, selection)
+  layers = createLayers([...tj.vector_layers, ...analysis], session, stats, selection, transformExtent(tj.bounds, 'EPSG:4326', 'EPSG:3857'))
   for (const l of layers) map.addLayer(l.layer)
   renderLayerSwitcher(ui.layerList, layers, closeInfo)
   ui.login.hidden = true
@@ -213,11 +257,15 @@ function clearLayers(): void {
 }
 
 function signedOut(message: string): void {
+  bigScreen.signedOut()
+  tasks.clear()
   events.stop()
   replay.clear()
   warnings.stop()
   situation.stop()
   field.stop()
+  orders.stop()
+  grids.stop()
   dock.visible = false
   clearTimeout(tilesTimer)
   clearLayers()
@@ -230,8 +278,12 @@ function signedOut(message: string): void {
   setMapState('login')
 }
 
-session.onExpired = () => signedOut('登录已过期，请重新登录')
+session.onExpired = (user) => {
+  if (user) saveView(viewHooks, user.username)
+  signedOut(EXPIRED_MESSAGE)
+}
 ui.logout.addEventListener('click', async () => {
+  forgetView()
   await session.logout()
   signedOut('')
 })
@@ -278,7 +330,7 @@ async function hitsAt(pixel: number[]): Promise<Hit[]> {
 }
 
 map.on('singleclick', async (e) => {
-  if (!layers.length) return
+  if (!layers.length || grids.busy) return
   const device = field.deviceAt(e.pixel)
   if (device) {
     field.select(device.identifier)

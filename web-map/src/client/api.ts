@@ -1,6 +1,7 @@
 // The page's only contact with gridgov: sign-in, authorised fetches and the TileJSON.
 // The token lives in this object only (never localStorage or a cookie): closing or reloading
 // the page signs the user out, which is what a shared command-centre screen wants.
+import { API_LANGUAGE, readProblem } from './problem.ts'
 
 /** One layer of a TileJSON 3.0.0 `vector_layers` list. */
 export interface VectorLayerInfo {
@@ -30,6 +31,8 @@ export interface User {
   roleTitle: string
   /** admin code prefixes of the user's area (city 4 digits, district 6, street 9, community 12) */
   jurisdiction?: string[]
+  /** what the page may offer this role, named by the server (server/auth/capabilities.ts; ui/roles.ts reads it) */
+  capabilities?: string[]
 }
 
 /** A sign-in that failed, with the Chinese message to show. */
@@ -49,8 +52,8 @@ export const ANALYTICS_ROLES = ['command_center', 'district_staff', 'street_staf
 export class Session {
   private token: string | null = null
   user: User | null = null
-  /** Called once when the server rejects the token (expired, revoked). */
-  onExpired: () => void = () => undefined
+  /** Called once when the server rejects the token (expired, revoked), with the user it belonged to. */
+  onExpired: (user: User | null) => void = () => undefined
 
   get signedIn(): boolean {
     return this.token !== null
@@ -60,13 +63,17 @@ export class Session {
     let res: Response
     try {
       res = await fetch('/api/v1/auth/login', {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': API_LANGUAGE },
         body: JSON.stringify({ username, password }),
       })
     } catch {
       throw new LoginError('无法连接服务器，请检查网络')
     }
-    if (!res.ok) throw new LoginError(loginErrorMessage(res.status))
+    if (!res.ok) {
+      // the server's Chinese sentence (wrong password, empty field …), else the page's own words
+      const p = await readProblem(res)
+      throw new LoginError(p.chinese && p.detail ? p.detail : loginErrorMessage(res.status))
+    }
     const body = await res.json() as { token: string; user: User }
     this.token = body.token
     this.user = body.user
@@ -86,11 +93,14 @@ export class Session {
     if (!this.token) throw new Error('not signed in')
     const headers = new Headers(init.headers)
     headers.set('authorization', `Bearer ${this.token}`)
+    // refusals come back worded in Chinese (client/problem.ts)
+    if (!headers.has('accept-language')) headers.set('accept-language', API_LANGUAGE)
     const res = await fetch(url, { ...init, headers })
     if (res.status === 401 && this.token) {
+      const user = this.user
       this.token = null
       this.user = null
-      this.onExpired()
+      this.onExpired(user)
     }
     return res
   }
@@ -100,8 +110,9 @@ export class Session {
    * with a TileJSON of its own; a role without analytics (403) or an older server (404) has none.
    */
   async analysisLayers(ids: readonly string[]): Promise<VectorLayerInfo[]> {
-    // only roles that read analytics (the server's ANALYTICS_READERS) ask, so others see no 403 in the console
-    if (!this.user || !ANALYTICS_ROLES.includes(this.user.role)) return []
+    // only roles that read analytics ask, so others see no 403 in the console (the server's list when it sends one)
+    const allowed = this.user?.capabilities ? this.user.capabilities.includes('analysisLayers') : ANALYTICS_ROLES.includes(this.user?.role ?? '')
+    if (!allowed) return []
     const found = await Promise.all(ids.map(async (id) => {
       const res = await this.fetch(`/tiles/${id}.json`)
       return res.ok ? (await res.json() as TileJson).vector_layers : []

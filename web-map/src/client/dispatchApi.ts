@@ -1,6 +1,7 @@
 // 调度 from the map: GET /api/v1/events/{number}/dispatch-options (the rules' recommendation and
 // the nearest on-duty members) and the Chinese words the 调度 section shows for its codes.
 // Dispatching itself goes through eventsApi.fireTransition.
+import { readProblem, refusalText } from './problem.ts'
 import type { Session } from './api.ts'
 
 export interface DispatchCandidate {
@@ -62,13 +63,6 @@ export function ageText(s: number): string {
 export async function readDispatchOptions(session: Session, number: string, radius: number): Promise<DispatchOptions> {
   const res = await session.fetch(`/api/v1/events/${encodeURIComponent(number)}/dispatch-options?radius=${radius}`, { headers: { accept: 'application/json' } })
   if (res.ok) return await res.json() as DispatchOptions
-  let detail = ''
-  try {
-    const problem = await res.json() as { detail?: unknown }
-    if (typeof problem.detail === 'string') detail = `：${problem.detail}`
-  } catch {
-    // not JSON: the status alone
-  }
   const what = res.status === 403 ? '无权查看调度建议' : res.status === 404 ? '事件不存在或不在辖区内' : '调度建议加载失败'
-  throw new Error(`${what}（${res.status}）${detail}`)
+  throw new Error(refusalText(await readProblem(res), what))
 }

@@ -3,6 +3,8 @@
 // a readable Chinese message built from the problem JSON's detail (never markup).
 import type { Session } from './api.ts'
 import { beijingTime } from '../ui/time.ts'
+import { readProblem, refusalText } from './problem.ts'
+import { ownEventsOnly } from '../ui/roles.ts'
 
 export type Light = 'red' | 'yellow' | 'green'
 
@@ -86,18 +88,11 @@ const STATUS_WORDS: Record<number, string> = {
   413: '内容过大', 422: '无法处理', 429: '操作过于频繁',
 }
 
-/** Turns a non-2xx response into an ApiError whose message a person can read. */
+/** Turns a non-2xx response into an ApiError whose message a person can read: the server's Chinese detail. */
 async function refused(res: Response): Promise<ApiError> {
-  let problem: { detail?: unknown; allowed?: unknown } = {}
-  try {
-    problem = await res.json() as typeof problem
-  } catch {
-    // not JSON (a proxy's page): the status alone
-  }
+  const problem = await readProblem(res)
   const allowed = Array.isArray(problem.allowed) ? problem.allowed.filter((a): a is string => typeof a === 'string') : []
-  const detail = typeof problem.detail === 'string' ? problem.detail : ''
-  let message = `${STATUS_WORDS[res.status] ?? '操作失败'}（${res.status}）`
-  if (detail) message += `：${detail}`
+  let message = refusalText(problem, STATUS_WORDS[res.status] ?? '操作失败')
   if (res.status === 409 && allowed.length) message += `。当前可执行：${allowed.map(actionTitle).join('、')}`
   return new ApiError(res.status, message, allowed)
 }
@@ -108,9 +103,10 @@ async function getJson<T>(session: Session, url: string): Promise<T> {
   return await res.json() as T
 }
 
-/** The open events of the user's jurisdiction, newest first. */
+/** The open events of the user's jurisdiction (an inspector's: those assigned to him), newest first. */
 export async function listOpenEvents(session: Session): Promise<EventItem[]> {
   const q = new URLSearchParams({ status: OPEN_STATUSES.join(','), limit: String(LIST_LIMIT) })
+  if (ownEventsOnly(session.user)) q.set('assignee', 'me')
   return (await getJson<{ items: EventItem[] }>(session, `/api/v1/events?${q}`)).items
 }
 
@@ -127,6 +123,8 @@ export interface TransitionBody {
   /** dispatch / reassign / redispatch: the grid member of departmentCode (调度 from the map) */
   memberId?: number
   satisfaction?: string
+  /** supervise: the card the order carries */
+  card?: 'yellow' | 'red'
   expectedVersion?: number
 }
 

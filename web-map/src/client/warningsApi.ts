@@ -1,8 +1,10 @@
 // The REST calls of the 预警 panel: open warnings (/api/v1/warnings) and fence alerts
 // (/api/v1/fence-alerts), their acknowledgement, and a refused call worded in Chinese from the
-// problem JSON (status, type and its fields; the server's detail is English), times in Beijing time.
+// problem JSON (the server's Chinese detail; an older server's English one is worded here from the
+// status and fields), times in Beijing time.
 import type { Session } from './api.ts'
 import { beijingTime } from '../ui/time.ts'
+import { readProblem } from './problem.ts'
 
 /** Roles that read warnings and fence alerts (server ANALYTICS_READERS = FENCE_READERS). */
 export const WARNING_READERS = ['command_center', 'district_staff', 'street_staff', 'community_staff', 'gis_analyst', 'department', 'external_system']
@@ -41,12 +43,8 @@ const STATUS_WORDS: Record<number, string> = {
 
 /** Words a non-2xx answer: an acknowledgement someone else made first names who and when. */
 async function refused(res: Response, what: string): Promise<WarningApiError> {
-  let p: { detail?: unknown; acknowledgedAt?: unknown; errors?: unknown } = {}
-  try {
-    p = await res.json() as typeof p
-  } catch {
-    // not JSON (a proxy's page): the status alone
-  }
+  const p = await readProblem(res)
+  if (p.chinese && p.detail) return new WarningApiError(res.status, p.detail)
   if (res.status === 409 && typeof p.acknowledgedAt === 'string') {
     // the detail ends "… by <display name>" when the acknowledger has one
     const by = typeof p.detail === 'string' ? / by (.+)$/.exec(p.detail)?.[1] : undefined

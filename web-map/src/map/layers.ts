@@ -18,7 +18,8 @@ export const DATA_MAX_ZOOM = 16
 
 /** Drawing order and default visibility of the known layers; industry grids start hidden. */
 const KNOWN: Record<string, { z: number; visible: boolean }> = {
-  roads: { z: 5, visible: true },
+  // the base map (map/basemap.ts) draws the roads with their names; this layer stays for reading a road's attributes
+  roads: { z: 5, visible: false },
   base_grids: { z: 10, visible: true },
   // analysis layers (heat map, hot spots): over the grids, under boundaries and points, off by default
   heatmap: { z: 15, visible: false },
@@ -33,6 +34,14 @@ const KNOWN: Record<string, { z: number; visible: boolean }> = {
 
 /** The MVT property that names a feature's tile layer (kept apart from catalogue attributes). */
 export const LAYER_PROPERTY = '__layer'
+
+/**
+ * Layers drawn at sign-in whose data changes rarely share one tile source: one request per tile
+ * carries them all (the server's comma list, `/tiles/a,b,c/{z}/{x}/{y}.mvt`), where one request
+ * per layer and tile made the first view wait in the browser's six-connection queue. Events stay
+ * on their own source: they reload on every change.
+ */
+const SHARED = ['base_grids', 'admin_divisions', 'addresses', 'components']
 
 export interface MapLayer {
   info: VectorLayerInfo
@@ -76,24 +85,38 @@ function rank(id: string): number {
   return KNOWN[id]?.z ?? (id.endsWith('_grids') ? 20 : 35)
 }
 
-export function createLayers(infos: VectorLayerInfo[], session: Session, stats: TileStats, selection: Selection): MapLayer[] {
+function tileSource(ids: string[], infos: VectorLayerInfo[], load: LoadFunction): VectorTileSource<RenderFeature> {
+  const minZoom = Math.min(...infos.map((i) => i.minzoom))
+  return new VectorTileSource<RenderFeature>({
+    format: new MVT({ layerName: LAYER_PROPERTY }),
+    url: `/tiles/${ids.map(encodeURIComponent).join(',')}/{z}/{x}/{y}.mvt`,
+    // 256-pixel tiles keep tile zoom = view zoom, the zooms the catalogue's ranges are written in
+    tileSize: 256,
+    minZoom,
+    maxZoom: Math.max(minZoom, Math.min(Math.max(...infos.map((i) => i.maxzoom)), DATA_MAX_ZOOM)),
+    tileLoadFunction: load,
+    transition: 0,
+  })
+}
+
+/**
+ * The map's vector layers. `extent` (EPSG:3857) is the user's area from the TileJSON bounds:
+ * no tile outside it is asked for (it would hold nothing the user may see).
+ */
+export function createLayers(infos: VectorLayerInfo[], session: Session, stats: TileStats, selection: Selection, extent?: Extent): MapLayer[] {
   const load = tileLoader(session, stats)
+  const sharedInfos = infos.filter((i) => SHARED.includes(i.id))
+  const shared = sharedInfos.length > 1 ? tileSource(sharedInfos.map((i) => i.id), sharedInfos, load) : undefined
   let industry = 0
   return [...infos].sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id)).map((info) => {
     const industryIndex = !KNOWN[info.id] && info.id.endsWith('_grids') ? industry++ : 0
-    const source = new VectorTileSource<RenderFeature>({
-      format: new MVT({ layerName: LAYER_PROPERTY }),
-      url: `/tiles/${encodeURIComponent(info.id)}/{z}/{x}/{y}.mvt`,
-      // 256-pixel tiles keep tile zoom = view zoom, the zooms the catalogue's ranges are written in
-      tileSize: 256,
-      minZoom: info.minzoom,
-      maxZoom: Math.max(info.minzoom, Math.min(info.maxzoom, DATA_MAX_ZOOM)),
-      tileLoadFunction: load,
-      transition: 0,
-    })
+    const own = styleFor(info.id, selection, industryIndex)
+    const inShared = shared && SHARED.includes(info.id)
     const layer = new VectorTileLayer<VectorTileSource<RenderFeature>, RenderFeature>({
-      source,
-      style: styleFor(info.id, selection, industryIndex),
+      source: inShared ? shared : tileSource([info.id], [info], load),
+      // on the shared source each layer draws (and is hit by clicks on) its own features only
+      style: inShared ? (feature, resolution) => (feature.get(LAYER_PROPERTY) === info.id ? own(feature, resolution) : undefined) : own,
+      extent,
       zIndex: rank(info.id),
       visible: KNOWN[info.id]?.visible ?? false,
       // view zoom is exclusive here: half a level of underzoom, never a flood of tiny tiles

@@ -10,6 +10,7 @@ import Feature from 'ol/Feature'
 import { fromLonLat } from 'ol/proj'
 import { Fill, Stroke, Style, Text } from 'ol/style'
 import type { FeatureLike } from 'ol/Feature'
+import { LABEL_GROUP } from './basemap.ts'
 
 const CITY = '#8fd3ff'
 const DISTRICT = '#4f7fb8'
@@ -33,6 +34,8 @@ function labelStyle(f: FeatureLike, resolution: number): Style | undefined {
       text: String(f.get('name') ?? ''), font: city ? `600 26px ${FONT}` : `15px ${FONT}`,
       fill: new Fill({ color: city ? '#e9f4ff' : '#b7cbe3' }), stroke: halo, overflow: true,
     }),
+    // decluttered with the base map's names: the city's name first, then districts, then places
+    zIndex: city ? 300 : 250,
   })
 }
 
@@ -46,7 +49,7 @@ export interface Outline {
 export function addOutline(map: OlMap, fitWhile: () => boolean): Outline {
   const source = new VectorSource()
   const layer = new VectorLayer({
-    source, zIndex: -10, updateWhileAnimating: false,
+    source, zIndex: -10, updateWhileAnimating: false, declutter: LABEL_GROUP,
     style: (f, res) => (f.get('label') === true ? labelStyle(f, res) : f.get('level') === 'city' ? cityArea : districtArea),
   })
   layer.set('name', 'outline')

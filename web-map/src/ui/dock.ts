@@ -11,6 +11,8 @@ export class Dock {
   private readonly body: HTMLElement
   private readonly entries = new Map<string, { tab: DockTab; button: HTMLButtonElement }>()
   private current: string | null = null
+  /** Which tabs this user may see (ui/roles.ts); null: all. */
+  private allowed: ((id: string) => boolean) | null = null
 
   /** Placed in `parent` before `before` (CSS moves the element after it, e.g. the feature info, aside). */
   constructor(parent: HTMLElement, before: Element | null = null) {
@@ -32,12 +34,31 @@ export class Dock {
     this.tabs.append(button)
     this.body.append(tab.element)
     this.entries.set(tab.id, { tab, button })
+    button.hidden = !this.permits(tab.id)
     if (this.current === null) this.show(tab.id)
   }
 
+  private permits(id: string): boolean {
+    return this.allowed?.(id) ?? true
+  }
+
+  /** Hides the tabs the user may not use (null shows all); a hidden tab shown now gives way to the first allowed one. */
+  restrict(allowed: ((id: string) => boolean) | null): void {
+    this.allowed = allowed
+    for (const [id, e] of this.entries) e.button.hidden = !this.permits(id)
+    if (this.current !== null && !this.permits(this.current)) {
+      const first = [...this.entries.keys()].find((id) => this.permits(id))
+      if (first) this.show(first)
+    }
+  }
+
+  /** The tab shown now. */
+  get shown(): string | null { return this.current }
+
+  /** Shows a tab (a tab this user may not use is not shown). */
   show(id: string): void {
     const entry = this.entries.get(id)
-    if (!entry) return
+    if (!entry || !this.permits(id)) return
     for (const [key, e] of this.entries) {
       e.tab.element.hidden = key !== id
       e.button.setAttribute('aria-selected', String(key === id))

@@ -12,6 +12,7 @@ import {
 } from '../../client/dispatchApi.ts'
 import { clearDispatch, drawDispatch, fitDispatch } from '../../map/dispatchLayer.ts'
 import { el } from '../../ui/dom.ts'
+import { orderButton } from '../orders/sendButton.ts'
 
 export interface DispatchHooks {
   /** A dispatch succeeded (text: the confirmation to show): the detail, list and map should refresh. */
@@ -149,7 +150,9 @@ function candidate(ctx: Ctx, c: DispatchCandidate): HTMLLIElement {
       el('span', { className: 'distance' }, distanceText(c.distanceM)),
       el('span', { className: 'workload' }, `在办 ${c.workload} 件`),
       el('span', { className: 'age', title: c.device.name }, `定位 ${ageText(c.fixAgeS)}`)),
-    el('div', { className: 'unit' }, c.unit.name, send))
+    el('div', { className: 'unit' }, c.unit.name, send,
+      // 派遣前往: send the member's device to the event and follow it on the map (panels/orders/)
+      orderButton(ctx.session, { deviceId: c.device.identifier, lonLat: ctx.event.location.coordinates, eventNumber: ctx.event.number }, (m) => { ctx.error.textContent = m })))
   li.dataset.memberId = String(c.member.id)
   li.dataset.distance = String(c.distanceM)
   return li

@@ -10,6 +10,8 @@ import {
 } from '../../client/eventsApi.ts'
 import { wordNote } from './historyWording.ts'
 import { mountDispatch } from '../dispatch/dispatchPanel.ts'
+import { cardField, COMMENT_REQUIRED } from './actionExtras.ts'
+import { mountSimilarCases } from '../exemplary/similarSection.ts'
 
 export interface DetailHooks {
   /** A transition succeeded: the list and the map should refresh. */
@@ -123,9 +125,18 @@ export class EventDetail {
       el('h4', {}, '操作'), actions, note,
       el('h4', {}, '办理过程'), timeline(history),
     )
+    mountSimilarCases(this.root.insertBefore(el('section'), note.nextSibling), this.session, e) // 相似公示案例, after 调度
     mountDispatch(this.root.insertBefore(el('section'), note.nextSibling), this.session, e, { dispatched: (text) => { this.hooks.changed(); void this.show(e.number, text) } })
     this.root.dataset.state = 'ready'
     this.root.dataset.version = String(e.version)
+  }
+
+  /** Opens an action's form if the event shown allows it now (督办 from an overdue warning). */
+  openAction(action: string): boolean {
+    const actions = this.root.querySelector<HTMLElement>('.actions')
+    if (!actions || !this.event?.allowed?.includes(action)) return false
+    this.openForm(action, actions)
+    return true
   }
 
   /** The form of one action, under the buttons; one form at a time. */
@@ -133,7 +144,8 @@ export class EventDetail {
     this.root.querySelector('form.action-form')?.remove()
     const form = el('form', { className: 'action-form' })
     form.dataset.action = action
-    const comment = el('textarea', { name: 'comment', maxLength: 2000, rows: 2, placeholder: '办理意见（可选）' })
+    const needed = COMMENT_REQUIRED.has(action)
+    const comment = el('textarea', { name: 'comment', maxLength: 2000, rows: 2, required: needed, placeholder: needed ? '办理意见（必填）' : '办理意见（可选）' })
     form.append(el('label', {}, `${actionTitle(action)}意见`, comment))
     let unit: HTMLInputElement | null = null
     if (UNIT_ACTIONS.has(action)) {
@@ -147,6 +159,8 @@ export class EventDetail {
         ...Object.entries(SATISFACTION_TITLES).map(([value, title]) => el('option', { value }, title)))
       form.append(el('label', {}, '满意度', satisfaction))
     }
+    const card = cardField(action)
+    if (card) form.append(card.field)
     const error = el('p', { className: 'error', role: 'alert' })
     const submit = el('button', { type: 'submit' }, `确定${actionTitle(action)}`)
     const cancel = el('button', { type: 'button' }, '取消')
@@ -158,6 +172,7 @@ export class EventDetail {
       if (comment.value.trim()) body.comment = comment.value.trim()
       if (unit?.value.trim()) body.departmentCode = unit.value.trim()
       if (satisfaction) body.satisfaction = satisfaction.value
+      card?.apply(body)
       if (this.event) body.expectedVersion = this.event.version
       void this.fire(body, form, submit, error)
     })

@@ -117,12 +117,13 @@ export class EventsPanel {
     delete this.ui.panel.dataset.loaded
   }
 
-  /** Opens an event's detail (a row, or a point clicked on the map). */
-  open(number: string): void {
+  /** Opens an event's detail (a row, or a point clicked on the map), and an action's form if asked (督办 from a warning). */
+  open(number: string, action?: string): void {
     this.ui.list.hidden = true
     this.ui.chips.hidden = true
     void this.detail.show(number).then((e) => {
       if (e) this.hooks.locate(e.number, e.location.coordinates)
+      if (e && action) this.detail.openAction(action)
     })
   }
 

@@ -15,6 +15,8 @@ export interface RowActions {
   acknowledge(a: Alarm, comment: string): Promise<void>
   /** opens an event alarm's event in the events panel */
   openEvent(number: string): void
+  /** opens the event with its 督办 form (overdue events; absent for roles that may not supervise) */
+  supervise?: (number: string) => void
 }
 
 export function alarmRow(a: Alarm, actions: RowActions): HTMLLIElement {
@@ -31,6 +33,12 @@ export function alarmRow(a: Alarm, actions: RowActions): HTMLLIElement {
     const view = el('button', { type: 'button', className: 'view-event' }, '查看事件')
     view.addEventListener('click', () => actions.openEvent(number))
     buttons.append(view)
+    const supervise = actions.supervise
+    if (a.kind === 'overdue' && supervise) {
+      const b = el('button', { type: 'button', className: 'supervise-event' }, '督办')
+      b.addEventListener('click', () => supervise(number))
+      buttons.append(b)
+    }
   }
   const li = el('li', { className: 'warning-item' }, head, buttons)
   if (actions.canAcknowledge(a)) {

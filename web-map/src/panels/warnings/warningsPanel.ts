@@ -16,6 +16,7 @@ import { Bubbles } from '../../map/bubbles.ts'
 import { el } from '../../ui/dom.ts'
 import { byNewest, CLOCK_STATUSES, eventKey, fenceKey, fromEvent, fromFenceAlert, fromWarning, URGENT_PRIORITY, warningKey, type Alarm } from './alarms.ts'
 import { alarmRow } from './rows.ts'
+import { SUPERVISE_ROLES } from '../events/actionExtras.ts'
 
 export interface WarningsPanelHooks {
   /** Show the 预警 tab (a bubble was clicked). */
@@ -24,6 +25,8 @@ export interface WarningsPanelHooks {
   count(n: number): void
   /** Open an event in the events panel. */
   openEvent(number: string): void
+  /** Open an event with its 督办 form (an overdue event's row). */
+  superviseEvent?: (number: string) => void
 }
 
 const MAX_READS = 4
@@ -251,6 +254,7 @@ export class WarningsPanel {
       canAcknowledge: (a: Alarm) => a.source === 'event' || canAck,
       acknowledge: (a: Alarm, comment: string) => this.acknowledge(a, comment),
       openEvent: (number: string) => this.hooks.openEvent(number),
+      supervise: SUPERVISE_ROLES.includes(this.session.user?.role ?? '') ? this.hooks.superviseEvent : undefined,
     }
     this.list.querySelector(':scope > li.empty')?.remove()
     let cursor = this.list.firstElementChild
