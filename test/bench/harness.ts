@@ -11,7 +11,7 @@ export interface BenchResult {
   name: string
   baseline: string
   subject: string
-  metric: 'req/s' | 'ops/s' | 'p50' | 'events/h'
+  metric: 'req/s' | 'ops/s' | 'p50' | 'mean' | 'events/h'
   baselineValue: number
   subjectValue: number
   /** subject relative to baseline, > 1 means the subject is faster */

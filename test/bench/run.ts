@@ -23,6 +23,7 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   hotspots: (r) => import('./hotspots.ts').then((m) => m.benchHotspots(r)),
   indicators: (r) => import('./indicators.ts').then((m) => m.benchIndicators(r)),
   'first-view': (r) => import('./firstView.ts').then((m) => m.benchFirstView(r)),
+  'field-frames': (r) => import('./fieldFrames.ts').then((m) => m.benchFieldFrames(r)),
 }
 const results: BenchResult[] = []
 for (const [name, run] of Object.entries(benches)) {
