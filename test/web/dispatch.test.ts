@@ -64,8 +64,15 @@ describe('调度 panel in a browser', function () {
     await app?.close()
   })
 
+  /** The dispatch options the page itself received, newest last. */
+  let pageAnswers: { candidates: { member: { id: number }; distanceM: number; workload: number }[] }[] = []
+
   async function open(username: string, number: string): Promise<Page> {
     watched = await openWatchedPage(browser)
+    pageAnswers = []
+    watched.page.on('response', async (r) => {
+      if (r.url().includes('/dispatch-options') && r.status() === 200) pageAnswers.push(await r.json() as typeof pageAnswers[number])
+    })
     await watched.page.goto(`${app.base}/#event=${number}`)
     await signIn(watched.page, username, DEMO_PASSWORD)
     return watched.page
@@ -104,9 +111,10 @@ describe('调度 panel in a browser', function () {
     // nearest first, with status, distance and workload; drawn on the map
     const rows = section.locator('.dispatch-candidates li')
     const shown = await rows.evaluateAll((ls) => ls.map((l) => Number(l.getAttribute('data-member-id'))))
-    const served = options.json.candidates as { member: { id: number }; distanceM: number; workload: number }[]
-    // the page lists what the server serves, in its order; other tests may have left devices
-    // nearby, so of ours: a (150 m), b (600 m), c (1.2 km), nearest first
+    // the page lists what the server served it, in its order (positions age between two asks, so
+    // the page's own answer, not a second one); other tests may have left devices nearby, so of
+    // ours: a (150 m), b (600 m), c (1.2 km), nearest first
+    const served = pageAnswers.at(-1)!.candidates
     expect(shown).to.deep.equal(served.map((s) => s.member.id))
     expect(shown.filter((id) => [a.id, b.id, c.id].includes(id))).to.deep.equal([a.id, b.id, c.id])
     for (const s of served) {
