@@ -37,7 +37,32 @@ export class TileCache {
   private misses = 0
   private invalidatedCount = 0
 
+  /** Renders in progress by key: concurrent requests for one tile share one render. */
+  private readonly inFlight = new Map<string, Promise<Buffer>>()
+
   constructor(readonly maxBytes: number) {}
+
+  /**
+   * The cached tile, or `render`'s, shared by every request for it meanwhile and stored unless
+   * an invalidation touched it while it rendered.
+   */
+  through(key: TileKey, render: () => Promise<Buffer>): Promise<Buffer> {
+    const cached = this.get(key)
+    if (cached) return Promise.resolve(cached)
+    const k = tileKeyString(key)
+    let pending = this.inFlight.get(k)
+    if (!pending) {
+      const generation = this.generation
+      pending = render()
+        .then((bytes) => {
+          this.set(key, bytes, generation)
+          return bytes
+        })
+        .finally(() => this.inFlight.delete(k))
+      this.inFlight.set(k, pending)
+    }
+    return pending
+  }
 
   /** A counter that moves on every invalidation; take it before rendering a tile, give it to set(). */
   get generation(): number {

@@ -7,7 +7,7 @@ import type { Catalogue, LayerDef } from './catalogue.ts'
 import type { Jurisdiction } from '../server/db/jurisdiction.ts'
 import { buildLayerStatement, tileKindAt, type Encoder, type LayerStatement, type TileKind } from './layersql.ts'
 import { encodeLayer, type TileRow } from './encoder.ts'
-import { TileCache, tileKeyString, type TileKey } from './cache.ts'
+import { TileCache, type TileKey } from './cache.ts'
 import type { BBox, TileCoord } from './tilemath.ts'
 
 export interface TileServiceOptions {
@@ -32,7 +32,6 @@ export class TileService {
   readonly cache: TileCache
   private encoderChoice?: Promise<Encoder>
   private readonly statements = new Map<string, LayerStatement>()
-  private readonly inFlight = new Map<string, Promise<Buffer>>()
 
   constructor(
     private readonly knex: Knex,
@@ -67,21 +66,7 @@ export class TileService {
     // live layers (inspectors) change every few seconds and with the clock: never cached
     if (layer.live) return this.render(layer, tile, jurisdiction.patterns)
     const key: TileKey = { layer: layer.id, scope: scopeOf(jurisdiction), ...tile }
-    const cached = this.cache.get(key)
-    if (cached) return cached
-    const k = tileKeyString(key)
-    let pending = this.inFlight.get(k)
-    if (!pending) {
-      const generation = this.cache.generation
-      pending = this.render(layer, tile, jurisdiction.patterns)
-        .then((bytes) => {
-          this.cache.set(key, bytes, generation)
-          return bytes
-        })
-        .finally(() => this.inFlight.delete(k))
-      this.inFlight.set(k, pending)
-    }
-    return pending
+    return this.cache.through(key, () => this.render(layer, tile, jurisdiction.patterns))
   }
 
   /** A multi-layer tile: the layers' tiles concatenated, in the order asked. */

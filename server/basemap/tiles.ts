@@ -5,7 +5,7 @@
 import type { Knex } from 'knex'
 import type pg from 'pg'
 import { sqlFile } from '../db/sql.ts'
-import { TileCache, tileKeyString, type TileKey } from '../../tiles/cache.ts'
+import { TileCache, type TileKey } from '../../tiles/cache.ts'
 import { encodeLayer, type TileRow } from '../../tiles/encoder.ts'
 import type { Encoder } from '../../tiles/layersql.ts'
 import type { BBox, TileCoord } from '../../tiles/tilemath.ts'
@@ -21,7 +21,6 @@ interface Statement { name: string; text: string }
 
 export class BasemapTiles {
   readonly cache = new TileCache(CACHE_BYTES)
-  private readonly inFlight = new Map<string, Promise<Buffer>>()
 
   constructor(private readonly knex: Knex, private readonly encoder: () => Promise<Encoder>) {
     registry.add(new WeakRef(this))
@@ -30,21 +29,7 @@ export class BasemapTiles {
   /** One tile, from the cache or rendered (concurrent requests for it share one render). */
   async tile(t: TileCoord): Promise<Buffer> {
     const key: TileKey = { layer: CACHE_LAYER, scope: SCOPE, ...t }
-    const cached = this.cache.get(key)
-    if (cached) return cached
-    const k = tileKeyString(key)
-    let pending = this.inFlight.get(k)
-    if (!pending) {
-      const generation = this.cache.generation
-      pending = this.render(t)
-        .then((bytes) => {
-          this.cache.set(key, bytes, generation)
-          return bytes
-        })
-        .finally(() => this.inFlight.delete(k))
-      this.inFlight.set(k, pending)
-    }
-    return pending
+    return this.cache.through(key, () => this.render(t))
   }
 
   /** Renders a tile from the database, bypassing the cache. */
