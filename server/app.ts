@@ -6,6 +6,7 @@ import type { AppContext } from './context.ts'
 import { errorMiddleware } from './http/errors.ts'
 import { requestLogging } from './http/logging.ts'
 import { authenticate } from './http/auth.ts'
+import { refuseNul } from './http/input.ts'
 import { healthRoutes } from './health/routes.ts'
 import { routeFactories } from './routes.ts'
 
@@ -22,7 +23,9 @@ export function createApp(app: AppContext): Koa {
     textLimit: app.config.bodyLimitBytes, xmlLimit: app.config.bodyLimitBytes,
     encoding: 'utf-8',
   }))
-  koa.use(authenticate(app.knex, app.tokens))
+  // a NUL in any text value is a 400 naming where it was, before anything reads the request
+  koa.use(refuseNul())
+  koa.use(authenticate(app.knex, app.tokens, app.config.loginThrottle))
   for (const router of routeFactories.map((make) => make(app))) {
     koa.use(router.routes())
     koa.use(router.allowedMethods({ throw: true }))

@@ -55,6 +55,8 @@ export interface Config {
   bodyLimitBytes: number
   /** Optional raster base map URL template ({z} {x} {y}, {s} a subdomain digit); unset: our own vector base map only. */
   basemapWmts?: string | undefined
+  /** Login throttling (server/auth/throttle.ts); unset: its defaults. Tests shorten it. */
+  loginThrottle?: { accountMaxFailures?: number; addressMaxFailures?: number; windowSeconds?: number; lockSeconds?: number } | undefined
 }
 
 export class ConfigError extends Error {

@@ -6,6 +6,7 @@ import type { Knex } from 'knex'
 import { z } from 'zod'
 import { AppError } from '../http/errors.ts'
 import { validate } from '../http/validate.ts'
+import { instantSchema } from '../http/dates.ts'
 import { adminPrefix, type Jurisdiction } from '../db/jurisdiction.ts'
 import { channels, demandTypes } from '../events/intake.ts'
 import { statuses } from '../events/workflow.ts'
@@ -22,12 +23,7 @@ const commaList = <T extends string>(values: readonly [T, ...T[]], what: string)
   .pipe(z.array(z.enum(values, { message: `each ${what} must be one of ${values.join(', ')}` })).min(1).max(values.length))
 
 // A bare date is the start of that day in China (Asia/Shanghai, UTC+8 without daylight saving).
-// Date.parse rolls 2021-02-30 over to March: the calendar day is checked on its own.
-const realDay = (s: string) => new Date(`${s.slice(0, 10)}T00:00:00Z`).toISOString().slice(0, 10) === s.slice(0, 10)
-const instant = z.string().max(40).refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s)
-  && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00+08:00` : s)) && realDay(s),
-'must be an ISO 8601 date (yyyy-mm-dd, Asia/Shanghai) or date-time with a zone').transform((s) =>
-  new Date(s.length === 10 ? `${s}T00:00:00+08:00` : s))
+const instant = instantSchema()
 
 /** Query parameters (strings) of every analytics path; extend it for path-specific ones. */
 export const analyticsQuery = z.object({

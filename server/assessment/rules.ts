@@ -3,6 +3,7 @@
 // to a period is the one in force on its first day, so past periods keep the version they had.
 import type { Knex } from 'knex'
 import { z } from 'zod'
+import { daySchema } from '../http/dates.ts'
 import { sqlFile } from '../db/sql.ts'
 import { AppError, forbidden, notFound } from '../http/errors.ts'
 import type { Principal } from '../auth/users.ts'
@@ -21,12 +22,7 @@ const control = (s: string) => [...s].some((c) => { const n = c.codePointAt(0)!;
 export const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`)
   .refine((s) => !control(s), 'must not contain control characters')
 export const ruleCode = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1-40 letters, digits, _ or -')
-const realDay = (s: string) => {
-  const d = new Date(`${s}T00:00:00Z`)
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
-}
-export const day = z.string().max(10)
-  .refine((s) => /^(19[7-9]\d|2\d{3})-\d{2}-\d{2}$/.test(s) && realDay(s), 'must be a calendar day yyyy-mm-dd, 1970 or later')
+export const day = daySchema('must be a calendar day yyyy-mm-dd, 1970 or later', 1970)
 
 const item = z.object({
   indicator: z.enum(INDICATORS, { message: `must be one of ${INDICATORS.join(', ')}` }),

@@ -8,6 +8,7 @@ import { AppError } from '../http/errors.ts'
 
 const ISSUER = 'gridgov'
 const AUDIENCE = 'gridgov-api'
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 
 export class TokenService {
   private readonly key: Uint8Array
@@ -15,21 +16,24 @@ export class TokenService {
     this.key = new TextEncoder().encode(secret)
   }
 
-  async issue(userId: number): Promise<{ token: string; expiresAt: Date }> {
+  /** sessionId: the sign-in session (server/auth/sessions.ts) whose logout revokes the token. */
+  async issue(userId: number, sessionId?: string): Promise<{ token: string; expiresAt: Date }> {
     const now = Math.floor(Date.now() / 1000)
-    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(userId))
+    const token = await new SignJWT(sessionId ? { sid: sessionId } : {}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(userId))
       .setIssuer(ISSUER).setAudience(AUDIENCE).setIssuedAt(now).setExpirationTime(now + this.ttlSeconds)
       .setJti(crypto.randomUUID()).sign(this.key)
     return { token, expiresAt: new Date((now + this.ttlSeconds) * 1000) }
   }
 
-  /** Returns the user id and issue time, or throws 401 naming why the token is refused. */
-  async verify(token: string): Promise<{ userId: number; issuedAt: Date }> {
+  /** Returns the user id and issue time, or throws 401 naming why the token is refused (a token without exp too: it would never end). */
+  async verify(token: string): Promise<{ userId: number; issuedAt: Date; sessionId: string | undefined }> {
     try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] })
+      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'], requiredClaims: ['exp', 'iat', 'sub'] })
       const userId = Number(payload.sub)
       if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.iat !== 'number') throw new Error('bad subject')
-      return { userId, issuedAt: new Date(payload.iat * 1000) }
+      const sid = payload['sid']
+      if (sid !== undefined && (typeof sid !== 'string' || !UUID.test(sid))) throw new Error('bad session')
+      return { userId, issuedAt: new Date(payload.iat * 1000), sessionId: sid }
     } catch (err) {
       const expired = err instanceof joseErrors.JWTExpired
       throw new AppError(401, 'unauthorized', expired ? 'token expired' : 'invalid token').coded(expired ? 'auth.token_expired' : 'auth.invalid_token')

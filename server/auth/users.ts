@@ -4,6 +4,7 @@ import type { Knex } from 'knex'
 import { Jurisdiction } from '../db/jurisdiction.ts'
 import { hashPassword } from './passwords.ts'
 import type { Role } from './roles.ts'
+import { API_KEY_SCOPES } from './scopes.ts'
 
 export interface Principal {
   kind: 'user' | 'api_key' | 'anonymous'
@@ -35,7 +36,11 @@ function selectUsers(knex: Knex) {
     .select(knex.raw('(SELECT array_agg(admin_code ORDER BY admin_code) FROM user_jurisdiction j WHERE j.user_id = u.id) AS admin_codes'))
 }
 
+/** Login names app_user accepts (its CHECK): anything else (NUL, 10 kB, 中文) names no one. */
+const USERNAME = /^[A-Za-z0-9_.-]{2,64}$/
+
 export async function findUserByName(knex: Knex, username: string): Promise<UserRow | undefined> {
+  if (!USERNAME.test(username)) return undefined
   return selectUsers(knex).where('u.username', username).first()
 }
 
@@ -56,6 +61,11 @@ export interface NewUser {
   cityCode: string; adminCodes: string[]; departmentId?: number | null
 }
 
+/**
+ * Stores a user. The store does not judge the password (the demo fixtures and tests use the
+ * documented demo password): every password set through the API passes checkPasswordPolicy
+ * (server/auth/passwordPolicy.ts) first, as POST /api/v1/auth/password does.
+ */
 export async function createUser(knex: Knex, u: NewUser): Promise<number> {
   const passwordHash = u.password === null ? null : await hashPassword(u.password)
   return knex.transaction(async (trx) => {
@@ -76,13 +86,18 @@ const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex'
 /**
  * Creates an API key for a user and returns it ("<prefix>.<secret>"); only a hash is kept.
  * API keys are long random secrets, so a fast hash is enough (no dictionary to resist).
+ * Without scopes: every scope (the demo system's key; server/auth/apiKeys.ts always names them).
  */
-export async function createApiKey(knex: Knex, userId: number, name: string, key?: string): Promise<string> {
+export async function createApiKey(knex: Knex, userId: number, name: string, key?: string,
+  opts: { scopes?: readonly string[]; expiresAt?: Date | null; createdBy?: number | null } = {}): Promise<{ key: string; id: number }> {
   const full = key ?? `${crypto.randomBytes(6).toString('hex')}.${crypto.randomBytes(24).toString('base64url')}`
   const [prefix, secret] = splitKey(full) ?? []
   if (!prefix || !secret) throw new Error('malformed API key')
-  await knex('api_key').insert({ user_id: userId, name, prefix, secret_hash: sha256(secret) })
-  return full
+  const [row] = await knex('api_key').insert({
+    user_id: userId, name, prefix, secret_hash: sha256(secret), scopes: [...(opts.scopes ?? API_KEY_SCOPES)],
+    expires_at: opts.expiresAt ?? null, created_by: opts.createdBy ?? null,
+  }).returning('id')
+  return { key: full, id: Number(row.id) }
 }
 
 function splitKey(key: string): [string, string] | undefined {
@@ -90,8 +105,8 @@ function splitKey(key: string): [string, string] | undefined {
   return m ? [m[1]!, m[2]!] : undefined
 }
 
-/** The user an API key acts as, or undefined when the key is unknown, revoked or expired. */
-export async function findUserByApiKey(knex: Knex, key: string): Promise<UserRow | undefined> {
+/** The user an API key acts as (with the key's id and scopes), or undefined when the key is unknown, revoked or expired. */
+export async function findUserByApiKey(knex: Knex, key: string): Promise<(UserRow & { apiKey: { id: number; scopes: string[] } }) | undefined> {
   const parts = splitKey(key)
   if (!parts) return undefined
   const row = await knex('api_key').where({ prefix: parts[0] }).whereNull('revoked_at')
@@ -102,5 +117,6 @@ export async function findUserByApiKey(knex: Knex, key: string): Promise<UserRow
   if (!crypto.timingSafeEqual(expected, actual)) return undefined
   // Best effort: a failed bookkeeping write must not fail the request.
   await knex('api_key').where({ id: row.id }).update({ last_used_at: knex.fn.now() }).catch(() => undefined)
-  return findUserById(knex, Number(row.user_id))
+  const user = await findUserById(knex, Number(row.user_id))
+  return user && { ...user, apiKey: { id: Number(row.id), scopes: row.scopes as string[] } }
 }

@@ -1,7 +1,12 @@
 // Who holds an event: the unit (or the grid member) it is assigned to, and whether a principal
 // acts for it. Shared by the transitions, the event list (assignee=me) and the attachments.
 import type { Principal } from '../auth/users.ts'
-import type { EventRow } from './store.ts'
+
+/** The assignee columns of an event row (store.ts EventRow), named here so store.ts may use isAssignee. */
+export interface AssignedRow {
+  assignee_department_id: number | null; assignee_member_id: number | null; assignee_member_user_id: number | null
+  assignee_department_kind: string | null; assignee_department_admin: string | null
+}
 
 /** The territory office a staff role acts for (its kind; which one: the role's jurisdiction). */
 export const STAFF_UNIT: Partial<Record<string, string>> = {
@@ -16,7 +21,7 @@ export function actsFor(p: Principal, unit: { id: number; kind: string | null; a
 }
 
 /** Whether the principal acts for the unit (or is the grid member) the event is assigned to. */
-export function isAssignee(p: Principal, e: EventRow): boolean {
+export function isAssignee(p: Principal, e: AssignedRow): boolean {
   if (e.assignee_department_id === null) return false
   if (p.role === 'grid_inspector') {
     return e.assignee_member_id !== null ? e.assignee_member_user_id === p.userId : p.departmentId === e.assignee_department_id

@@ -14,6 +14,7 @@ import { z } from 'zod'
 import { AppError } from '../http/errors.ts'
 import { decodeTimeCursor, encodeTimeCursor } from '../http/cursor.ts'
 import { validate } from '../http/validate.ts'
+import { instantSchema } from '../http/dates.ts'
 import type { Principal } from '../auth/users.ts'
 import { parseCrs, toStorage } from '../geo/crs.ts'
 import { channels } from './intake.ts'
@@ -31,9 +32,7 @@ const commaList = <T extends string>(values: readonly [T, ...T[]], what: string)
   .pipe(z.array(z.enum(values, { message: `each ${what} must be one of ${values.join(', ')}` })).min(1).max(values.length))
 
 const adminCode = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit admin code')
-const instant = z.string().max(40).refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)),
-  'must be an ISO 8601 date (yyyy-mm-dd, Asia/Shanghai) or date-time with a zone').transform((s) =>
-  new Date(s.length === 10 ? `${s}T00:00:00+08:00` : s))
+const instant = instantSchema()
 
 export const listQuerySchema = z.object({
   status: commaList(statuses as unknown as [string, ...string[]], 'status').optional(),
@@ -189,7 +188,7 @@ export async function listEvents(knex: Knex, p: Principal, q: ListQuery, now = n
 
 /** The answer: JSON items, or a GeoJSON FeatureCollection of points (coordinates EPSG:4490 lon,lat). */
 export function listBody(page: ListPage, q: ListQuery, p: Principal, nextHref: string | null, now: Date) {
-  const view = (r: EventRow) => eventView(r, { now, withReporter: p.role !== 'public' && p.jurisdiction.covers(r.community_code) })
+  const view = (r: EventRow) => eventView(r, { now, principal: p })
   const total = page.total ? { numberMatched: page.total.value, numberMatchedCapped: page.total.capped } : {}
   if (q.f === 'geojson') {
     return {

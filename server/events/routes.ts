@@ -4,18 +4,16 @@ import type { AppContext } from '../context.ts'
 import { notFound } from '../http/errors.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { intake } from './intake.ts'
-import { eventView, readEvent, NUMBER, type EventRow } from './store.ts'
+import { eventView, readEvent, NUMBER } from './store.ts'
 import { allowedActionsFor, transition } from './transitions.ts'
-import type { Principal } from '../auth/users.ts'
 import { listBody, listEvents, parseListQuery } from './list.ts'
 import { mountAttachmentRoutes } from './attachmentRoutes.ts'
 import { mountDispatchOptions } from './dispatchOptions.ts'
 import { mountEventReplay } from './replay.ts'
+import { mountUnmask } from '../privacy/unmask.ts'
 import { noteOf } from './historyNotes.ts'
 import { registerMessages } from '../http/messages/registry.ts'
 import { eventMessagesZh } from './messagesZh.ts'
-
-const staffSeesReporter = (p: Principal, e: EventRow) => p.role !== 'public' && p.jurisdiction.covers(e.community_code)
 
 export function eventRoutes(app: AppContext): Router {
   registerMessages('zh', eventMessagesZh)
@@ -45,7 +43,7 @@ export function eventRoutes(app: AppContext): Router {
     if (!e) throw new Error(`event ${r.number} not readable by its reporter`)
     ctx.status = r.status
     ctx.set('Location', `/api/v1/events/${r.number}`)
-    ctx.body = { event: eventView(e, { now: new Date(), withReporter: staffSeesReporter(p, e) }), duplicates: r.duplicates, dispatch: r.dispatch, replayed: r.status === 200 }
+    ctx.body = { event: eventView(e, { now: new Date(), principal: p }), duplicates: r.duplicates, dispatch: r.dispatch, replayed: r.status === 200 }
   })
 
   // Out-of-jurisdiction events answer 404 like missing ones, so numbers cannot be probed.
@@ -54,7 +52,7 @@ export function eventRoutes(app: AppContext): Router {
     const number = String(ctx.params.number)
     const e = NUMBER.test(number) ? await readEvent(app.knex, number, p.jurisdiction, p.userId) : undefined
     if (!e) throw notFound(`no event ${number} in your jurisdiction`).coded('events.not_found', { number })
-    ctx.body = { ...eventView(e, { now: new Date(), withReporter: staffSeesReporter(p, e) }), allowed: await allowedActionsFor(app.knex, p, e) }
+    ctx.body = { ...eventView(e, { now: new Date(), principal: p }), allowed: await allowedActionsFor(app.knex, p, e) }
   })
 
   router.get('/:number/history', async (ctx) => {
@@ -73,10 +71,11 @@ export function eventRoutes(app: AppContext): Router {
     const number = String(ctx.params.number)
     if (!NUMBER.test(number)) throw notFound(`no event ${number} in your jurisdiction`).coded('events.not_found', { number })
     const r = await transition(app.knex, p, number, ctx.request.body)
-    ctx.body = { event: eventView(r.event, { now: new Date(), withReporter: staffSeesReporter(p, r.event) }), action: r.action, seq: r.seq, allowed: r.allowed }
+    ctx.body = { event: eventView(r.event, { now: new Date(), principal: p }), action: r.action, seq: r.seq, allowed: r.allowed }
   })
   mountAttachmentRoutes(router, app)
   mountDispatchOptions(router, app)
   mountEventReplay(router, app)
+  mountUnmask(router, app)
   return router
 }

@@ -5,6 +5,9 @@ import { sqlFile } from '../db/sql.ts'
 import type { Jurisdiction } from '../db/jurisdiction.ts'
 import { statusLight } from './deadlines.ts'
 import { statusTitles, type EscalationLevel, type Status } from './workflow.ts'
+import type { Principal } from '../auth/users.ts'
+import { accessTo, shown } from '../privacy/rule.ts'
+import { isAssignee } from './assignee.ts'
 
 export interface EventRow {
   id: number; number: string; city_code: string; channel: string; demand_type: string; class_code: string
@@ -59,8 +62,19 @@ export async function readEvent(db: Knex | Knex.Transaction, number: string, sco
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
-/** The JSON answer for one event; personal data of the reporter only for staff who see it. */
-export function eventView(r: EventRow, opts: { now: Date; withReporter: boolean }) {
+/**
+ * The reporter as this principal may read them (privacy/rule.ts): every channel answering events
+ * in JSON (list, item, intake, transitions) passes here. A resident reads no reporter block.
+ */
+export function reporterView(p: Principal, r: EventRow) {
+  if (p.role === 'public') return undefined
+  const access = accessTo(p, { communityCode: r.community_code, heldByPrincipal: isAssignee(p, r) })
+  const v = shown(access, { name: 'name', phone: 'phone' }, { name: r.reporter_name, phone: r.reporter_phone })
+  return { userId: access === 'full' ? r.reporter_user_id : null, name: v.name, phone: v.phone, masked: access !== 'full', unmaskable: access === 'unmaskable' }
+}
+
+/** The JSON answer for one event, the reporter masked or not by privacy/rule.ts. */
+export function eventView(r: EventRow, opts: { now: Date; principal: Principal }) {
   return {
     number: r.number,
     status: r.status,
@@ -89,7 +103,7 @@ export function eventView(r: EventRow, opts: { now: Date; withReporter: boolean 
     satisfaction: r.satisfaction,
     duplicateOf: r.duplicate_of,
     externalRef: r.external_ref,
-    reporter: opts.withReporter ? { userId: r.reporter_user_id, name: r.reporter_name, phone: r.reporter_phone } : undefined,
+    reporter: reporterView(opts.principal, r),
     version: r.version,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),

@@ -5,6 +5,7 @@
 // here only what zod says well (types, limits, enums).
 import { z } from 'zod'
 import type { FenceSchedule } from './engine.ts'
+import { instantSchema } from '../http/dates.ts'
 
 export const fenceKinds = ['polygon', 'circle', 'corridor', 'grid'] as const
 export const alertKinds = ['enter', 'exit', 'dwell', 'absent'] as const
@@ -145,10 +146,7 @@ export type ListQuery = z.output<typeof listQuery>
 
 export const readQuery = z.object({ f: z.enum(['json', 'geojson']).default('json') }).strict()
 
-const instant = z.string().max(40)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s)),
-    'must be an ISO 8601 date (yyyy-mm-dd, Asia/Shanghai) or date-time with a zone')
-  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00+08:00` : s))
+const instant = instantSchema()
 
 export const alertListQuery = z.object({
   fenceId: queryId.optional(),

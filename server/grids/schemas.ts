@@ -1,5 +1,6 @@
 // Request schemas of the grid API (zod): query strings and JSON bodies.
 import { z } from 'zod'
+import { instantSchema } from '../http/dates.ts'
 
 export const gridCode = z.string().regex(/^[0-9]{15}([0-9]{5})?$/, 'must be a 15-digit base or 20-digit industry grid code')
 export const adminCode = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit admin code')
@@ -18,14 +19,7 @@ const bbox = z.string().max(200).transform((s, ctx) => {
   return [a, b, c, d] as [number, number, number, number]
 })
 
-const at = z.string().max(40).transform((s, ctx) => {
-  const d = new Date(s)
-  if (!/^\d{4}-\d{2}-\d{2}/.test(s) || Number.isNaN(d.getTime())) {
-    ctx.addIssue({ code: 'custom', message: 'at must be an ISO 8601 date or date-time' })
-    return z.NEVER
-  }
-  return d
-})
+const at = instantSchema('at must be an existing ISO 8601 date (Asia/Shanghai) or date-time with a zone')
 
 export const listQuery = z.object({
   bbox: bbox.optional(),

@@ -5,34 +5,44 @@ import { AppError, forbidden, unauthorized } from './errors.ts'
 import { anonymous, findUserByApiKey, findUserById, toPrincipal, type Principal } from '../auth/users.ts'
 import type { TokenService } from '../auth/tokens.ts'
 import { userIdFromBasic } from '../auth/basic.ts'
+import { sessionAlive } from '../auth/sessions.ts'
+import { assertApiKeyScope } from '../auth/scopes.ts'
+import { loginThrottleFor, type LoginThrottle, type LoginThrottlePolicy } from '../auth/throttle.ts'
 import type { Role } from '../auth/roles.ts'
 
-export function authenticate(knex: Knex, tokens: TokenService) {
+export function authenticate(knex: Knex, tokens: TokenService, throttlePolicy?: Partial<LoginThrottlePolicy>) {
+  const throttle = loginThrottleFor(knex, throttlePolicy)
   return async (ctx: Context, next: Next) => {
-    ctx.state.principal = await resolvePrincipal(ctx, knex, tokens)
+    ctx.state.principal = await resolvePrincipal(ctx, knex, tokens, throttle)
     await next()
   }
 }
 
-async function resolvePrincipal(ctx: Context, knex: Knex, tokens: TokenService): Promise<Principal> {
+async function resolvePrincipal(ctx: Context, knex: Knex, tokens: TokenService, throttle: LoginThrottle): Promise<Principal> {
   const header = ctx.get('authorization')
   const apiKey = ctx.get('x-api-key') || (/^ApiKey\s+(.+)$/i.exec(header)?.[1] ?? '')
   if (apiKey) {
     const row = await findUserByApiKey(knex, apiKey.trim())
     if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'unknown, revoked or expired API key').coded('auth.invalid_api_key')
+    assertApiKeyScope(ctx, row.apiKey.scopes)
     return toPrincipal(row, 'api_key')
   }
   if (!header) return anonymous
   const basic = /^Basic\s+([A-Za-z0-9+/=]{4,1024})$/i.exec(header)?.[1]
   if (basic) {
-    const userId = await userIdFromBasic(knex, basic)
+    const userId = await userIdFromBasic(knex, basic, ctx, throttle)
     const row = userId === undefined ? undefined : await findUserById(knex, userId)
     if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'wrong username or password').coded('auth.invalid_credentials')
     return toPrincipal(row, 'user')
   }
   const bearer = /^Bearer\s+([A-Za-z0-9._-]{10,4096})$/i.exec(header)?.[1]
   if (!bearer) throw new AppError(401, 'unauthorized', 'Authorization header must be "Bearer <token>", "Basic <credentials>" or "ApiKey <key>"').coded('auth.bad_authorization')
-  const { userId, issuedAt } = await tokens.verify(bearer)
+  const { userId, issuedAt, sessionId } = await tokens.verify(bearer)
+  // a token of a session that logged out (or whose refresh token was reused) is refused
+  if (sessionId !== undefined && !(await sessionAlive(knex, sessionId))) {
+    throw new AppError(401, 'unauthorized', 'token revoked (logged out or password changed)').coded('auth.token_revoked')
+  }
+  ctx.state.sessionId = sessionId
   const row = await findUserById(knex, userId)
   if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'the user of this token no longer exists or is disabled').coded('auth.user_disabled')
   // JWT iat has 1 s resolution: a token issued in the same second as a revocation is refused too.

@@ -16,6 +16,7 @@ import type { Knex } from 'knex'
 import { AppError } from '../http/errors.ts'
 import { principalOf } from '../http/auth.ts'
 import { findUserByApiKey, toPrincipal, type Principal } from '../auth/users.ts'
+import { assertApiKeyScope } from '../auth/scopes.ts'
 import { adminPrefix } from '../db/jurisdiction.ts'
 
 export interface ReadScope {
@@ -44,6 +45,7 @@ export async function open311Principal(ctx: Context, knex: Knex): Promise<Princi
   if (typeof key !== 'string' || key.length > API_KEY_MAX) throw invalidKey()
   const row = await findUserByApiKey(knex, key.trim())
   if (!row || row.disabled) throw invalidKey()
+  assertApiKeyScope(ctx, row.apiKey.scopes)
   const p = toPrincipal(row, 'api_key')
   ctx.state.principal = p // the request log names who acted
   return p

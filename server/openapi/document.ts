@@ -15,10 +15,12 @@ import { indicatorPaths } from '../analytics/indicatorsOpenapi.ts'
 import { reportPaths } from '../reports/openapi.ts'
 import { warningPaths } from '../warnings/openapi.ts'
 import { searchPaths } from '../search/openapi.ts'
+import { authPaths } from '../auth/openapi.ts'
 import { assessmentPaths } from '../assessment/openapi.ts'
 import { hotWordsPaths } from '../analytics/hotWordsOpenapi.ts'
 import { analysisTilePaths } from '../analytics/tileOpenapi.ts'
 import { eventReplayPaths } from '../events/replayOpenapi.ts'
+import { privacyPaths } from '../privacy/openapi.ts'
 import { dispatchOptionsPaths } from '../events/dispatchOptionsOpenapi.ts'
 import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
@@ -94,6 +96,7 @@ export const openApiDocument = {
     ...hotWordsPaths,
     ...analysisTilePaths,
     ...eventReplayPaths,
+    ...privacyPaths,
     ...dispatchOptionsPaths,
     ...publicPaths,
     ...basemapPaths,
@@ -112,18 +115,7 @@ export const openApiDocument = {
         responses: { 200: { description: 'text/event-stream' }, 401: problem },
       },
     },
-    '/api/v1/auth/login': {
-      post: {
-        summary: 'Sign in with username and password; returns a bearer token', security: [],
-        requestBody: {
-          required: true,
-          content: { 'application/json': { schema: { type: 'object', required: ['username', 'password'], properties: { username: { type: 'string' }, password: { type: 'string' } } } } },
-        },
-        responses: { 200: { description: 'token' }, 400: problem, 401: problem },
-      },
-    },
-    '/api/v1/auth/me': { get: { summary: 'The signed-in principal, its role, jurisdiction and capabilities (the panels and actions the command screen may offer it)', responses: { 200: { description: 'principal' }, 401: problem } } },
-    '/api/v1/auth/logout': { post: { summary: 'Revoke every token of the signed-in user', responses: { 204: { description: 'revoked' }, 401: problem } } },
+    ...authPaths,
     '/api/v1/admin-divisions': {
       get: {
         summary: 'Admin divisions inside the caller\'s jurisdiction',

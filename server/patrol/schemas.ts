@@ -1,5 +1,6 @@
 // Request schemas of the patrol and attendance API (zod): query strings and JSON bodies.
 import { z } from 'zod'
+import { daySchema } from '../http/dates.ts'
 
 export const adminCode = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit admin code')
 export const gridCode = z.string().regex(/^[0-9]{15}([0-9]{5})?$/, 'must be a 15-digit base or 20-digit industry grid code')
@@ -8,11 +9,7 @@ export const idParam = z.string().regex(/^[1-9][0-9]{0,14}$/, 'must be a positiv
 const memberId = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 
 /** A calendar date 'YYYY-MM-DD' that exists (2026-02-30 is refused). */
-export const date = z.string().max(10).refine((s) => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false
-  const d = new Date(`${s}T00:00:00Z`)
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s
-}, 'must be a date YYYY-MM-DD')
+export const date = daySchema('must be a date YYYY-MM-DD')
 
 const name = z.string().trim().min(1).max(100)
 

@@ -4,6 +4,7 @@
 // was sent when it was not plain lon/lat.
 import { parseCrs, toStorage, looksSwapped, type Crs } from '../geo/crs.ts'
 import { AppError } from '../http/errors.ts'
+import { parseClientInstant } from '../http/dates.ts'
 
 export interface FixInput {
   /** device.identifier */
@@ -116,7 +117,6 @@ export function parseDeviceTime(v: unknown): Date | undefined {
   if (typeof v !== 'string' || v.length > 40) return undefined
   if (/^[0-9]{1,13}(\.[0-9]+)?$/.test(v)) return parseDeviceTime(Number(v))
   // an ISO date-time with an offset or Z; a bare local time is ambiguous and refused
-  if (!/^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i.test(v)) return undefined
-  const d = new Date(v.replace(' ', 'T'))
-  return Number.isNaN(d.getTime()) ? undefined : d
+  // (the one reading of client dates: an impossible day or time is refused, not rolled over)
+  return /^\d{4}-\d{2}-\d{2}[T ]/.test(v) ? parseClientInstant(v) : undefined
 }

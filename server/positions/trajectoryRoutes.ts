@@ -7,6 +7,7 @@ import type { AppContext } from '../context.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { AppError } from '../http/errors.ts'
 import { validate } from '../http/validate.ts'
+import { daySchema, instantSchema } from '../http/dates.ts'
 import { writeGpx } from './gpx.ts'
 import { buildReplay, inSnapshot, loadTrack, memberFor, simplifiedPieces, stopGrids, summarise } from './replay.ts'
 import { trajectoryGeojson } from './trajectoryGeojson.ts'
@@ -19,26 +20,9 @@ export const MAX_SIMPLIFY_M = 500
 /** Replay's default tolerance: a walk along a street loses nothing visible at street zoom. */
 export const REPLAY_SIMPLIFY_M = 5
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$/
-
-/** Whether y-m-d is a real calendar day (Date.parse takes 2026-02-30 for 2 March). */
-function realDay(y: string, m: string, d: string): boolean {
-  const t = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)))
-  return Number(y) >= 1970 && t.getUTCFullYear() === Number(y) && t.getUTCMonth() === Number(m) - 1 && t.getUTCDate() === Number(d)
-}
-
-/** A date (Asia/Shanghai midnight, which has no daylight saving) or a date-time with a zone. */
-const instant = z.string().max(40).refine((s) => {
-  const m = DATE.exec(s) ?? DATE_TIME.exec(s)
-  return m !== null && realDay(m[1]!, m[2]!, m[3]!) && !Number.isNaN(Date.parse(s))
-}, 'must be a date yyyy-mm-dd (Asia/Shanghai) or an ISO 8601 date-time with a zone').transform((s) =>
-  new Date(DATE.test(s) ? `${s}T00:00:00+08:00` : s))
-
-const day = z.string().max(10).refine((s) => {
-  const m = DATE.exec(s)
-  return m !== null && realDay(m[1]!, m[2]!, m[3]!)
-}, 'must be a date yyyy-mm-dd (a day in Asia/Shanghai)')
+// one reading of client dates (server/http/dates.ts); tracks are stored from 1970 on
+const instant = instantSchema('must be a date yyyy-mm-dd (Asia/Shanghai) or an ISO 8601 date-time with a zone', { fromYear: 1970 })
+const day = daySchema('must be a date yyyy-mm-dd (a day in Asia/Shanghai)', 1970)
 
 const metres = z.string().max(12).regex(/^\d+(\.\d+)?$/, 'must be a number of metres').transform(Number)
   .pipe(z.number().min(0).max(MAX_SIMPLIFY_M, `must be at most ${MAX_SIMPLIFY_M} metres`))

@@ -2,11 +2,9 @@
 import { z } from 'zod'
 import { KINDS, paramSchemas, type Kind } from './rules.ts'
 import { AppError } from '../http/errors.ts'
+import { instantSchema } from '../http/dates.ts'
 
-const instant = z.string().max(40)
-  .refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(s) && !Number.isNaN(Date.parse(s.length === 10 ? `${s}T00:00:00+08:00` : s)),
-    'must be an ISO 8601 date (yyyy-mm-dd, Asia/Shanghai) or date-time with a zone')
-  .transform((s) => new Date(s.length === 10 ? `${s}T00:00:00+08:00` : s))
+const instant = instantSchema()
 
 const commaList = <T extends string>(values: readonly [T, ...T[]], what: string) => z.string().max(200)
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))

@@ -86,10 +86,14 @@ describe('address geocoding API', () => {
 
     it('treats control characters, emoji and SQL-looking text as text', async () => {
       const r = doorplates[7]!
-      const noisy = `\u0000😀${r.full_address.replace(/号/, '\u0007号')}'); DELETE FROM std_address; --`
+      const noisy = `😀${r.full_address.replace(/号/, '\u0007号')}'); DELETE FROM std_address; --`
       const res = await post('/address', { address: noisy })
       expect(res.statusCode).to.equal(200)
       expect(res.json().match.id).to.equal(r.id)
+      // a NUL is the one character refused before any route reads it (server/http/input.ts)
+      const nul = await post('/address', { address: `\u0000${r.full_address}` })
+      expect(nul.statusCode).to.equal(400)
+      expect(nul.json()).to.deep.include({ code: 'http.nul_character', params: { part: 'body', name: 'address' } })
       const sql = await post('/address', { address: "' OR 1=1 --" })
       expect(sql.statusCode).to.equal(422)
       const { n } = await knex('std_address').count('* as n').first() as { n: string | number }

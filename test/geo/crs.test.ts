@@ -159,6 +159,36 @@ describe('geo/crs: conversions', () => {
     })
   }
 
+  // Published reference pairs, computed by other implementations than the one we use (gcoord):
+  // - wandergis/coordtransform, test/app.js ("result" block): wgs84togcj02(116.404, 39.915) =
+  //   [116.41024449916938, 39.91640428150164]; gcj02tobd09(116.404, 39.915) = [116.41036949371029,
+  //   39.92133699351021]; bd09togcj02(116.404, 39.915) = [116.39762729119315, 39.90865673957631]
+  //   (the same WGS84→GCJ-02 value is asserted by hutool's CoordinateUtilTest, which cites it);
+  // - hujiulong/gcoord, test/unit/crs/GCJ02.spec.js: GCJ-02 [123, 45] → WGS84 [122.99395597,
+  //   44.99804071] to 5 decimals (its iterative inverse, outside the reference's forward formula).
+  // Tolerances: 1e-9° for the closed-form forward directions; 1e-5° (≈ 1 m) where the published
+  // value was itself given to 5 decimals; 2e-6° (≈ 0.2 m) through gcoord's iterative inverse.
+  it('matches published WGS84 → GCJ-02 → BD-09 reference pairs (coordtransform, gcoord)', () => {
+    const gcj = parseCrs('GCJ-02')
+    const bd = parseCrs('BD-09')
+    const [glon, glat] = fromStorage(116.404, 39.915, gcj)
+    expect(glon).to.be.closeTo(116.41024449916938, 1e-9)
+    expect(glat).to.be.closeTo(39.91640428150164, 1e-9)
+    const w = toStorage(123, 45, gcj)
+    expect(w.lon).to.be.closeTo(122.99395597, 1e-5)
+    expect(w.lat).to.be.closeTo(44.99804071, 1e-5)
+    // BD-09 is GCJ-02 shifted: the WGS84 point whose GCJ-02 is (116.404, 39.915) has the BD-09 above
+    const under = toStorage(116.404, 39.915, gcj)
+    const [blon, blat] = fromStorage(under.lon, under.lat, bd)
+    expect(blon).to.be.closeTo(116.41036949371029, 2e-6)
+    expect(blat).to.be.closeTo(39.92133699351021, 2e-6)
+    // and BD-09 (116.404, 39.915) lands where GCJ-02 (116.39762729119315, 39.90865673957631) does
+    const fromBd = toStorage(116.404, 39.915, bd)
+    const fromGcj = toStorage(116.39762729119315, 39.90865673957631, gcj)
+    expect(fromBd.lon).to.be.closeTo(fromGcj.lon, 2e-6)
+    expect(fromBd.lat).to.be.closeTo(fromGcj.lat, 2e-6)
+  })
+
   it('applies the GCJ-02 offset (hundreds of metres in Shandong) and names the conversion', () => {
     const crs = parseCrs('GCJ-02')
     const [glon, glat] = fromStorage(demo[0], demo[1], crs)

@@ -1,5 +1,6 @@
 // Hostile input to the grid API, and concurrent writes: two overlapping creates at once must
 // not both pass (the community advisory lock serialises them).
+import { expectRefusal } from '../support/problem.ts'
 import { expect } from 'chai'
 import type { Knex } from 'knex'
 import { testClient, loginAs, type Client } from '../support/http.ts'
@@ -45,19 +46,25 @@ describe('grids: hostile input and concurrency', () => {
   })
 
   it('refuses bad codes in URLs, bad query parameters and unknown query keys', async () => {
-    expect((await client.get("/api/v1/grids/1'--", auth)).statusCode).to.equal(400)
-    expect((await client.get('/api/v1/grids?bbox=200,0,201,1', auth)).statusCode).to.equal(400)
-    expect((await client.get('/api/v1/grids?at=yesterday', auth)).statusCode).to.equal(400)
-    expect((await client.get('/api/v1/grids?limit=100000', auth)).statusCode).to.equal(400)
-    expect((await client.get('/api/v1/grids?colour=red', auth)).statusCode).to.equal(400)
-    expect((await client.get('/api/v1/communities/12/coverage', auth)).statusCode).to.equal(400)
+    const badCode = await client.get("/api/v1/grids/1'--", auth)
+    expectRefusal(badCode, '(root)')
+    expect(badCode.json().detail).to.match(/^invalid grid code: .*15-digit/)
+    expectRefusal(await client.get('/api/v1/grids?bbox=200,0,201,1', auth), 'bbox')
+    expectRefusal(await client.get('/api/v1/grids?at=yesterday', auth), 'at')
+    expectRefusal(await client.get('/api/v1/grids?limit=100000', auth), 'limit')
+    expectRefusal(await client.get('/api/v1/grids?colour=red', auth), '(root)')
+    const badCommunity = await client.get('/api/v1/communities/12/coverage', auth)
+    expectRefusal(badCommunity, '(root)')
+    expect(badCommunity.json().detail).to.match(/^invalid community code: .*12-digit/)
   })
 
   it('refuses a GeometryCollection, a MultiPolygon with an empty part and NaN ordinates', async () => {
     const gc = await post('/api/v1/grids', JSON.stringify(gridFeature({ name: 'g', communityCode: A }, { type: 'GeometryCollection', geometries: [] })))
     expect(gc.statusCode).to.equal(400)
+    expect(gc.json().problems).to.deep.equal([{ feature: 0, message: 'geometry type "GeometryCollection" is not accepted: a grid is a Polygon or MultiPolygon' }])
     const mp = await post('/api/v1/grids', JSON.stringify(gridFeature({ name: 'g', communityCode: A }, { type: 'MultiPolygon', coordinates: [[]] })))
     expect(mp.statusCode).to.equal(400)
+    expect(mp.json().problems).to.deep.equal([{ feature: 0, message: 'polygon 0 is empty' }])
     const nan = await post('/api/v1/grids', '{"type":"Feature","properties":{"name":"n","communityCode":"990102001190"},"geometry":{"type":"Polygon","coordinates":[[["a",1],[2,2],[3,3],["a",1]]]}}')
     expect(nan.statusCode).to.equal(400)
     expect(nan.json().detail).to.match(/non-numeric/)

@@ -61,7 +61,15 @@ describe('positions and fence alerts on the live stream', () => {
       expect(pos).to.include({ community: '990102001001', memberId: m.id, gridCode: p.grid })
       expect(pos.t).to.equal(new Date(t0 + 30_000).toISOString())
       expect(mine(s1, 'fence_alert')[0]!.data).to.include({ fenceId: fence, kind: 'enter' })
-      await new Promise((r) => setTimeout(r, 200))
+      // a sentinel instead of a pause: a position of a street2 member, sent after street1's; the
+      // stream is ordered, so once street2 hears it a leak of street1's would already be there
+      const m2 = await memberOf(knex, '990102002001', 0)
+      const d2 = await registerDevice(client, auth.command!, { memberId: m2.id })
+      const p2 = await pointIn(knex, '990102002001', 0)
+      const sent = await client.post('/api/v1/positions', { positions: [{ lon: p2.lon, lat: p2.lat, time: new Date(t0 + 40_000).toISOString(), accuracy: 5 }] },
+        { 'x-device-token': d2.token })
+      expect(sent.json().accepted).to.equal(1)
+      expect(await until(() => s2.events.some((e) => e.event === 'position' && e.data.device === d2.identifier)), 'street2 hears its member').to.equal(true)
       expect(mine(s2, 'position')).to.have.length(0)
       expect(mine(s2, 'fence_alert')).to.have.length(0)
     } finally {

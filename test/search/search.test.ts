@@ -8,7 +8,7 @@ import { createUser } from '../../server/auth/users.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
 import { registerSearchSource } from '../../server/search/registry.ts'
-import { maskPhone } from '../../server/search/masking.ts'
+import { maskPhone } from '../../server/privacy/fields.ts'
 import { prefixDays } from '../../server/search/sources/eventNumbers.ts'
 
 interface Hit { kind: string; id: string; title: string; subtitle: string; match: string; score: number; point: number[] | null; bbox: number[] | null; extra?: Record<string, unknown> }

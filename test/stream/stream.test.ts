@@ -68,7 +68,17 @@ describe('/api/v1/stream (Server-Sent Events)', () => {
       expect(accept.statusCode, accept.body).to.equal(200)
       expect(await until(() => mine(s1).length >= 2 && mine(city).length >= 2)).to.equal(true)
       expect(mine(s1)[1]!.data).to.include({ action: 'accept', status: 'accepted' })
-      await new Promise((r) => setTimeout(r, 300))
+      // a sentinel instead of a pause: an event in street2's jurisdiction, reported after street1's
+      // report and accept; the stream is ordered, so once street2 hears the sentinel a leak would
+      // already have arrived before it
+      const p2 = await pointIn(knex, '990102002001')
+      const sentinel = await client.post('/api/v1/events', {
+        channel: 'resident', demandType: '投诉举报', classCode: '0102', description: uniq('流测试哨兵'),
+        location: { x: p2.lon, y: p2.lat, crs: 'EPSG:4490' },
+      }, auth.command)
+      expect(sentinel.statusCode, sentinel.body).to.equal(201)
+      const sentinelNumber = sentinel.json().event.number as string
+      expect(await until(() => s2.events.some((e) => e.data.event === sentinelNumber)), 'street2 hears its own event').to.equal(true)
       expect(mine(s2), 'street2 never hears of street1 events').to.deep.equal([])
       expect(s1.raw).to.match(/^retry: 5000/)
     } finally {

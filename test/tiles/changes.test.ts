@@ -74,8 +74,11 @@ describe('change notifications → tile caches', () => {
   it('a statement that touches no rows says nothing', async () => {
     payloads.length = 0
     await client.context.knex('component').where({ id: 'no-such-id-0000' }).update({ state: '丢失' })
-    await client.context.knex.raw("SELECT pg_notify('gridgov_changes_probe', 'x')") // a round trip for ordering
-    await new Promise((r) => setTimeout(r, 200))
-    expect(payloads).to.deep.equal([])
+    // a sentinel on the same channel, sent after the statement committed: notifications arrive in
+    // commit order, so once it is heard anything the statement had announced is already there
+    const sentinel = JSON.stringify({ table: 'test_sentinel', bbox: [0, 0, 0, 0] })
+    await client.context.knex.raw('SELECT pg_notify(?, ?)', ['gridgov_changes', sentinel])
+    expect(await until(() => payloads.includes(sentinel)), 'the sentinel arrives').to.equal(true)
+    expect(payloads).to.deep.equal([sentinel])
   })
 })

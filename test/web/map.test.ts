@@ -166,12 +166,12 @@ describe('map page in a browser (OpenLayers on Debian chromium)', function () {
     const w = await open()
     await signIn(w.page, 'street2', DEMO_PASSWORD)
     await waitForMap(w.page)
-    // logging out anywhere revokes every token of the user, the page's too
+    // logging out everywhere (from another session) revokes every token of the user, the page's too
     const login = await fetch(`${app.base}/api/v1/auth/login`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'street2', password: DEMO_PASSWORD }),
     })
     const { token } = await login.json() as { token: string }
-    expect((await fetch(`${app.base}/api/v1/auth/logout`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).to.equal(204)
+    expect((await fetch(`${app.base}/api/v1/auth/logout-all`, { method: 'POST', headers: { authorization: `Bearer ${token}` } })).status).to.equal(204)
     await w.page.click('.ol-zoom-in') // new tiles, now refused
     await w.page.waitForSelector('#login:not([hidden])', { timeout: 30_000 })
     expect(await w.page.textContent('#login-error')).to.equal(EXPIRED_MESSAGE)

@@ -86,6 +86,12 @@ const authZh: Record<string, string> = {
   'auth.role_forbidden': '您的角色无权执行此操作',
 }
 
+/** A NUL character refused by ../input.ts: the part of the request and the name inside it. */
+const nulParts: Record<string, string> = { path: '请求路径', query: '查询参数', header: '请求头', body: '请求内容字段' }
+function nulZh(p: MessageParams): string {
+  return `${nulParts[String(p.part)] ?? '请求'}${p.name ? ` ${String(p.name)} ` : ''}含有空字符（NUL），请删除后重试`
+}
+
 /** Called by errors.ts when it loads: the generic wordings belong to this layer. */
 export function registerHttpMessages(): void {
   registerMessages('zh', {
@@ -98,5 +104,6 @@ export function registerHttpMessages(): void {
     'http.invalid_query': '查询参数 {field} 无效',
     'http.repeated_query': '查询参数 {field} 重复出现',
     'http.bad_cursor': '翻页标记无效，请从第一页重新加载',
+    'http.nul_character': nulZh,
   })
 }

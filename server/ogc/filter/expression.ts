@@ -4,6 +4,7 @@
 import type { LayerAttribute } from '../../../tiles/catalogue.ts'
 import { GEOMETRY_NAME, GEOMETRY_SQL } from '../common/featureSource.ts'
 import { sql, type Sql } from '../common/sql.ts'
+import { parseClientInstant } from '../../http/dates.ts'
 import type { XmlNode } from '../common/xml.ts'
 import { clip, filterError, type FilterContext } from './context.ts'
 
@@ -53,9 +54,13 @@ export function typedLiteral(text: string, attribute: LayerAttribute | null, ctx
       if (!['true', 'false', '1', '0'].includes(v)) throw bad()
       return sql('?::boolean', v === 'true' || v === '1')
     }
-    case 'datetime':
-      if (!/^\d{4}-\d{2}-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}(:?\d{2})?)?)?$/.test(text) || Number.isNaN(Date.parse(text))) throw bad()
-      return sql('?::timestamptz', text)
+    case 'datetime': {
+      // the one reading of client dates: 2026-02-30 or 25:00 is the filter's 400, not PostgreSQL's 500;
+      // a literal without a zone is the city's time (Asia/Shanghai), like a bare day
+      const t = parseClientInstant(text, { zoneless: 'shanghai' })
+      if (!t) throw bad()
+      return sql('?::timestamptz', t.toISOString())
+    }
     default:
       return sql('?::text', text)
   }

@@ -1,9 +1,10 @@
 // Persons: grid members (网格员) by name or by digits of their phone, inside the caller's
 // jurisdiction, with the device they carry (the page opens its card) and its live position.
-// The phone is matched in full but shown as phoneFor() allows. The resident registers of a
+// The phone is matched in full but shown as privacy/rule.ts allows. The resident registers of a
 // later issue register their own source into the same 'person' group.
 import { sqlFile } from '../../db/sql.ts'
-import { phoneFor } from '../masking.ts'
+import type { Principal } from '../../auth/users.ts'
+import { accessTo, shown } from '../../privacy/rule.ts'
 import type { SearchContext, SearchHit, SearchSource, MatchKind } from '../types.ts'
 
 const DUTY_TITLES: Record<string, string> = { inspector: '网格员', leader: '网格长', assistant: '网格助理', volunteer: '志愿者' }
@@ -13,9 +14,23 @@ const MIN_PHONE_DIGITS = 4
 
 interface MemberRow {
   id: string; name: string; phone: string | null; duty: string; community_code: string; community_name: string
+  department_id: string | null; user_id: string | null
   device: string | null; lon: number | null; lat: number | null
   xmin: number; ymin: number; xmax: number; ymax: number; rank: number
 }
+
+/**
+ * Who holds a member's record: the territory offices over their community (they dispatch and
+ * phone them), their own department, and the member themself.
+ */
+function holdsMember(p: Principal, r: MemberRow): boolean {
+  if (['district_staff', 'street_staff', 'community_staff'].includes(p.role)) return true
+  if (p.departmentId !== null && r.department_id !== null && Number(r.department_id) === p.departmentId) return true
+  return p.userId !== null && r.user_id !== null && Number(r.user_id) === p.userId
+}
+
+const phoneOf = (p: Principal, r: MemberRow) =>
+  shown(accessTo(p, { communityCode: r.community_code, heldByPrincipal: holdsMember(p, r) }), { phone: 'phone' }, { phone: r.phone }).phone
 
 export const memberSource: SearchSource = {
   name: 'members',
@@ -27,7 +42,7 @@ export const memberSource: SearchSource = {
       words: ctx.query.text, digits, city: ctx.cityCode, patterns: ctx.jurisdiction.patterns, limit: ctx.limit,
     }) as { rows: MemberRow[] }
     return rows.map((r) => {
-      const phone = phoneFor(ctx.principal, r.phone)
+      const phone = phoneOf(ctx.principal, r)
       const located = r.lon !== null && r.lat !== null
       return {
         kind: 'member', id: String(r.id), title: r.name,

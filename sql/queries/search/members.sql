@@ -1,7 +1,7 @@
 -- Search: active grid members (网格员) of the city inside the caller's jurisdiction, by name
 -- (exact, prefix, substring) or by digits of their phone, with the device they carry (of several,
 -- the one with the freshest fix) and its live position. The city's members are a few thousand rows at most.
-SELECT m.id, m.name, m.phone, m.duty, m.community_code, a.name AS community_name,
+SELECT m.id, m.name, m.phone, m.duty, m.community_code, m.department_id, m.user_id, a.name AS community_name,
   dv.identifier AS device, ST_X(l.geom) AS lon, ST_Y(l.geom) AS lat,
   ST_XMin(a.geom) AS xmin, ST_YMin(a.geom) AS ymin, ST_XMax(a.geom) AS xmax, ST_YMax(a.geom) AS ymax,
   CASE WHEN m.name = :words::text OR m.phone = :digits THEN 0

@@ -1,0 +1,7 @@
+-- Marks a refresh token used, once: the row comes back only to the first caller, and only while
+-- the token is unexpired and its session alive. Binding: hash.
+UPDATE refresh_token r SET used_at = now()
+FROM auth_session s
+WHERE r.token_hash = :hash AND r.used_at IS NULL AND r.expires_at > now()
+  AND s.id = r.session_id AND s.revoked_at IS NULL
+RETURNING r.session_id, s.user_id
