@@ -14,6 +14,7 @@ import { READERS as PATROL_READERS } from '../patrol/routes.ts'
 import { FENCE_WRITERS } from '../fences/routes.ts'
 import { PINNERS, READERS as CASE_READERS } from '../exemplary/schemas.ts'
 import { ORDER_ROLES } from '../orders/routes.ts'
+import { AUDIT_READERS } from '../audit/routes.ts'
 
 /** Every signed-in role (routers guarded by a bare requireRole()). */
 const SIGNED_IN: readonly Role[] = roles
@@ -59,6 +60,8 @@ export const CAPABILITIES = {
   orders: ['调派', ORDER_ROLES],
   /** 大屏 mode: every view it rotates through (态势, 预警, 力量, 热力). */
   bigScreen: ['大屏', allOf(...BIG_SCREEN_VIEWS)],
+  /** 访问日志 panel: GET /api/v1/audit (the auditor only; the command centre does not audit itself). */
+  audit: ['访问日志', AUDIT_READERS],
 } as const satisfies Record<string, readonly [string, readonly Role[]]>
 
 export type Capability = keyof typeof CAPABILITIES

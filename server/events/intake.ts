@@ -19,6 +19,7 @@ import { calendars, reference, type EventClass } from './reference.ts'
 import { eventNumber, readEvent, type DuplicateCandidate, type EventRow } from './store.ts'
 import { runNamed } from '../db/prepared.ts'
 import { BigramProfile } from './similarity.ts'
+import { currentRequestId } from '../audit/scope.ts'
 
 export const channels = ['inspector_app', 'resident', 'hotline_12345', 'sensor_ai', 'police_110', 'superior', 'third_party'] as const
 export const demandTypes = ['咨询', '求助', '投诉举报', '建议感谢'] as const
@@ -229,7 +230,7 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
     autoDispatch: channel.autoDispatch, principal, now })
   const h3 = BigInt('0x' + latLngToCell(point.lat, point.lon, H3_RESOLUTION)).toString()
   if (loc.seq_no === null) throw new Error(`no event number taken in grid ${loc.code}`)
-  const rows = await runNamed<EventRow & { notified: unknown }>(knex, 'events/insert', {
+  const rows = await runNamed<EventRow & { notified: unknown; traced: unknown }>(knex, 'events/insert', {
     client, idemKey: idemKey ?? null, bodyHash: hash, createdAt: now, cityCode, number: eventNumber(localDate(now), loc.seq_no),
     channel: body.channel, demandType: body.demandType, classCode: cls.code, description: body.description,
     address: body.address ?? null, lon: point.lon, lat: point.lat,
@@ -240,7 +241,7 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
     reporterName: body.reporter?.name ?? null, reporterPhone: body.reporter?.phone ?? null, externalRef: body.externalRef ?? null,
     level: plan.level, assigneeDepartmentId: plan.departmentId, assigneeMemberId: plan.memberId,
     dispatchedAt: plan.dispatchedAt, signDueAt: plan.signDueAt, handleDueAt: plan.handleDueAt,
-    history: JSON.stringify(plan.history), timers: JSON.stringify(plan.timers),
+    history: JSON.stringify(plan.history), timers: JSON.stringify(plan.timers), requestId: currentRequestId(),
   })
   if (!rows[0]) {
     // a concurrent request with the same key won the claim: answer what it created
@@ -248,7 +249,7 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
     if (!done) throw new Error('idempotency claim lost but no winner row found')
     return done
   }
-  const { notified: _notified, ...row } = rows[0]
+  const { notified: _notified, traced: _traced, ...row } = rows[0]
   return { status: 201, number: row.number, row, duplicates: scoreDuplicates(body.description, nearby), dispatch: plan.explanation }
 }
 

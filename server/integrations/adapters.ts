@@ -13,6 +13,8 @@ export interface OutboundMessage {
   key: string
   /** this attempt's number, 1 for the first */
   attempt: number
+  /** the request that queued it (sent as X-Request-Id), null when a background pass did */
+  requestId?: string | null
   payload: unknown
 }
 

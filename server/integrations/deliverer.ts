@@ -7,7 +7,9 @@
 // the database holds the truth: a restart or crash between the steps loses no message (the
 // lease runs out and the row is due again); at worst one is sent twice, which the receiver
 // drops by its key.
+import crypto from 'node:crypto'
 import type { Knex } from 'knex'
+import type { Logger } from 'pino'
 import type { AppContext } from '../context.ts'
 import { sqlFile } from '../db/sql.ts'
 import { adapters, type DeliveryResult, type OutboundMessage, type PlatformTarget } from './adapters.ts'
@@ -27,12 +29,14 @@ export interface DelivererOptions {
   now?: () => Date
   /** jitter source in [0, 1) (tests pin it) */
   random?: () => number
+  /** logs each attempt with its message's request id (startDeliverer: with the pass id) */
+  log?: Logger
 }
 
 export interface PassSummary { claimed: number; delivered: number; retried: number; dead: number }
 
 interface Claimed {
-  id: number; key: string; payload: unknown; attempts: number; platform_code: string; adapter: string
+  id: number; key: string; payload: unknown; attempts: number; request_id: string | null; platform_code: string; adapter: string
   endpoint: string; secret: string | null; timeout_ms: number; max_rejections: number
 }
 
@@ -48,6 +52,8 @@ export async function deliverDue(knex: Knex, opts: DelivererOptions = {}, stop: 
   await eachLimited(rows, opts.concurrency ?? 8, async (row) => {
     const result = await send(row, stop)
     const outcome = await record(knex, row, result, opts)
+    opts.log?.info({ requestId: row.request_id, outbox: Number(row.id), platform: row.platform_code, attempt: row.attempts,
+      outcome, statusCode: result.statusCode }, 'outbox delivery')
     if (outcome === 'delivered') summary.delivered++
     else if (outcome === 'dead') summary.dead++
     else summary.retried++
@@ -61,7 +67,7 @@ async function send(row: Claimed, stop: AbortSignal): Promise<DeliveryResult> {
     // the CHECK on integration_platform.adapter makes this a deployment mismatch: keep retrying
     return { outcome: 'retry', statusCode: null, error: `no adapter ${row.adapter} in this version`, response: null, retryAfterMs: null, durationMs: 0 }
   }
-  const message: OutboundMessage = { id: Number(row.id), key: row.key, attempt: row.attempts, payload: row.payload }
+  const message: OutboundMessage = { id: Number(row.id), key: row.key, attempt: row.attempts, payload: row.payload, requestId: row.request_id }
   const target: PlatformTarget = { code: row.platform_code, endpoint: row.endpoint, secret: row.secret, timeoutMs: row.timeout_ms }
   return adapter.deliver(message, target, stop)
 }
@@ -99,12 +105,14 @@ export function startDeliverer(app: AppContext, opts: DelivererOptions = {}): { 
   const tick = () => {
     running = (async () => {
       let again = false
+      // a pass id joins the pass's lines; each attempt's line names its message's request id
+      const log = app.logger.child({ loop: 'outbox', passId: crypto.randomUUID() })
       try {
-        const r = await deliverDue(app.knex, opts, stopping.signal)
-        if (r.claimed) app.logger.info({ ...r }, 'outbox messages sent')
+        const r = await deliverDue(app.knex, { log, ...opts }, stopping.signal)
+        if (r.claimed) log.info({ ...r }, 'outbox messages sent')
         again = r.claimed > 0
       } catch (err) {
-        app.logger.error({ err }, 'outbox delivery pass failed')
+        log.error({ err }, 'outbox delivery pass failed')
       }
       if (!stopping.signal.aborted) timer = setTimeout(tick, again ? 0 : intervalMs)
     })()

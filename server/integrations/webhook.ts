@@ -76,6 +76,7 @@ export const webhookAdapter: Adapter = {
       'idempotency-key': message.key,
       'x-gridgov-attempt': String(message.attempt),
     }
+    if (message.requestId) headers['x-request-id'] = message.requestId
     if (target.secret) {
       const ts = String(Math.floor(Date.now() / 1000))
       headers['x-gridgov-timestamp'] = ts

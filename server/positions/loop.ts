@@ -9,6 +9,7 @@ import { runFencePass } from '../fences/pass.ts'
 import { runPatrolPass } from '../patrol/pass.ts'
 import { runArrivalPass } from './arrival.ts'
 import { runOrderPass } from '../orders/pass.ts'
+import { runAuditHousekeeping } from '../audit/housekeeping.ts'
 
 export interface FieldLoopOptions { intervalMs?: number; patrolEveryMs?: number }
 
@@ -16,6 +17,8 @@ export function startFieldLoop(app: AppContext, opts: FieldLoopOptions = {}): { 
   return startPassLoop(app, 'field', [
     { name: 'partitions', everyMs: 86_400_000,
       run: () => app.knex.raw("SELECT position_ensure_partitions((now() AT TIME ZONE 'Asia/Shanghai')::date, 13)") },
+    // access_audit partitions a year ahead and old login throttle rows (server/audit/housekeeping.ts)
+    { name: 'audit', everyMs: 86_400_000, run: async ({ log }) => log.info(await runAuditHousekeeping(app.knex), 'audit housekeeping') },
     { name: 'arrivals', run: async () => {
       const n = await runArrivalPass(app.knex)
       if (n) app.logger.info({ arrivals: n }, 'arrivals recorded')

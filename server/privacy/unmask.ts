@@ -1,10 +1,10 @@
 // POST /api/v1/events/{number}/unmask {reason}: the reporter's name and phone in full, for a role
-// that holds the right over the record (privacy/rule.ts: full or unmaskable), recorded in
-// privacy_unmask (migration 0031) before the answer leaves. Mounted by events/routes.ts.
+// that holds the right over the record (privacy/rule.ts: full or unmaskable), recorded in the
+// access audit as action 'unmask' with its reason (migration 0032; the view privacy_unmask keeps
+// 0031's shape) before the answer leaves. Mounted by events/routes.ts.
 import type Router from '@koa/router'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
-import { sqlFile } from '../db/sql.ts'
 import { AppError, notFound } from '../http/errors.ts'
 import { principalOf } from '../http/auth.ts'
 import { validate } from '../http/validate.ts'
@@ -12,6 +12,7 @@ import { registerMessages } from '../http/messages/registry.ts'
 import { isAssignee } from '../events/assignee.ts'
 import { NUMBER, readEvent } from '../events/store.ts'
 import { accessTo } from './rule.ts'
+import { recordUnmask } from '../audit/write.ts'
 import { privacyMessagesZh } from './messagesZh.ts'
 
 const bodySchema = z.object({
@@ -32,15 +33,12 @@ export function mountUnmask(router: Router, app: AppContext): void {
     }
     const fields = [e.reporter_name !== null && e.reporter_name !== '' ? 'reporter.name' : null,
       e.reporter_phone !== null && e.reporter_phone !== '' ? 'reporter.phone' : null].filter((f): f is string => f !== null)
-    const { rows } = await app.knex.raw(sqlFile('privacy/unmask_insert'), {
-      userId: p.userId, username: p.username, role: p.role, kind: p.kind, recordId: e.id, recordNumber: e.number,
-      communityCode: e.community_code, fields, reason, requestId: String(ctx.state.requestId ?? ''),
-    }) as { rows: { id: string; at: Date }[] }
+    const audit = await recordUnmask(app.knex, ctx, p, { type: 'events', id: e.number, recordId: Number(e.id), communityCode: e.community_code, fields }, reason)
     ctx.set('Cache-Control', 'no-store')
     ctx.body = {
       number: e.number, fields,
       reporter: { userId: e.reporter_user_id, name: e.reporter_name, phone: e.reporter_phone },
-      audit: { id: Number(rows[0]!.id), at: rows[0]!.at.toISOString() },
+      audit: { id: audit.id, at: audit.at.toISOString() },
     }
   })
 }

@@ -14,6 +14,7 @@ import { pointIn, uniq } from '../events/helpers.ts'
 const DEMO: Record<string, Role> = {
   command: 'command_center', analyst: 'gis_analyst', district: 'district_staff', street1: 'street_staff',
   community: 'community_staff', inspector: 'grid_inspector', department: 'department', system: 'external_system',
+  auditor: 'auditor',
 }
 /** A community inside every demo user's jurisdiction, so a 404 is never jurisdiction. */
 const C1 = '990102001001'
@@ -49,6 +50,7 @@ describe('role capabilities (/api/v1/auth/me)', function () {
     reports: [{ method: 'GET', url: `/api/v1/reports/daily/${beijingYesterday()}` }],
     bigScreen: [{ method: 'GET', url: '/api/v1/analytics/series?interval=day' }, { method: 'GET', url: '/api/v1/warnings' },
       { method: 'GET', url: '/api/v1/devices/live?limit=1' }, { method: 'GET', url: '/tiles/heatmap.json' }],
+    audit: [{ method: 'GET', url: '/api/v1/audit?limit=1' }],
   })
 
   const call = (user: string, p: Probe) => client.request({
@@ -90,7 +92,9 @@ describe('role capabilities (/api/v1/auth/me)', function () {
     const inspector = capabilitiesOf('grid_inspector')
     expect(inspector).to.include.members(['events', 'tasks', 'field'])
     expect(inspector).to.not.include.members(['dispatch', 'situation', 'warnings', 'gridEdit', 'bigScreen'])
-    expect(capabilitiesOf('command_center')).to.deep.equal(Object.keys(CAPABILITIES))
+    // everything but the access audit, which only the auditor reads (server/audit/routes.ts)
+    expect(capabilitiesOf('command_center')).to.deep.equal(Object.keys(CAPABILITIES).filter((c) => c !== 'audit'))
+    expect(roles.filter((r) => capabilitiesOf(r).includes('audit'))).to.deep.equal(['auditor'])
     for (const r of ['street_staff', 'community_staff'] as const) expect(capabilitiesOf(r)).to.include.members(['dispatch', 'warnings', 'situation', 'gridEdit'])
   })
 

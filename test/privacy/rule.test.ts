@@ -46,6 +46,7 @@ describe('privacy: the masks and the rule', () => {
       command_center: ['full', 'full'], district_staff: ['unmaskable', 'full'], street_staff: ['unmaskable', 'full'],
       community_staff: ['unmaskable', 'full'], department: ['masked', 'full'], grid_inspector: ['masked', 'full'],
       gis_analyst: ['masked', 'masked'], external_system: ['masked', 'masked'], public: ['masked', 'masked'],
+      auditor: ['masked', 'masked'],
     }
     for (const role of roles) {
       const p = who(role, ['990102000000'])

@@ -30,7 +30,8 @@ function holdsMember(p: Principal, r: MemberRow): boolean {
 }
 
 const phoneOf = (p: Principal, r: MemberRow) =>
-  shown(accessTo(p, { communityCode: r.community_code, heldByPrincipal: holdsMember(p, r) }), { phone: 'phone' }, { phone: r.phone }).phone
+  shown(accessTo(p, { communityCode: r.community_code, heldByPrincipal: holdsMember(p, r) }), { phone: 'phone' }, { phone: r.phone },
+    { type: 'members', id: String(r.id), recordId: Number(r.id), communityCode: r.community_code, prefix: '' }).phone
 
 export const memberSource: SearchSource = {
   name: 'members',

@@ -53,7 +53,10 @@ SELECT e.id, e.number, e.city_code, e.channel, e.demand_type, e.class_code, c.na
   e.dispatched_at, e.sign_due_at, e.handle_due_at, e.parked_at, e.signed_at, e.handled_at, e.closed_at,
   e.satisfaction, e.version, e.created_at, e.updated_at,
   pg_notify('gridgov_events', json_build_object('event', e.number, 'action', 'report', 'status', e.status,
-    'community', e.community_code)::text) AS notified
+    'community', e.community_code)::text) AS notified,
+  -- the request id for the outbox rows the history trigger writes at the end of this statement
+  -- (outbox.request_id's default reads it; migration 0032)
+  set_config('gridgov.request_id', coalesce(:requestId::text, ''), true) AS traced
 FROM ev e
 JOIN event_class c ON c.code = e.class_code
 LEFT JOIN department d ON d.id = e.assignee_department_id

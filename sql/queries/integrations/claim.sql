@@ -28,4 +28,4 @@ UPDATE outbox o
 SET available_at = :leaseUntil, attempts = o.attempts + 1
 FROM due, integration_platform p
 WHERE o.id = due.id AND p.code = o.platform_code
-RETURNING o.id, o.key, o.payload, o.attempts, o.platform_code, p.adapter, p.endpoint, p.secret, p.timeout_ms, p.max_rejections
+RETURNING o.id, o.key, o.payload, o.attempts, o.request_id, o.platform_code, p.adapter, p.endpoint, p.secret, p.timeout_ms, p.max_rejections

@@ -66,7 +66,7 @@ export const actionTitle = (a: string): string => ACTION_TITLES[a] ?? HISTORY_TI
 /** The server's roleTitles (server/auth/roles.ts), for who acted in the history. */
 export const ROLE_TITLES: Record<string, string> = {
   command_center: '市指挥中心', district_staff: '区级人员', street_staff: '街道人员', community_staff: '社区人员',
-  department: '职能部门', grid_inspector: '网格员', gis_analyst: 'GIS分析员', external_system: '外部系统', public: '公众',
+  department: '职能部门', grid_inspector: '网格员', gis_analyst: 'GIS分析员', external_system: '外部系统', public: '公众', auditor: '审计员',
 }
 
 export const LIGHT_TITLES: Record<Light, string> = { red: '红灯', yellow: '黄灯', green: '绿灯' }
