@@ -24,6 +24,7 @@ registerMessages('zh', {
   'auth.api_key_user': '只能为本市的外部系统账号签发 API 密钥',
   'auth.api_key_inactive': 'API 密钥已吊销、已过期或已轮换，不能再轮换',
   'auth.api_key_expiry': 'API 密钥的有效期须在未来 {max} 天之内',
+  'auth.api_key_self_only': '只有 API 密钥本身可以轮换自己（请用 X-API-Key 发送该密钥）',
 })
 
 const createBody = z.object({
@@ -63,22 +64,28 @@ export function apiKeyRoutes(router: Router, app: AppContext): void {
     ctx.body = { id: made.id, key: made.key, scopes: body.scopes, expiresAt: expiresAt.toISOString() }
   })
 
+  // An external system rotates its own key: the key authorises its own rotation (no command centre
+  // needed, any scope), answers the new key once, and stays valid for the grace period.
+  router.post('/api-keys/self/rotate', async (ctx) => {
+    const p = principalOf(ctx)
+    const { graceHours = 24 } = validate(rotateBody, ctx.request.body ?? {})
+    const keyId = ctx.state.apiKeyId as number | undefined
+    if (p.kind !== 'api_key' || keyId === undefined) {
+      throw new AppError(p.kind === 'anonymous' ? 401 : 403, p.kind === 'anonymous' ? 'unauthorized' : 'forbidden',
+        'only an API key may rotate itself: send it as X-API-Key').coded('auth.api_key_self_only')
+    }
+    const old = await app.knex('api_key').where({ id: keyId }).first()
+    ctx.status = 201
+    ctx.body = await rotate(app, old as Record<string, unknown>, graceHours, p.userId)
+  })
+
   router.post('/api-keys/:id/rotate', guard, async (ctx) => {
     const p = principalOf(ctx)
     const { id } = validate(idParam, ctx.params)
     const { graceHours = 24 } = validate(rotateBody, ctx.request.body ?? {})
     const old = await keyOfCity(app, id, p.cityCode)
-    const live = !old.revoked_at && !old.replaced_by && (!old.expires_at || new Date(old.expires_at).getTime() > Date.now())
-    if (!live) throw new AppError(409, 'conflict', 'this key is revoked, expired or already rotated').coded('auth.api_key_inactive')
-    const made = await createApiKey(app.knex, Number(old.user_id), String(old.name), undefined,
-      { scopes: old.scopes as string[], expiresAt: old.expires_at ? new Date(old.expires_at) : null, createdBy: p.userId })
-    // the old key's grace end: now + grace, never later than its own expiry
-    const [updated] = await app.knex('api_key').where({ id }).update({
-      replaced_by: made.id,
-      expires_at: app.knex.raw('LEAST(coalesce(expires_at, \'infinity\'), now() + CAST(? AS integer) * interval \'1 hour\')', [graceHours]),
-    }).returning('expires_at')
     ctx.status = 201
-    ctx.body = { id: made.id, key: made.key, scopes: old.scopes, replaces: id, oldKeyValidUntil: new Date(updated.expires_at).toISOString() }
+    ctx.body = await rotate(app, old, graceHours, p.userId)
   })
 
   router.delete('/api-keys/:id', guard, async (ctx) => {
@@ -87,6 +94,26 @@ export function apiKeyRoutes(router: Router, app: AppContext): void {
     await app.knex('api_key').where({ id }).whereNull('revoked_at').update({ revoked_at: app.knex.fn.now() })
     ctx.status = 204
   })
+}
+
+/** A new key with the old one's user, name, scopes and expiry; the old one ends after the grace period. */
+async function rotate(app: AppContext, old: Record<string, unknown>, graceHours: number, createdBy: number | null) {
+  const live = !old.revoked_at && !old.replaced_by && (!old.expires_at || new Date(old.expires_at as string).getTime() > Date.now())
+  if (!live) throw new AppError(409, 'conflict', 'this key is revoked, expired or already rotated').coded('auth.api_key_inactive')
+  const id = Number(old.id)
+  const made = await createApiKey(app.knex, Number(old.user_id), String(old.name), undefined,
+    { scopes: old.scopes as string[], expiresAt: old.expires_at ? new Date(old.expires_at as string) : null, createdBy })
+  // the old key's grace end: now + grace, never later than its own expiry; only a key not rotated
+  // meanwhile (two rotations at once: the second finds nothing and is refused, its new key revoked)
+  const [updated] = await app.knex('api_key').where({ id }).whereNull('replaced_by').update({
+    replaced_by: made.id,
+    expires_at: app.knex.raw('LEAST(coalesce(expires_at, \'infinity\'), now() + CAST(? AS integer) * interval \'1 hour\')', [graceHours]),
+  }).returning('expires_at')
+  if (!updated) {
+    await app.knex('api_key').where({ id: made.id }).update({ revoked_at: app.knex.fn.now() })
+    throw new AppError(409, 'conflict', 'this key is revoked, expired or already rotated').coded('auth.api_key_inactive')
+  }
+  return { id: made.id, key: made.key, scopes: old.scopes, replaces: id, oldKeyValidUntil: new Date(updated.expires_at).toISOString() }
 }
 
 /** A key of a user of the city, or 404 (a key of another city does not exist for the caller). */

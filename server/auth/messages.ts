@@ -9,5 +9,6 @@ export function registerAuthMessages(): void {
     'auth.wrong_current_password': '当前密码错误',
     'auth.password_needs_user': '只有以用户名和密码登录的账号才能修改密码',
     'auth.no_sessions': 'API 密钥没有可退出的登录会话',
+    'auth.session_idle': '登录会话已超时（{minutes} 分钟未操作），为安全起见请重新登录',
   })
 }

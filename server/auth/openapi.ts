@@ -17,7 +17,7 @@ export const authPaths = {
   },
   '/api/v1/auth/refresh': {
     post: {
-      summary: 'Spend a refresh token for a new access token and a new refresh token; a refresh token used twice revokes its session', security: [],
+      summary: 'Spend a refresh token for a new access token and a new refresh token; a refresh token used twice revokes its session; a session idle for SESSION_IDLE_MINUTES is ended (401 auth.session_idle; a refresh is not a use)', security: [],
       requestBody: json(['refreshToken'], { refreshToken: { type: 'string' } }),
       responses: { 200: { description: 'as the login answer' }, 400: problem, 401: problem },
     },
@@ -49,6 +49,20 @@ export const authPaths = {
       parameters: keyId,
       requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { graceHours: { type: 'integer', minimum: 0, maximum: 168 } } } } } },
       responses: { 201: { description: '{id, key, scopes, replaces, oldKeyValidUntil}' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+    },
+  },
+  '/api/v1/auth/api-keys/self/rotate': {
+    post: {
+      summary: 'An external system rotates its own key: authorised by the key itself (X-API-Key, no scope needed); a new key (shown once) with the same scopes and expiry; the old one stays valid until its grace end (graceHours, default 24, at most 168)',
+      requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { graceHours: { type: 'integer', minimum: 0, maximum: 168 } } } } } },
+      responses: { 201: { description: '{id, key, scopes, replaces, oldKeyValidUntil}' }, 400: problem, 401: problem, 403: problem, 409: problem },
+    },
+  },
+  '/api/v1/auth/unlock': {
+    post: {
+      summary: 'End a sign-in lock at once: clear the failures of a login name of the city and/or a client address (audited). The command centre.',
+      requestBody: json([], { username: { type: 'string' }, address: { type: 'string', description: 'IPv4 or IPv6 address' } }),
+      responses: { 200: { description: '{username, address, cleared: {account, address}}' }, 400: problem, 401: problem, 403: problem, 404: problem },
     },
   },
   '/api/v1/auth/api-keys/{id}': {

@@ -11,11 +11,12 @@ import { validate } from '../http/validate.ts'
 import { hashPassword, verifyPassword } from './passwords.ts'
 import { findUserById, findUserByName, toPrincipal, type Principal } from './users.ts'
 import { loginThrottleFor } from './throttle.ts'
-import { openSession, refreshSession, revokeAllOfUser, revokeSession, type SessionTokens } from './sessions.ts'
+import { DEFAULT_SESSION_IDLE_MINUTES, openSession, refreshSession, revokeAllOfUser, revokeSession, type SessionTokens } from './sessions.ts'
 import { checkPasswordPolicy, MAX_PASSWORD_LENGTH } from './passwordPolicy.ts'
 import { registerAuthMessages } from './messages.ts'
 import { forgetBasicUser } from './basic.ts'
 import { apiKeyRoutes } from './apiKeys.ts'
+import { unlockRoutes } from './unlock.ts'
 import { roleTitles } from './roles.ts'
 import { capabilitiesOf } from './capabilities.ts'
 
@@ -35,7 +36,8 @@ export function authRoutes(app: AppContext): Router {
   const router = new Router({ prefix: '/api/v1/auth' })
 
   registerAuthMessages()
-  const throttle = loginThrottleFor(app.knex, app.config.loginThrottle)
+  const throttle = loginThrottleFor(app.knex, { ...app.config.loginThrottle, trustedNetworks: app.config.trustedNetworks ?? [] })
+  const idleMinutes = app.config.sessionIdleMinutes ?? DEFAULT_SESSION_IDLE_MINUTES
 
   router.post('/login', async (ctx) => {
     const body = validate(loginBody, ctx.request.body)
@@ -53,7 +55,7 @@ export function authRoutes(app: AppContext): Router {
   // A new access token and a new refresh token for a refresh token, which is spent.
   router.post('/refresh', async (ctx) => {
     const body = validate(refreshBody, ctx.request.body)
-    const { pair, userId } = await refreshSession(app.knex, app.tokens, body.refreshToken)
+    const { pair, userId } = await refreshSession(app.knex, app.tokens, body.refreshToken, idleMinutes)
     const row = await findUserById(app.knex, userId)
     if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'the user of this token no longer exists or is disabled').coded('auth.user_disabled')
     ctx.body = { ...tokenAnswer(pair), user: describe(toPrincipal(row, 'user')) }
@@ -101,6 +103,7 @@ export function authRoutes(app: AppContext): Router {
   })
 
   apiKeyRoutes(router, app)
+  unlockRoutes(router, app)
   return router
 }
 

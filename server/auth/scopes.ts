@@ -20,8 +20,8 @@ const EVENT_PATHS = ['/api/v1/events', '/api/v1/sla', '/api/v1/event-imports', '
   '/api/v1/integrations', '/api/v1/exemplary-cases', '/api/v1/reports', '/api/v1/resource-orders', '/api/v1/stream']
 const POSITION_PATHS = ['/api/v1/positions', '/api/v1/devices', '/api/v1/patrol-tasks']
 const OGC_PATHS = ['/ogc', '/tiles']
-/** Who the key is: needs no scope. */
-const FREE_PATHS = ['/api/v1/auth/me']
+/** Who the key is, and its own rotation: need no scope. */
+const FREE_PATHS = ['/api/v1/auth/me', '/api/v1/auth/api-keys/self/rotate']
 
 const under = (path: string, prefixes: string[]) => prefixes.some((p) => path === p || path.startsWith(`${p}/`) || path.startsWith(`${p}.`))
 const isRead = (method: string) => method === 'GET' || method === 'HEAD' || method === 'OPTIONS'

@@ -9,8 +9,12 @@ import { AppError } from '../http/errors.ts'
 import { sqlFile } from '../db/sql.ts'
 import type { TokenService } from './tokens.ts'
 
-/** How long a refresh token may wait unused: a session idle this long ends (等保 idle timeout). */
+/** How long a refresh token may wait unused (the session's idle timeout, below, ends it sooner). */
 export const REFRESH_TTL_SECONDS = 12 * 3600
+/** 等保 idle timeout: a session unused this long ends (config SESSION_IDLE_MINUTES). */
+export const DEFAULT_SESSION_IDLE_MINUTES = 30
+/** A session's last use is written at most this often: one write a minute, not one per tile. */
+const TOUCH_SECONDS = 60
 
 export interface SessionTokens { token: string; expiresAt: Date; refreshToken: string; refreshExpiresAt: Date; sessionId: string }
 
@@ -33,17 +37,28 @@ export async function openSession(knex: Knex, tokens: TokenService, userId: numb
 
 const refused = (detail: string) => new AppError(401, 'unauthorized', detail)
 
-/** Spends a refresh token for a new pair; a spent one revokes its session. */
-export async function refreshSession(knex: Knex, tokens: TokenService, presented: string): Promise<{ pair: SessionTokens; userId: number }> {
+/** The 401 of a session that timed out (idle), for a request and for a refresh alike. */
+export const sessionIdle = (minutes: number) =>
+  refused(`session timed out after ${minutes} minutes without use: sign in again`).coded('auth.session_idle', { minutes })
+
+/** Spends a refresh token for a new pair; a spent one revokes its session; an idle session has ended. */
+export async function refreshSession(knex: Knex, tokens: TokenService, presented: string,
+  idleMinutes = DEFAULT_SESSION_IDLE_MINUTES): Promise<{ pair: SessionTokens; userId: number }> {
   if (!REFRESH_FORMAT.test(presented)) throw refused('invalid refresh token').coded('auth.invalid_refresh')
   const hash = sha256(presented)
-  const rows = (await knex.raw(sqlFile('auth/refresh_rotate'), { hash })).rows as { session_id: string; user_id: string | number }[]
+  const rows = (await knex.raw(sqlFile('auth/refresh_rotate'), { hash, idle_seconds: idleMinutes * 60 })).rows as { session_id: string; user_id: string | number }[]
   const hit = rows[0]
   if (!hit) {
-    const spent = await knex('refresh_token').where({ token_hash: hash }).whereNotNull('used_at').first('session_id')
-    if (spent) {
-      await revokeSession(knex, String(spent.session_id), 'refresh_reuse')
+    const known = await knex('refresh_token as r').join('auth_session as s', 's.id', 'r.session_id').where('r.token_hash', hash)
+      .first('r.session_id', 'r.used_at', 's.revoked_at', 's.revoke_reason',
+        knex.raw('s.last_used_at <= now() - CAST(? AS integer) * interval \'1 second\' AS idle', [idleMinutes * 60]))
+    if (known?.used_at) {
+      await revokeSession(knex, String(known.session_id), 'refresh_reuse')
       throw refused('refresh token already used: the session is revoked, sign in again').coded('auth.refresh_reused')
+    }
+    if (known && (known.revoke_reason === 'idle' || (known.revoked_at === null && known.idle))) {
+      await revokeSession(knex, String(known.session_id), 'idle')
+      throw sessionIdle(idleMinutes)
     }
     throw refused('invalid, expired or revoked refresh token').coded('auth.invalid_refresh')
   }
@@ -51,7 +66,7 @@ export async function refreshSession(knex: Knex, tokens: TokenService, presented
   return { pair: await issuePair(knex, tokens, userId, String(hit.session_id)), userId }
 }
 
-export async function revokeSession(knex: Knex, sessionId: string, reason: 'logout' | 'refresh_reuse'): Promise<void> {
+export async function revokeSession(knex: Knex, sessionId: string, reason: 'logout' | 'refresh_reuse' | 'idle'): Promise<void> {
   await knex('auth_session').where({ id: sessionId }).whereNull('revoked_at').update({ revoked_at: knex.fn.now(), revoke_reason: reason })
 }
 
@@ -63,8 +78,18 @@ export async function revokeAllOfUser(knex: Knex, userId: number): Promise<void>
   })
 }
 
-/** True while the session exists and is not revoked. */
-export async function sessionAlive(knex: Knex, sessionId: string): Promise<boolean> {
-  const row = await knex('auth_session').where({ id: sessionId }).first('revoked_at')
-  return row !== undefined && row.revoked_at === null
+/**
+ * A request of the session (isUse false: the client says no person asked for it, a page's timer:
+ * checked, but it does not keep the session alive): 'alive' (its last use moved to now, at most once a minute), 'revoked'
+ * (logged out, refresh reuse, unknown) or 'idle' (unused for idleMinutes: revoked now, for good).
+ * One statement: the check and the touch cost the request one round trip, as the check alone did.
+ */
+export async function useSession(knex: Knex, sessionId: string, idleMinutes = DEFAULT_SESSION_IDLE_MINUTES, isUse = true): Promise<'alive' | 'revoked' | 'idle'> {
+  const rows = (await knex.raw(sqlFile('auth/session_touch'), { id: sessionId, idle_seconds: idleMinutes * 60, touch_seconds: TOUCH_SECONDS, touch: isUse })).rows as { revoked: boolean; revoke_reason: string | null; idle: boolean }[]
+  const row = rows[0]
+  if (row?.revoke_reason === 'idle') return 'idle'
+  if (!row || row.revoked) return 'revoked'
+  if (!row.idle) return 'alive'
+  await revokeSession(knex, sessionId, 'idle')
+  return 'idle'
 }

@@ -9,6 +9,7 @@ import type { Knex } from 'knex'
 import { AppError } from '../http/errors.ts'
 import { sqlFile } from '../db/sql.ts'
 import { registerMessages } from '../http/messages/registry.ts'
+import { trustedNetworks, type TrustedNetworks } from './networks.ts'
 
 export interface LoginThrottlePolicy {
   /** failures of one account within the window that lock it */
@@ -17,6 +18,8 @@ export interface LoginThrottlePolicy {
   addressMaxFailures: number
   windowSeconds: number
   lockSeconds: number
+  /** CIDR blocks of the city's own networks: not counted per address (server/auth/networks.ts) */
+  trustedNetworks?: readonly string[] | undefined
 }
 
 /** 5 wrong passwords for one name, or 50 from one address, within 15 minutes lock for 15 minutes. */
@@ -31,22 +34,28 @@ registerMessages('zh', {
 })
 
 const keyHash = (s: string) => crypto.createHash('sha256').update(s).digest('hex')
+// NFC + lower case: 'Street1' and 'street1' are one account to a guesser
+export const accountKey = (username: string) => keyHash(`account:${username.normalize('NFC').toLowerCase()}`)
+export const addressKey = (address: string) => keyHash(`address:${address}`)
 
 export class LoginThrottle {
   readonly policy: LoginThrottlePolicy
+  private readonly trusted: TrustedNetworks
   constructor(private readonly knex: Knex, policy: Partial<LoginThrottlePolicy> = {}) {
     this.policy = { ...defaultLoginThrottle, ...policy }
+    this.trusted = trustedNetworks(this.policy.trustedNetworks ?? [])
   }
 
-  private keys(username: string, address: string) {
-    // NFC + lower case: 'Street1' and 'street1' are one account to a guesser
-    return { account: keyHash(`account:${username.normalize('NFC').toLowerCase()}`), address: keyHash(`address:${address}`) }
+  /** address undefined: a trusted network's address, neither counted nor locked. */
+  private keys(username: string, address: string): { account: string; address: string | undefined } {
+    return { account: accountKey(username), address: this.trusted.has(address) ? undefined : addressKey(address) }
   }
 
   /** Throws 429 with Retry-After (seconds) while the account or the address is locked. */
   async assertOpen(ctx: Context, username: string): Promise<void> {
     const { account, address } = this.keys(username, ctx.ip)
-    const rows = (await this.knex.raw(sqlFile('auth/throttle_locked'), { account, address })).rows as { scope: string; retry_after: number }[]
+    // '' matches no row (key_hash is 64 hex digits): a trusted address is never locked
+    const rows = (await this.knex.raw(sqlFile('auth/throttle_locked'), { account, address: address ?? '' })).rows as { scope: string; retry_after: number }[]
     const lock = rows[0]
     if (!lock) return
     const retryAfter = Math.max(1, Number(lock.retry_after))
@@ -62,7 +71,7 @@ export class LoginThrottle {
     const p = this.policy
     const common = { window_seconds: p.windowSeconds, lock_seconds: p.lockSeconds }
     await this.knex.raw(sqlFile('auth/throttle_fail'), { ...common, scope: 'account', key: account, max_failures: p.accountMaxFailures })
-    await this.knex.raw(sqlFile('auth/throttle_fail'), { ...common, scope: 'address', key: address, max_failures: p.addressMaxFailures })
+    if (address) await this.knex.raw(sqlFile('auth/throttle_fail'), { ...common, scope: 'address', key: address, max_failures: p.addressMaxFailures })
   }
 
   /** A success: the account's count starts again. */

@@ -14,6 +14,9 @@ import { notFound } from '../http/errors.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { fenceAlerts, inSnapshot, loadTrack, memberFor, summarise, trackPieces, type Member } from '../positions/replay.ts'
 import { NUMBER, readEvent, type EventRow } from './store.ts'
+import { isAssignee } from './assignee.ts'
+import { accessTo } from '../privacy/rule.ts'
+import { shownText } from '../privacy/freeText.ts'
 
 /** Office staff, departments and inspectors (an inspector sees only their own track); not residents or external systems. */
 export const REPLAY_ROLES: Role[] = ['command_center', 'district_staff', 'street_staff', 'community_staff', 'gis_analyst', 'department', 'grid_inspector']
@@ -48,9 +51,10 @@ export async function eventReplay(knex: Knex, p: Principal, e: EventRow, now = n
         track: trackPieces(track.valid, TRACK_SIMPLIFY_M), fenceAlerts: alerts,
       })
     }
+    const access = accessTo(p, { communityCode: e.community_code, heldByPrincipal: isAssignee(p, e) })
     const historyItems = history.map((h) => ({
       seq: h.seq, action: h.action, from: h.from_status, to: h.to_status, actor: { role: h.actor_role, name: h.actor_name },
-      at: h.at.toISOString(), comment: h.comment,
+      at: h.at.toISOString(), comment: shownText(access, h.comment),
     }))
     const clock = slaClock(e)
     return {

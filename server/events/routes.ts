@@ -12,6 +12,9 @@ import { mountDispatchOptions } from './dispatchOptions.ts'
 import { mountEventReplay } from './replay.ts'
 import { mountUnmask } from '../privacy/unmask.ts'
 import { noteOf } from './historyNotes.ts'
+import { isAssignee } from './assignee.ts'
+import { accessTo } from '../privacy/rule.ts'
+import { shownText } from '../privacy/freeText.ts'
 import { registerMessages } from '../http/messages/registry.ts'
 import { eventMessagesZh } from './messagesZh.ts'
 
@@ -62,8 +65,10 @@ export function eventRoutes(app: AppContext): Router {
     if (!e) throw notFound(`no event ${number} in your jurisdiction`).coded('events.not_found', { number })
     const rows = await app.knex('event_history').where({ event_id: e.id }).orderBy('seq')
       .select('seq', 'action', 'from_status', 'to_status', 'actor_role', 'actor_name', 'at', 'comment', 'attachments', 'explanation')
+    // numbers typed into comments are masked like the reporter's (privacy/freeText.ts)
+    const access = accessTo(p, { communityCode: e.community_code, heldByPrincipal: isAssignee(p, e) })
     ctx.body = { number, items: rows.map((r) => ({ seq: r.seq, action: r.action, from: r.from_status, to: r.to_status,
-      actor: { role: r.actor_role, name: r.actor_name }, at: r.at.toISOString(), comment: r.comment, attachments: r.attachments, explanation: r.explanation, note: noteOf(r) })) }
+      actor: { role: r.actor_role, name: r.actor_name }, at: r.at.toISOString(), comment: shownText(access, r.comment as string | null), attachments: r.attachments, explanation: r.explanation, note: noteOf(r) })) }
   })
 
   router.post('/:number/transitions', async (ctx) => {

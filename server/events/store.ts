@@ -7,6 +7,7 @@ import { statusLight } from './deadlines.ts'
 import { statusTitles, type EscalationLevel, type Status } from './workflow.ts'
 import type { Principal } from '../auth/users.ts'
 import { accessTo, shown } from '../privacy/rule.ts'
+import { shownText } from '../privacy/freeText.ts'
 import { isAssignee } from './assignee.ts'
 
 export interface EventRow {
@@ -69,7 +70,8 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null)
 export function reporterView(p: Principal, r: EventRow) {
   if (p.role === 'public') return undefined
   const access = accessTo(p, { communityCode: r.community_code, heldByPrincipal: isAssignee(p, r) })
-  const v = shown(access, { name: 'name', phone: 'phone' }, { name: r.reporter_name, phone: r.reporter_phone })
+  const v = shown(access, { name: 'name', phone: 'phone' }, { name: r.reporter_name, phone: r.reporter_phone },
+    { type: 'events', id: r.number, recordId: Number(r.id), communityCode: r.community_code, prefix: 'reporter.' })
   return { userId: access === 'full' ? r.reporter_user_id : null, name: v.name, phone: v.phone, masked: access !== 'full', unmaskable: access === 'unmaskable' }
 }
 
@@ -83,7 +85,8 @@ export function eventView(r: EventRow, opts: { now: Date; principal: Principal }
     channel: r.channel,
     demandType: r.demand_type,
     class: { code: r.class_code, name: r.class_name },
-    description: r.description,
+    // phone and ID numbers typed into it: masked by the rule that masks the reporter block
+    description: shownText(accessTo(opts.principal, { communityCode: r.community_code, heldByPrincipal: isAssignee(opts.principal, r) }), r.description),
     address: r.address,
     location: { type: 'Point', coordinates: [r.lon, r.lat], crs: 'EPSG:4490' },
     sourcePosition: r.source_position,

@@ -5,26 +5,31 @@ import { AppError, forbidden, unauthorized } from './errors.ts'
 import { anonymous, findUserByApiKey, findUserById, toPrincipal, type Principal } from '../auth/users.ts'
 import type { TokenService } from '../auth/tokens.ts'
 import { userIdFromBasic } from '../auth/basic.ts'
-import { sessionAlive } from '../auth/sessions.ts'
+import { sessionIdle, useSession, DEFAULT_SESSION_IDLE_MINUTES } from '../auth/sessions.ts'
 import { assertApiKeyScope } from '../auth/scopes.ts'
 import { loginThrottleFor, type LoginThrottle, type LoginThrottlePolicy } from '../auth/throttle.ts'
 import type { Role } from '../auth/roles.ts'
 
-export function authenticate(knex: Knex, tokens: TokenService, throttlePolicy?: Partial<LoginThrottlePolicy>) {
-  const throttle = loginThrottleFor(knex, throttlePolicy)
+/** sessionIdleMinutes: SESSION_IDLE_MINUTES; trustedNetworks: TRUSTED_NETWORKS (server/config.ts). */
+export interface AuthOptions { sessionIdleMinutes?: number | undefined; trustedNetworks?: readonly string[] | undefined }
+
+export function authenticate(knex: Knex, tokens: TokenService, throttlePolicy?: Partial<LoginThrottlePolicy>, opts: AuthOptions = {}) {
+  const throttle = loginThrottleFor(knex, { ...throttlePolicy, trustedNetworks: opts.trustedNetworks ?? [] })
+  const idleMinutes = opts.sessionIdleMinutes ?? DEFAULT_SESSION_IDLE_MINUTES
   return async (ctx: Context, next: Next) => {
-    ctx.state.principal = await resolvePrincipal(ctx, knex, tokens, throttle)
+    ctx.state.principal = await resolvePrincipal(ctx, knex, tokens, throttle, idleMinutes)
     await next()
   }
 }
 
-async function resolvePrincipal(ctx: Context, knex: Knex, tokens: TokenService, throttle: LoginThrottle): Promise<Principal> {
+async function resolvePrincipal(ctx: Context, knex: Knex, tokens: TokenService, throttle: LoginThrottle, idleMinutes: number): Promise<Principal> {
   const header = ctx.get('authorization')
   const apiKey = ctx.get('x-api-key') || (/^ApiKey\s+(.+)$/i.exec(header)?.[1] ?? '')
   if (apiKey) {
     const row = await findUserByApiKey(knex, apiKey.trim())
     if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'unknown, revoked or expired API key').coded('auth.invalid_api_key')
     assertApiKeyScope(ctx, row.apiKey.scopes)
+    ctx.state.apiKeyId = row.apiKey.id
     return toPrincipal(row, 'api_key')
   }
   if (!header) return anonymous
@@ -39,9 +44,13 @@ async function resolvePrincipal(ctx: Context, knex: Knex, tokens: TokenService, 
   if (!bearer) throw new AppError(401, 'unauthorized', 'Authorization header must be "Bearer <token>", "Basic <credentials>" or "ApiKey <key>"').coded('auth.bad_authorization')
   const { userId, issuedAt, sessionId } = await tokens.verify(bearer)
   // both lookups of every bearer request at once (one round trip of waiting, not two); a token of a
-  // session that logged out (or whose refresh token was reused) is refused
-  const [alive, row] = await Promise.all([sessionId === undefined || sessionAlive(knex, sessionId), findUserById(knex, userId)])
-  if (!alive) throw new AppError(401, 'unauthorized', 'token revoked (logged out or password changed)').coded('auth.token_revoked')
+  // session that logged out (or whose refresh token was reused) is refused, and one of a session
+  // unused for idleMinutes has timed out (the same statement records this use: useSession)
+  // X-Background-Request: 1 — the page's own timers (polls, reconnects) are checked but are no use
+  const isUse = ctx.get('x-background-request') !== '1'
+  const [state, row] = await Promise.all([sessionId === undefined ? 'alive' : useSession(knex, sessionId, idleMinutes, isUse), findUserById(knex, userId)])
+  if (state === 'idle') throw sessionIdle(idleMinutes)
+  if (state !== 'alive') throw new AppError(401, 'unauthorized', 'token revoked (logged out or password changed)').coded('auth.token_revoked')
   ctx.state.sessionId = sessionId
   if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'the user of this token no longer exists or is disabled').coded('auth.user_disabled')
   // JWT iat has 1 s resolution: a token issued in the same second as a revocation is refused too.

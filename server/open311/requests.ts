@@ -9,6 +9,7 @@ import { statuses, statusTitles, type Status } from '../events/workflow.ts'
 import { serviceNotice, SERVICE_CODE, type ServiceRow } from './services.ts'
 import { parseW3c, w3c } from './format.ts'
 import type { ReadScope } from './scope.ts'
+import { maskFreeText } from '../privacy/freeText.ts'
 
 /** GeoReport "closed": the loop is over (结案/评价) or the report was refused or voided. */
 export const CLOSED_STATUSES: readonly Status[] = ['closed', 'evaluated', 'rejected', 'voided']
@@ -149,7 +150,8 @@ export function requestView(r: RequestRow): Record<string, unknown> {
     status_notes: statusTitles[r.status],
     service_name: r.class_name,
     service_code: r.class_code,
-    description: r.description,
+    // third parties never read personal numbers typed into it (privacy/freeText.ts)
+    description: maskFreeText(r.description),
     agency_responsible: r.agency,
     service_notice: serviceNotice(r),
     requested_datetime: w3c(r.created_at),

@@ -3,8 +3,9 @@ import type { Knex } from 'knex'
 import { sqlFile } from '../db/sql.ts'
 import { commonArea, levelByMultiple, MAX_EVENT_IDS, type Candidate } from './candidate.ts'
 import type { Params } from './rules.ts'
+import { maskPhone } from '../privacy/fields.ts'
 
-interface ReporterRow { subject: string; n: number; ids: string[]; numbers: string[]; communities: string[]; lon: number; lat: number; masked_phone: string | null }
+interface ReporterRow { subject: string; n: number; ids: string[]; numbers: string[]; communities: string[]; lon: number; lat: number; phone_digits: string | null }
 
 /**
  * One warning per reporter and window: once warned, a reporter is quiet for `days`. The key is the
@@ -16,11 +17,13 @@ export async function repeatCandidates(knex: Knex, city: string, p: Params<'repe
   const { rows } = await knex.raw(sqlFile('warnings/repeat_reporters'), { city, since, now, minEvents: p.minEvents }) as { rows: ReporterRow[] }
   return rows.map((r): Candidate => {
     const area = commonArea(r.communities)
-    const who = r.masked_phone ? `来电${r.masked_phone}` : '同一诉求人'
+    // masked by the one rule; the digits themselves go no further than this line
+    const maskedPhone = r.phone_digits ? maskPhone(r.phone_digits) : null
+    const who = maskedPhone ? `来电${maskedPhone}` : '同一诉求人'
     return {
       kind: 'repeat_reporter', level: levelByMultiple(r.n, p.minEvents), area, lon: Number(r.lon), lat: Number(r.lat),
       title: `重复诉求：${who}近${p.days}天在${areaNames.get(area) ?? area}提出${r.n}件诉求`,
-      detail: { eventCount: r.n, days: p.days, maskedPhone: r.masked_phone, registeredUser: r.subject.startsWith('u:'), numbers: r.numbers.slice(0, MAX_EVENT_IDS) },
+      detail: { eventCount: r.n, days: p.days, maskedPhone, registeredUser: r.subject.startsWith('u:'), numbers: r.numbers.slice(0, MAX_EVENT_IDS) },
       eventIds: r.ids.slice(0, MAX_EVENT_IDS).map(Number), dedupeKey: `first:${r.ids[0]}`, subject: r.subject,
     }
   })

@@ -55,8 +55,8 @@ describe('role menus, big screen and an expired login (角色菜单 · 大屏 ·
     const tokens = ctx.tokens
     const issue = tokens.issue.bind(tokens)
     const verify = tokens.verify.bind(tokens)
-    tokens.issue = async (userId) => {
-      const t = await issue(userId)
+    tokens.issue = async (userId, sessionId) => {
+      const t = await issue(userId, sessionId)
       issued.push(t.token)
       return t
     }
@@ -216,6 +216,7 @@ describe('role menus, big screen and an expired login (角色菜单 · 大屏 ·
     await page.fill('#event-detail form.action-form textarea[name="comment"]', text)
 
     for (const t of issued) expire(t)
+    await endSessions()
     await page.click('#event-detail form.action-form button[type="submit"]')
     await page.waitForSelector('#login:not([hidden])')
     expect(await page.textContent('#login-error')).to.equal(EXPIRED_MESSAGE)
@@ -240,6 +241,7 @@ describe('role menus, big screen and an expired login (角色菜单 · 大屏 ·
     const page = await open('command')
     await page.uncheck('#layer-list input[value="base_grids"]')
     for (const t of issued) expire(t)
+    await endSessions()
     // the first look at the tasks tab reads them: refused, the page returns to the sign-in
     await page.click('.dock-tab[data-tab="tasks"]')
     await page.waitForSelector('#login:not([hidden])', { timeout: 30_000 })
@@ -250,7 +252,35 @@ describe('role menus, big screen and an expired login (角色菜单 · 大屏 ·
     expect(await page.evaluate('sessionStorage.getItem("gridgov.view")')).to.equal(null)
   })
 
+  it('an access token that ends while its session lives is renewed without a word: the action goes through', async () => {
+    const command = await login('command')
+    const p = await pointIn(ctx.knex, C1, 4)
+    const made = await api('POST', '/api/v1/events', command, {
+      channel: 'superior', demandType: '投诉举报', classCode: '0102', description: uniq('令牌续期测试'), location: { x: p.lon, y: p.lat, crs: 'EPSG:4490' },
+    })
+    const number = String((made.json.event as { number: string }).number)
+    const page = await open('command')
+    await page.evaluate(`location.hash = '#event=${number}'`)
+    await page.waitForSelector(`#map[data-located="${number}"]`, { timeout: 30_000 })
+    const text = uniq('令牌过期后继续督办')
+    await page.click('#event-detail .actions button[data-action="supervise"]')
+    await page.fill('#event-detail form.action-form textarea[name="comment"]', text)
+    const before = issued.length
+    for (const t of issued) expire(t) // every access token refused as expired; the sessions live on
+    await page.click('#event-detail form.action-form button[type="submit"]')
+    await page.waitForSelector('#event-detail .notice:not(.empty)', { timeout: 30_000 })
+    expect(await page.isHidden('#login'), 'no return to the sign-in').to.equal(true)
+    expect(issued.length, 'the page renewed its token').to.be.greaterThan(before)
+    const history = await api('GET', `/api/v1/events/${number}/history`, await login('command'))
+    expect((history.json.items as { action: string; comment: string | null }[]).some((h) => h.action === 'supervise' && h.comment === text)).to.equal(true)
+  })
+
   function expire(token: string): void {
     expired.add(token)
+  }
+
+  /** Every open session has been idle past the timeout: the refresh is refused too, the login has ended. */
+  async function endSessions(): Promise<void> {
+    await ctx.knex('auth_session').whereNull('revoked_at').update({ last_used_at: ctx.knex.raw("now() - interval '1 day'") })
   }
 })

@@ -1,7 +1,8 @@
 -- 重复诉求: reporters (the signed-in user, else the phone with its digits only) with at least
 -- minEvents demands created in (since, now] and no repeat warning in that window yet. The
--- phone never leaves the database: the subject is 'u:<user id>' or 'p:' || md5(digits), and the
--- only trace of the number is its mask 138****5678 (11+ digits; shorter numbers are not shown).
+-- phone is never stored with the warning: the subject is 'u:<user id>' or 'p:' || md5(digits),
+-- and the only trace of the number is its mask, made from phone_digits (the latest number of
+-- 11+ digits; shorter ones are not shown) by the one masking rule (server/privacy/fields.ts).
 WITH ev AS (
   SELECT e.id, e.number, e.created_at, e.community_code, e.geom,
          regexp_replace(coalesce(e.reporter_phone, ''), '[^0-9]', '', 'g') AS digits,
@@ -24,7 +25,7 @@ WITH ev AS (
   HAVING count(*) >= :minEvents
 )
 SELECT g.subject, g.n, g.ids, g.numbers, g.communities, g.lon, g.lat,
-       CASE WHEN g.digits IS NOT NULL THEN left(g.digits, 3) || '****' || right(g.digits, 4) END AS masked_phone
+       g.digits AS phone_digits
 FROM grouped g
 WHERE NOT EXISTS (
   SELECT 1 FROM warning w
