@@ -25,7 +25,7 @@ export async function boot(config: Config, logger: Logger): Promise<Booted> {
     if (config.env === 'production') await refuseDemoCredentials(db)
     const tokens = new TokenService(resolveSecret(config.authSecret, config.dataDir), config.tokenTtlSeconds)
     const catalogue = await loadCatalogue(db.knex)
-    return { db, context: { config, knex: db.knex, dbMode: db.mode, listen: db.listen, logger, tokens, catalogue, startedAt: new Date() } }
+    return { db, context: { config, knex: db.knex, knexRead: db.knexRead, dbMode: db.mode, listen: db.listen, logger, tokens, catalogue, startedAt: new Date() } }
   } catch (err) {
     await db.close().catch(() => undefined)
     throw err

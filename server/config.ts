@@ -2,6 +2,7 @@
 // validated at start-up, so a bad value stops the service with a message naming the key.
 import path from 'node:path'
 import { z } from 'zod'
+import { parseCidr } from './auth/networks.ts'
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 
@@ -17,21 +18,40 @@ const schema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   PORT: integer(0, 65535).default(3000),
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  // a streaming replica for the reads that tolerate lag (tiles, WMS/WFS/OGC API, analytics)
+  DATABASE_READ_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(logLevels).default('info'),
   DB_POOL_MAX: integer(1, 200).default(10),
   DB_CONNECT_RETRIES: integer(0, 100).default(8),
   DB_STATEMENT_TIMEOUT_MS: integer(0, 3_600_000).default(30_000),
   AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  TOKEN_TTL_SECONDS: integer(60, 30 * 24 * 3600).default(8 * 3600),
+  // short access tokens: the page refreshes them (POST /api/v1/auth/refresh) before they end
+  TOKEN_TTL_SECONDS: integer(60, 30 * 24 * 3600).default(15 * 60),
+  // 等保 idle timeout of a sign-in session (server/auth/sessions.ts)
+  SESSION_IDLE_MINUTES: integer(1, 24 * 60).default(30),
+  // the city's own networks: sign-in failures from them are not counted per address (server/auth/networks.ts)
+  TRUSTED_NETWORKS: z.string().max(4000).transform((v, c) => parseCidrList(v, c)).optional(),
+  // Strict-Transport-Security max-age, sent on TLS requests only (ctx.secure); 0: never (server/http/securityHeaders.ts)
+  HSTS_SECONDS: integer(0, 2 * 365 * 86400).default(365 * 86400),
   SEED_DEMO: bool.optional(),
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
   BODY_LIMIT_BYTES: integer(1024, 100 * 1024 * 1024).default(2 * 1024 * 1024),
+  // a request not fully received (headers, then the whole body) in this time is cut off: 408 (server/http/listener.ts)
+  REQUEST_TIMEOUT_MS: integer(1000, 3_600_000).default(120_000),
+  HEADERS_TIMEOUT_MS: integer(1000, 3_600_000).default(60_000),
   // an XYZ/WMTS raster base map the server fetches on the page's behalf (server/basemap/raster.ts)
   GRIDGOV_BASEMAP_WMTS: z.string().max(2000).regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
     .refine((u) => ['{z}', '{x}', '{y}'].every((p) => u.includes(p)), 'must contain {z}, {x} and {y}').optional(),
 })
+
+/** `10.0.0.0/8, 2001:db8::/32`: each block checked, a bad one named. */
+function parseCidrList(v: string, c: z.core.$RefinementCtx<string>): string[] {
+  const blocks = v.split(/[\s,]+/).filter(Boolean)
+  for (const b of blocks) if (!parseCidr(b)) c.addIssue({ code: 'custom', message: `"${b.slice(0, 60)}" is not a CIDR block (a.b.c.d/n or an IPv6 block)` })
+  return blocks
+}
 
 export type Env = z.output<typeof schema>
 
@@ -41,6 +61,8 @@ export interface Config {
   port: number
   /** Set: an external PostGIS server. Unset: the embedded PGlite PostGIS in dataDir. */
   databaseUrl: string | undefined
+  /** Set (with databaseUrl): a read replica for lag-tolerant reads (AppContext.knexRead). */
+  databaseReadUrl?: string | undefined
   dataDir: string
   logLevel: Env['LOG_LEVEL']
   dbPoolMax: number
@@ -53,8 +75,17 @@ export interface Config {
   trustProxy: boolean
   shutdownGraceMs: number
   bodyLimitBytes: number
+  /** Whole request (headers and body) must arrive within this; slower clients get 408 (server/http/listener.ts). */
+  requestTimeoutMs: number
+  headersTimeoutMs: number
   /** Optional raster base map URL template ({z} {x} {y}, {s} a subdomain digit); unset: our own vector base map only. */
   basemapWmts?: string | undefined
+  /** Minutes without use that end a sign-in session (default 30). */
+  sessionIdleMinutes?: number | undefined
+  /** CIDR blocks whose addresses the sign-in throttle does not count per address (still per name). */
+  trustedNetworks?: string[] | undefined
+  /** HSTS max-age on TLS requests; 0 or unset: no header. */
+  hstsSeconds?: number | undefined
   /** Login throttling (server/auth/throttle.ts); unset: its defaults. Tests shorten it. */
   loginThrottle?: { accountMaxFailures?: number; addressMaxFailures?: number; windowSeconds?: number; lockSeconds?: number } | undefined
 }
@@ -76,7 +107,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => {
       const key = String(i.path[0] ?? '?')
-      const shown = key === 'DATABASE_URL' || key === 'AUTH_SECRET' || key === 'GRIDGOV_BASEMAP_WMTS' ? '(hidden)' : JSON.stringify(raw[key])
+      const shown = key === 'DATABASE_URL' || key === 'DATABASE_READ_URL' || key === 'AUTH_SECRET' || key === 'GRIDGOV_BASEMAP_WMTS' ? '(hidden)' : JSON.stringify(raw[key])
       return `${key}=${shown}: ${i.message}`
     }))
   }
@@ -84,12 +115,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = []
   if (e.NODE_ENV === 'production' && !e.AUTH_SECRET) problems.push('AUTH_SECRET: required when NODE_ENV=production')
   if (e.NODE_ENV === 'production' && e.SEED_DEMO) problems.push('SEED_DEMO: demo data and demo users are refused when NODE_ENV=production')
+  if (e.DATABASE_READ_URL && !e.DATABASE_URL) problems.push('DATABASE_READ_URL: needs DATABASE_URL (the primary)')
   if (problems.length) throw new ConfigError(problems)
   return {
     env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
     dataDir: path.resolve(e.DATA_DIR),
     logLevel: e.LOG_LEVEL,
     dbPoolMax: e.DB_POOL_MAX,
@@ -101,6 +134,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     basemapWmts: e.GRIDGOV_BASEMAP_WMTS,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    trustedNetworks: e.TRUSTED_NETWORKS ?? [],
+    hstsSeconds: e.HSTS_SECONDS,
   }
 }

@@ -118,12 +118,12 @@ async function handleTile(ctx: Context, app: AppContext, layer: AnalysisLayerId)
   ctx.set('Cache-Control', ANALYSIS_CACHE_CONTROL)
   ctx.vary('Authorization')
   ctx.vary('X-API-Key')
-  const f = await resolveTileFilter(app.knex, scope, q)
+  const f = await resolveTileFilter(app.knexRead, scope, q)
   if (tile.z < ANALYSIS_MIN_ZOOM || tile.z > ANALYSIS_MAX_ZOOM) {
     ctx.status = 204
     return
   }
-  const set = await cellSet(app.knex, layer, scope, f, resolutionForZoom(tile.z))
+  const set = await cellSet(app.knexRead, layer, scope, f, resolutionForZoom(tile.z))
   const bytes = encodeCells(layer, set, tile)
   // the window is part of what the bytes mean: the same cells over another window are another tile
   const etag = etagOf(bytes, `${scopeOf(scope)}|${f.from.toISOString()}|${f.to.toISOString()}`)
@@ -139,7 +139,7 @@ async function handleTile(ctx: Context, app: AppContext, layer: AnalysisLayerId)
 /** TileJSON of one analysis layer; the tile URL carries the (checked) filter of the request. */
 async function handleTileJson(ctx: Context, app: AppContext, layer: AnalysisLayerId, base: string, bounds: TileJson['bounds']): Promise<void> {
   const q = parseTileLayerQuery(ctx.query)
-  await resolveTileFilter(app.knex, principalOf(ctx).jurisdiction, q)
+  await resolveTileFilter(app.knexRead, principalOf(ctx).jurisdiction, q)
   const l = ANALYSIS_LAYERS[layer]
   const search = ctx.querystring ? `?${ctx.querystring}` : ''
   const centre = (a: number, b: number) => Math.round(((a + b) / 2) * 1e6) / 1e6

@@ -25,7 +25,7 @@ const services = new WeakMap<AppContext, TileService>()
 /** The tile service of an application context (one per context: its cache and statements). */
 export function tileServiceOf(app: AppContext, options?: TileServiceOptions): TileService {
   let s = services.get(app)
-  if (!s) services.set(app, (s = new TileService(app.knex, app.catalogue, app.logger, options)))
+  if (!s) services.set(app, (s = new TileService(app.knexRead, app.catalogue, app.logger, options)))
   return s
 }
 
@@ -81,13 +81,13 @@ export function tileRoutes(app: AppContext): Router {
   const router = new Router({ prefix: '/tiles' })
   router.use(requireRole())
   // before the catalogue routes, which would take /tiles/heatmap/… for a catalogue layer
-  registerAnalysisTiles(router, app, baseUrl, (ctx) => jurisdictionBounds(app.knex, principalOf(ctx).jurisdiction))
+  registerAnalysisTiles(router, app, baseUrl, (ctx) => jurisdictionBounds(app.knexRead, principalOf(ctx).jurisdiction))
   router.get('/:layers/:z/:x/:y.mvt', (ctx) => handleTile(ctx, app, service))
   router.get('/:layers.json', async (ctx) => {
     const layers = parseLayers(app, String(ctx.params.layers))
     ctx.set('Cache-Control', 'private, max-age=60')
     ctx.vary('Authorization')
-    ctx.body = await tileJson(app.knex, layers, String(ctx.params.layers), principalOf(ctx).jurisdiction, baseUrl(ctx))
+    ctx.body = await tileJson(app.knexRead, layers, String(ctx.params.layers), principalOf(ctx).jurisdiction, baseUrl(ctx))
   })
   return router
 }

@@ -147,6 +147,11 @@ export function invalidateFeature(layerId: string, bbox: BBox): number {
   return liveServices().reduce((n, s) => n + s.invalidateFeature(layerId, bbox), 0)
 }
 
+/** Drops every cached tile of every tile service of this process (change notifications were missed). */
+export function invalidateAll(): number {
+  return liveServices().reduce((n, s) => { const { entries } = s.cache.stats(); s.cache.clear(); return n + entries }, 0)
+}
+
 /** invalidateFeature for every layer drawn from a table (used by the database change listener). */
 export function invalidateTable(table: string, bbox: BBox): number {
   return liveServices().reduce((n, s) => n + s.invalidateTable(table, bbox), 0)

@@ -21,7 +21,7 @@ export const ANALYTICS_READERS: Role[] = ['command_center', 'district_staff', 's
 
 export function analyticsRoutes(app: AppContext): Router {
   const router = new Router({ prefix: '/api/v1/analytics' })
-  const { knex } = app
+  const { knexRead: knex } = app // lag-tolerant reads: the replica when configured
   const readers = requireRole(...ANALYTICS_READERS)
 
   router.get('/heatmap', readers, async (ctx) => {

@@ -23,7 +23,7 @@ const services = new WeakMap<AppContext, BasemapTiles>()
 /** The base map tiles of an application context (one cache per context; the encoder is the tile service's). */
 export function basemapTilesOf(app: AppContext): BasemapTiles {
   let s = services.get(app)
-  if (!s) services.set(app, (s = new BasemapTiles(app.knex, () => tileServiceOf(app).encoder())))
+  if (!s) services.set(app, (s = new BasemapTiles(app.knexRead, () => tileServiceOf(app).encoder())))
   return s
 }
 
@@ -38,7 +38,7 @@ const FIELDS = {
 const TITLES = { water: '水系面', waterway: '河流水渠', roads: '道路', places: '地名' }
 
 async function tileJson(app: AppContext, ctx: Context): Promise<TileJson> {
-  const { rows } = await app.knex.raw(sqlFile('basemap/bounds'))
+  const { rows } = await app.knexRead.raw(sqlFile('basemap/bounds'))
   const r = rows[0] as { xmin: number | null; ymin: number; xmax: number; ymax: number }
   const round = (v: number) => Math.round(v * 1e6) / 1e6
   const bounds: TileJson['bounds'] = r.xmin === null ? [-180, -85.0511, 180, 85.0511] : [round(r.xmin), round(r.ymin), round(r.xmax), round(r.ymax)]

@@ -1,7 +1,7 @@
 // /health: liveness (the process answers) and readiness (the database answers, migrations applied).
 import Router from '@koa/router'
 import type { AppContext } from '../context.ts'
-import { databaseReadiness } from './readiness.ts'
+import { databaseReadiness, replicaReadiness } from './readiness.ts'
 
 export function healthRoutes(app: AppContext): Router {
   const router = new Router()
@@ -15,10 +15,22 @@ export function healthRoutes(app: AppContext): Router {
       ctx.state.log?.warn({ err }, 'health: database not ready')
       database = { ready: false, mode: app.dbMode, error: 'database not reachable' }
     }
+    // the read replica (DATABASE_READ_URL): reported with its lag; while it is away the service is
+    // degraded (tiles, WFS and analytics answer 503) but still takes intake, so it stays 200
+    let replica: Record<string, unknown> | undefined
+    if (app.knexRead !== app.knex && database.ready) {
+      try {
+        replica = { ready: true, ...await replicaReadiness(app.knex, app.knexRead) }
+      } catch (err) {
+        ctx.state.log?.warn({ err }, 'health: read replica not ready')
+        replica = { ready: false, error: 'read replica not reachable' }
+      }
+      database.replica = replica
+    }
     ctx.status = database.ready ? 200 : 503
     ctx.set('Cache-Control', 'no-store')
     ctx.body = {
-      status: database.ready ? 'ok' : 'unavailable',
+      status: !database.ready ? 'unavailable' : replica?.ready === false ? 'degraded' : 'ok',
       service: 'gridgov',
       uptimeSeconds: Math.round((Date.now() - app.startedAt.getTime()) / 1000),
       database,

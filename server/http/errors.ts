@@ -1,13 +1,15 @@
 // The one error type of the service and the one place it becomes a response:
 // an OGC exception report on /ogc paths, a registered format on its paths (the GeoReport v2 error
 // list on /open311, registered by server/open311/routes.ts), RFC 9457 problem JSON everywhere else.
-// Only 4xx messages reach clients; 5xx details go to the log with the request id.
+// Only 4xx messages reach clients; 5xx details go to the log with the request id, except a
+// coded 5xx: a condition the client is told in words (507: the attachment store is full).
 // A problem carries a stable message `code` with its `params` (RFC 9457 extension members); its
 // `detail` is English unless the request prefers Chinese (Accept-Language) and a registered
 // catalogue words the code (./messages/registry.ts). OGC and registered formats stay as they are.
 import type { Context, Next } from 'koa'
 import { messageFor, negotiateLanguage, type MessageParams } from './messages/registry.ts'
 import { genericCode, registerHttpMessages } from './messages/httpZh.ts'
+import { DB_RETRY_AFTER_SECONDS, isDatabaseUnavailable } from '../db/unavailable.ts'
 
 export interface OgcFault {
   /** OGC exceptionCode, e.g. MissingParameterValue, InvalidParameterValue, LayerNotDefined. */
@@ -56,18 +58,26 @@ const generic = (err: AppError, detail: string | undefined) => (detail === undef
 const titles: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
   406: 'Not Acceptable', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable', 507: 'Insufficient Storage',
 }
 
 /** Turns anything thrown below into an AppError: koa/http-errors (bodyparser, ctx.throw) keep their 4xx status. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err
+  if (isDatabaseUnavailable(err)) {
+    return new AppError(503, 'database_unavailable', 'the database is not reachable at the moment; try again shortly', {}, undefined, { cause: err })
+      .coded('db.unavailable', { retryAfter: DB_RETRY_AFTER_SECONDS })
+  }
   const e = err as { status?: number; statusCode?: number; expose?: boolean; message?: string; type?: string }
   const status = e?.status ?? e?.statusCode
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const type = status === 413 ? 'payload_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request'
     const detail = e.expose !== false && e.message ? e.message : (titles[status] ?? 'bad request')
     return new AppError(status, type, detail, {}, undefined, { cause: err })
+  }
+  // a body whose bytes do not match its Content-Encoding: zlib or brotli refuses it while the body parser inflates it
+  if (/^(Z_(DATA|BUF)_ERROR|ERR__ERROR_FORMAT|ERR_BROTLI)/.test(String((err as { code?: unknown })?.code ?? ''))) {
+    return new AppError(400, 'bad_request', 'the request body is not valid data of its Content-Encoding', {}, undefined, { cause: err }).coded('http.bad_content_encoding')
   }
   return new AppError(500, 'internal', 'internal error', {}, undefined, { cause: err })
 }
@@ -103,6 +113,7 @@ export function errorMiddleware() {
         ctx.state.log?.error({ err: err.cause ?? err, requestId }, 'request failed')
       }
       ctx.status = err.status
+      if (err.code === 'db.unavailable') ctx.set('Retry-After', String(DB_RETRY_AFTER_SECONDS))
       const format = errorFormats.find((f) => f.matches(ctx.path))
       if (format) {
         format.write(ctx, err, requestId)
@@ -120,7 +131,7 @@ export function errorMiddleware() {
 
 /** RFC 9457 problem JSON, its detail in the negotiated language. */
 function writeProblem(ctx: Context, err: AppError, requestId: string): void {
-  const internal = err.status >= 500
+  const internal = err.status >= 500 && !err.code
   const code = internal ? 'http.internal' : err.code ?? genericCode(err.status)
   const params = internal ? { requestId } : err.code ? err.params : {}
   let detail = internal ? `internal error (request id ${requestId})` : err.detail
@@ -154,7 +165,7 @@ function writeProblem(ctx: Context, err: AppError, requestId: string): void {
  */
 function writeOgcException(ctx: Context, err: AppError): void {
   const code = err.ogc?.code ?? (err.status >= 500 ? 'NoApplicableCode' : err.status === 404 ? 'NotFound' : 'InvalidParameterValue')
-  const text = escapeXml(err.status >= 500 ? `internal error (request id ${String(ctx.state.requestId ?? '')})` : err.detail)
+  const text = escapeXml(err.status >= 500 && !err.code ? `internal error (request id ${String(ctx.state.requestId ?? '')})` : err.detail)
   const locator = err.ogc?.locator ? ` locator="${escapeXml(err.ogc.locator)}"` : ''
   ctx.type = 'text/xml; charset=utf-8'
   if (ctx.path.startsWith('/ogc/wms')) {

@@ -41,7 +41,7 @@ export async function getTestDb(): Promise<Knex> {
 export async function getTestContext(overrides: Partial<Config> = {}): Promise<AppContext> {
   const { db, config } = await getTestDatabase()
   return {
-    config: { ...config, ...overrides }, knex: db.knex, dbMode: db.mode, listen: db.listen,
+    config: { ...config, ...overrides }, knex: db.knex, knexRead: db.knexRead, dbMode: db.mode, listen: db.listen,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     tokens: new TokenService('test-secret-test-secret-test-secret-0123', 3600), startedAt: new Date(),
     catalogue: await loadCatalogue(db.knex),

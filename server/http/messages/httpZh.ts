@@ -105,5 +105,6 @@ export function registerHttpMessages(): void {
     'http.repeated_query': '查询参数 {field} 重复出现',
     'http.bad_cursor': '翻页标记无效，请从第一页重新加载',
     'http.nul_character': nulZh,
+    'http.bad_content_encoding': '请求内容与其声明的压缩格式（Content-Encoding）不符',
   })
 }

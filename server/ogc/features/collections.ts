@@ -16,7 +16,7 @@ export function layerOf(app: AppContext, id: string): LayerDef {
 
 async function collection(ctx: Context, app: AppContext, layer: LayerDef) {
   const url = (p: string) => serviceUrl(ctx, app, `${FEATURES_PATH}/collections/${layer.id}${p}`)
-  const extent = await cachedExtent(app.knex, layer)
+  const extent = await cachedExtent(app.knexRead, layer)
   return {
     id: layer.id, title: layer.title, description: layer.abstract, itemType: 'feature',
     ...(extent ? { extent: { spatial: { bbox: [extent], crs: CRS84 } } } : {}),

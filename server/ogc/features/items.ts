@@ -51,8 +51,8 @@ export async function handleItems(ctx: Context, app: AppContext, id: string): Pr
     const bboxCrs = crsParam(params.bboxCrs, 'bbox-crs')
     query.predicates.push(bboxPredicate(`${params.bbox},${bboxCrs.srsName}`, { source: query.source, defaultCrs: bboxCrs.srsName, locator: 'bbox' }))
   }
-  const page = await renderPage(app.knex, query, principal.jurisdiction, geoJsonFeatureSql(query, out, 'key'), ',', params.offset, params.limit)
-  const matched = await matchedFor(app.knex, query, principal.jurisdiction, page, params.offset, params.limit)
+  const page = await renderPage(app.knexRead, query, principal.jurisdiction, geoJsonFeatureSql(query, out, 'key'), ',', params.offset, params.limit)
+  const matched = await matchedFor(app.knexRead, query, principal.jurisdiction, page, params.offset, params.limit)
   const link = (rel: string, offset: number) => ({ rel, type: 'application/geo+json', href: itemsUrl(ctx, app, layer.id, offset, params.limit) })
   const head = {
     type: 'FeatureCollection', numberMatched: matched, numberReturned: page.returned, timeStamp: new Date().toISOString(),
@@ -84,7 +84,7 @@ export async function handleItem(ctx: Context, app: AppContext, id: string, fid:
   const principal = requireReader(ctx)
   const query = newQuery(layer)
   query.predicates.push(idPredicate(query.source, [`${layer.id}.${fid}`]))
-  const page = await renderPage(app.knex, query, principal.jurisdiction, geoJsonFeatureSql(query, out, 'key'), ',', 0, 1)
+  const page = await renderPage(app.knexRead, query, principal.jurisdiction, geoJsonFeatureSql(query, out, 'key'), ',', 0, 1)
   if (!page.returned) throw new AppError(404, 'not_found', `no feature "${fid.slice(0, 80)}" in ${layer.id}`, {}, { code: 'NotFound', locator: 'featureId' })
   const feature = JSON.parse(page.body) as Record<string, unknown>
   feature.links = [

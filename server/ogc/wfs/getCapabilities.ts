@@ -35,7 +35,7 @@ export function negotiateVersion(ctx: Context, req: WfsRequest): WfsVersion {
 export async function getCapabilities(ctx: Context, app: AppContext, req: WfsRequest): Promise<void> {
   const version = negotiateVersion(ctx, req)
   ctx.state.ogcVersion = version === '1.1.0' ? '1.1.0' : undefined
-  const extents = await Promise.all(app.catalogue.layers.map((l) => cachedExtent(app.knex, l)))
+  const extents = await Promise.all(app.catalogue.layers.map((l) => cachedExtent(app.knexRead, l)))
   ctx.type = 'text/xml; charset=utf-8'
   ctx.body = version === '1.1.0' ? capabilities11(ctx, app, extents) : capabilities20(ctx, app, extents)
 }

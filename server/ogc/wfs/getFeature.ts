@@ -27,7 +27,7 @@ export async function getFeature(ctx: Context, app: AppContext, req: WfsRequest)
   if (req.storedQuery) return getFeatureById(ctx, app, req, principal)
   const format = outputFormat(req.version, req.outputFormat)
   const built = buildQueries(req, app.catalogue, defaultSrsName(format.encoding))
-  const paged = await runPaged(app.knex, built, principal.jurisdiction, req, renderer(app, principal, format.encoding))
+  const paged = await runPaged(app.knexRead, built, principal.jurisdiction, req, renderer(app, principal, format.encoding))
   const links = pageLinks(ctx, app, req, paged)
   ctx.type = format.contentType
   ctx.body = format.encoding === 'geojson'
@@ -40,7 +40,7 @@ export function renderer(app: AppContext, principal: Principal, encoding: Encodi
   const [open, close] = SEPARATOR[encoding]
   return async (b: BuiltQuery, offset: number, limit: number) => {
     const feature = encoding === 'geojson' ? geoJsonFeatureSql(b.query, b.out, 'gml') : gmlFeatureSql(b.query, b.out, encoding === 'gml32')
-    const page = await renderPage(app.knex, b.query, principal.jurisdiction, feature, encoding === 'geojson' ? ',' : close + open, offset, limit)
+    const page = await renderPage(app.knexRead, b.query, principal.jurisdiction, feature, encoding === 'geojson' ? ',' : close + open, offset, limit)
     return { ...page, body: page.returned ? open + page.body + close : '' }
   }
 }

@@ -25,8 +25,8 @@ export async function getPropertyValue(ctx: Context, app: AppContext, req: WfsRe
   const principal = requireReader(ctx)
   const built = buildQueries(req, app.catalogue, defaultSrsName('gml32'))
   const reference = req.valueReference
-  const paged = await runPaged(app.knex, built, principal.jurisdiction, req, async (b, offset, limit) => {
-    const page = await renderValues(app.knex, b.query, principal.jurisdiction, valueSql(b, reference), '</wfs:member><wfs:member>', offset, limit)
+  const paged = await runPaged(app.knexRead, built, principal.jurisdiction, req, async (b, offset, limit) => {
+    const page = await renderValues(app.knexRead, b.query, principal.jurisdiction, valueSql(b, reference), '</wfs:member><wfs:member>', offset, limit)
     return { ...page, body: page.returned ? `<wfs:member>${page.body}</wfs:member>` : '' }
   })
   const links = pageLinks(ctx, app, req, paged)

@@ -54,7 +54,7 @@ export async function getFeatureById(ctx: Context, app: AppContext, req: WfsRequ
   query.predicates.push(idPredicate(query.source, [id]))
   const out = outputCrs(sq.params.get('srsname') ?? defaultSrsName(format.encoding), 'srsName')
   const feature = format.encoding === 'geojson' ? geoJsonFeatureSql(query, out, 'gml') : gmlFeatureSql(query, out, format.encoding === 'gml32')
-  const page = await renderPage(app.knex, query, principal.jurisdiction, feature, '', 0, 1)
+  const page = await renderPage(app.knexRead, query, principal.jurisdiction, feature, '', 0, 1)
   if (!page.returned) throw notFound(id)
   ctx.type = format.contentType
   if (format.encoding === 'geojson') {

@@ -30,7 +30,7 @@ export function layerExtents(app: AppContext): Promise<Extents> {
 }
 
 async function computeExtents(app: AppContext): Promise<Extents> {
-  const found = await Promise.all(app.catalogue.layers.map(async (l) => [l.id, widen(await layerExtent(app.knex, l))] as const))
+  const found = await Promise.all(app.catalogue.layers.map(async (l) => [l.id, widen(await layerExtent(app.knexRead, l))] as const))
   const boxes = found.map(([, b]) => b).filter((b): b is Box => b !== null)
   const all: Box = boxes.length ? union(boxes) : CHINA
   const byLayer = new Map<string, Box>(found.map(([id, b]) => [id, b ?? all]))

@@ -106,7 +106,7 @@ export async function handleGetFeatureInfo(app: AppContext, ctx: Context, kvp: K
   const tolerance = TOLERANCE_PX * Math.max(px, py)
   const { jurisdiction } = principalOf(ctx)
   const results = await Promise.all(queryLayers.map(async (layer) => ({
-    layer, features: await featuresNear(app.knex, layer, req.crs.srid!, x, y, tolerance, count, jurisdiction),
+    layer, features: await featuresNear(app.knexRead, layer, req.crs.srid!, x, y, tolerance, count, jurisdiction),
   })))
   ctx.set('Cache-Control', 'private, no-cache')
   if (format === 'application/json') {

@@ -79,7 +79,7 @@ async function render(app: AppContext, req: MapRequest, format: ImageFormat, pai
   const scale = scaleDenominator(req)
   // a layer outside its scale range draws nothing (and is not queried)
   const features = await Promise.all(req.layers.map((l) => l.layer.maxScaleDenominator !== undefined && scale > l.layer.maxScaleDenominator
-    ? Promise.resolve([]) : mapFeatures(app.knex, req, l.layer, l.style, jurisdiction)))
+    ? Promise.resolve([]) : mapFeatures(app.knexRead, req, l.layer, l.style, jurisdiction)))
   const pictures = req.layers.map((l, i) => ({ layer: l.layer, style: l.style, features: features[i]! }))
   return { body: await renderMap(req.width, req.height, format, paint, pictures), contentType: format }
 }
