@@ -1,17 +1,14 @@
 // `npm start`: configuration → database (embedded or external) → migrations → demo city → HTTP.
-import http from 'node:http'
 import { ConfigError, loadConfig } from './config.ts'
 import { boot, createLogger, type Booted } from './boot.ts'
 import { createApp } from './app.ts'
+import { createHttpServer } from './http/listener.ts'
 import { DatabaseUnavailableError } from './db/index.ts'
 import { MigrationError } from './db/migrate.ts'
 import { AppError } from './http/errors.ts'
-import { startScheduler } from './events/scheduler.ts'
-import { startDeliverer } from './integrations/deliverer.ts'
+import { startBackground } from './background.ts'
 import { followChanges } from '../tiles/changes.ts'
 import { streamHubOf } from './stream/routes.ts'
-import { startFieldLoop } from './positions/loop.ts'
-import { startAnalyticsLoop } from './analytics/loop.ts'
 
 async function main(): Promise<void> {
   let config
@@ -29,23 +26,13 @@ async function main(): Promise<void> {
     if (err instanceof DatabaseUnavailableError || err instanceof MigrationError || err instanceof AppError) fail(err.message, 1)
     throw err
   }
-  // Deadlines, escalations and partitions: rows in the database, driven by this loop (and by
-  // the loops of other instances: timers are claimed with FOR UPDATE SKIP LOCKED).
-  const scheduler = startScheduler(booted.context)
-  // Third-party delivery: outbox rows claimed with SKIP LOCKED and a lease, retried with back-off.
-  const deliverer = startDeliverer(booted.context)
-  // Field force: position partitions, fence dwell/absence by the clock, patrol tasks and progress.
-  const fieldLoop = startFieldLoop(booted.context)
-  // Analytics: indicator aggregates folded, warnings raised, assessments and reports of ended periods.
-  const analyticsLoop = startAnalyticsLoop(booted.context)
+  // The scheduler, the outbox deliverer, the field and analytics loops: each claims its work in
+  // the database, so other instances run them too and every piece of work is done once.
+  const background = startBackground(booted.context)
   const stopFollowing = await followChanges(booted.db.listen, logger)
-  const server = http.createServer(createApp(booted.context).callback())
-  server.requestTimeout = 120_000
+  const server = createHttpServer(createApp(booted.context).callback(), config)
   server.on('error', async (err: NodeJS.ErrnoException) => {
-    await scheduler.stop()
-    await deliverer.stop()
-    await fieldLoop.stop()
-    await analyticsLoop.stop()
+    await background.stop()
     await stopFollowing()
     await booted.db.close().catch(() => undefined)
     fail(err.code === 'EADDRINUSE' ? `port ${config.port} is already in use: set PORT to a free port` : err.message, 1)
@@ -71,10 +58,7 @@ async function main(): Promise<void> {
     await streamHubOf(booted.context).close() // live streams never end by themselves
     await closed
     clearTimeout(forced)
-    await scheduler.stop()
-    await deliverer.stop()
-    await fieldLoop.stop()
-    await analyticsLoop.stop()
+    await background.stop()
     await stopFollowing()
     // The embedded data directory is only consistent after PGlite closes cleanly.
     await booted.db.close()

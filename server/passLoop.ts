@@ -2,7 +2,13 @@
 // `everyMs`, one after another, and a failing pass is logged without stopping the others. Passes
 // keep their state in the database and are safe with several instances running them, so a
 // restart loses nothing and this in-memory timer is never the truth.
+import crypto from 'node:crypto'
+import type { Logger } from 'pino'
 import type { AppContext } from './context.ts'
+import { claimPeriod } from './passLease.ts'
+
+/** What a pass is given: its run's id (every line it logs through `log` carries it). */
+export interface PassRun { passId: string; log: Logger }
 
 export interface Pass {
   name: string
@@ -10,7 +16,7 @@ export interface Pass {
   everyMs?: number
   /** first run not before this long after the start (heavy passes keep a start-up light) */
   firstAfterMs?: number
-  run(): Promise<unknown>
+  run(run: PassRun): Promise<unknown>
 }
 
 export function startPassLoop(app: AppContext, loop: string, passes: Pass[], intervalMs: number): { stop(): Promise<void> } {
@@ -27,11 +33,16 @@ export function startPassLoop(app: AppContext, loop: string, passes: Pass[], int
         if (stopped) break
         const last = lastRun.get(pass.name)
         if (last !== undefined && Date.now() - last < (pass.everyMs ?? 0)) continue
-        lastRun.set(pass.name, Date.now())
+        const passId = crypto.randomUUID()
+        const log = app.logger.child({ loop, pass: pass.name, passId })
         try {
-          await pass.run()
+          // a periodic pass runs on one instance a period (migration 0033); the others try again next tick
+          if (pass.everyMs && !await claimPeriod(app.knex, `${loop}.${pass.name}`, pass.everyMs)) continue
+          lastRun.set(pass.name, Date.now())
+          log.debug('background pass')
+          await pass.run({ passId, log })
         } catch (err) {
-          app.logger.error({ err, loop, pass: pass.name }, 'background pass failed')
+          log.error({ err }, 'background pass failed')
         }
       }
       if (!stopped) timer = setTimeout(tick, intervalMs)

@@ -6,6 +6,7 @@
 // Lock order: a user's transition locks the event and then its timers; a pass locks timers and
 // then tries the event with SKIP LOCKED, never waiting for it. A busy event's timer is simply
 // left pending for the next pass, and the two can never deadlock.
+import crypto from 'node:crypto'
 import type { Knex } from 'knex'
 import type { AppContext } from '../context.ts'
 import { calendars } from './reference.ts'
@@ -177,6 +178,7 @@ export function startScheduler(app: AppContext, opts: { intervalMs?: number; bat
   const tick = () => {
     running = (async () => {
       let again = false
+      const log = app.logger.child({ loop: 'scheduler', passId: crypto.randomUUID() })
       try {
         // monthly event partitions a year ahead, checked at start and daily (idempotent)
         if (Date.now() - partitionsCheckedAt > 86_400_000) {
@@ -184,10 +186,10 @@ export function startScheduler(app: AppContext, opts: { intervalMs?: number; bat
           partitionsCheckedAt = Date.now()
         }
         const r = await runDueTimers(app.knex, new Date(), batch)
-        if (r.fired || r.stale) app.logger.info({ ...r }, 'event timers processed')
+        if (r.fired || r.stale) log.info({ ...r }, 'event timers processed')
         again = r.fired + r.stale >= batch
       } catch (err) {
-        app.logger.error({ err }, 'event scheduler pass failed')
+        log.error({ err }, 'event scheduler pass failed')
       }
       if (!stopped) timer = setTimeout(tick, again ? 0 : intervalMs)
     })()

@@ -24,6 +24,7 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   indicators: (r) => import('./indicators.ts').then((m) => m.benchIndicators(r)),
   'first-view': (r) => import('./firstView.ts').then((m) => m.benchFirstView(r)),
   'field-frames': (r) => import('./fieldFrames.ts').then((m) => m.benchFieldFrames(r)),
+  load: (r) => import('./load.ts').then((m) => m.benchLoad(r)),
 }
 const results: BenchResult[] = []
 for (const [name, run] of Object.entries(benches)) {

@@ -1,0 +1,37 @@
+// The background loops every instance runs beside its HTTP listener: the event scheduler, the
+// outbox deliverer, the field loop and the analytics loop. Each claims its work in the database
+// (row locks with SKIP LOCKED, leases, unique keys, advisory locks; see each loop), so any number
+// of instances can run them all and every piece of work is still done once
+// (test/cluster/instances.test.ts). One place, so `npm start` and the cluster tests run the same set.
+import type { AppContext } from './context.ts'
+import { startScheduler } from './events/scheduler.ts'
+import { startDeliverer } from './integrations/deliverer.ts'
+import { startFieldLoop } from './positions/loop.ts'
+import { startAnalyticsLoop } from './analytics/loop.ts'
+
+/** Pace of the loops; unset: each loop's own default (tests make them fast and small). */
+export interface BackgroundOptions {
+  scheduler?: { intervalMs?: number; batch?: number }
+  deliverer?: { intervalMs?: number; batch?: number }
+  fieldMs?: number
+  analyticsMs?: number
+}
+
+export function startBackground(app: AppContext, opts: BackgroundOptions = {}): { stop(): Promise<void> } {
+  // Deadlines, escalations and partitions: timers are claimed with FOR UPDATE SKIP LOCKED.
+  const scheduler = startScheduler(app, opts.scheduler)
+  // Third-party delivery: outbox rows claimed with SKIP LOCKED and a lease, retried with back-off.
+  const deliverer = startDeliverer(app, opts.deliverer)
+  // Field force: position partitions, fence dwell/absence by the clock, patrol tasks and progress.
+  const field = startFieldLoop(app, opts.fieldMs === undefined ? {} : { intervalMs: opts.fieldMs })
+  // Analytics: indicator aggregates folded, warnings raised, assessments and reports of ended periods.
+  const analytics = startAnalyticsLoop(app, opts.analyticsMs === undefined ? {} : { intervalMs: opts.analyticsMs })
+  return {
+    async stop() {
+      await scheduler.stop()
+      await deliverer.stop()
+      await field.stop()
+      await analytics.stop()
+    },
+  }
+}
