@@ -13,7 +13,7 @@ import { NUMBER, readEvent, type EventRow } from './store.ts'
 import { recordNote } from './transitions.ts'
 import {
   STAGES, assertMayAttach, attachmentView, blobPath, contentDisposition, declaredType, findAttachment, insertAttachment,
-  listAttachments, MAX_PER_EVENT, storeBlob,
+  listAttachments, MAX_PER_EVENT, storeBlob, discardBlob, storageFull, type AttachmentRow,
 } from './attachments.ts'
 
 export const uploadQuery = z.object({
@@ -52,11 +52,21 @@ export function mountAttachmentRoutes(router: Router, app: AppContext): void {
       if (!ctx.req.readableEnded) ctx.set('Connection', 'close')
       throw err
     }
-    const row = await insertAttachment(app.knex, e, blob, { type, name: q.name ?? null, stage: q.stage, userId: p.userId })
-    if (!row) throw new AppError(409, 'too_many_attachments', `event ${e.number} already has ${MAX_PER_EVENT} attachments`)
-      .coded('events.too_many_attachments', { number: e.number, max: MAX_PER_EVENT })
-    await recordNote(app.knex, p, e.number, { action: 'attachment_added', comment: q.name ?? null,
-      explanation: { attachment: row.id, mediaType: type, sizeBytes: blob.size, stage: q.stage, sha256: blob.sha256 } })
+    let row: AttachmentRow
+    try {
+      // the row and its history note together: a failure leaves neither, and then not the blob
+      row = await app.knex.transaction(async (trx) => {
+        const r = await insertAttachment(trx, e, blob, { type, name: q.name ?? null, stage: q.stage, userId: p.userId })
+        if (!r) throw new AppError(409, 'too_many_attachments', `event ${e.number} already has ${MAX_PER_EVENT} attachments`)
+          .coded('events.too_many_attachments', { number: e.number, max: MAX_PER_EVENT })
+        await recordNote(trx, p, e.number, { action: 'attachment_added', comment: q.name ?? null,
+          explanation: { attachment: r.id, mediaType: type, sizeBytes: blob.size, stage: q.stage, sha256: blob.sha256 } })
+        return r
+      })
+    } catch (err) {
+      await discardBlob(app.knex, app.config.dataDir, blob)
+      throw (err as { code?: string }).code === '53100' ? storageFull(err) : err
+    }
     ctx.status = 201
     ctx.set('Location', `/api/v1/events/${e.number}/attachments/${row.id}`)
     ctx.body = attachmentView(row, e.number)

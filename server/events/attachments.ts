@@ -8,7 +8,9 @@
 // is checked against Content-Length first and again while streaming, so an oversized body is
 // refused without being buffered and leaves nothing behind. The stream goes to a temporary file
 // on the same file system while it is hashed, then is renamed into place: a reader never sees
-// a half-written file, and the same bytes uploaded twice end as one file.
+// a half-written file, and the same bytes uploaded twice end as one file. A full disk (ENOSPC,
+// EDQUOT) anywhere on the way is a coded 507; the route inserts the row only after the blob is in
+// place and removes a blob it created when the row cannot be written: never one without the other.
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -69,7 +71,18 @@ const tooLarge = (type: MediaType, size: number | string) => new AppError(413, '
 export const blobPath = (dataDir: string, sha256: string) =>
   path.join(dataDir, 'attachments', sha256.slice(0, 2), sha256.slice(2, 4), sha256)
 
-export interface StoredBlob { sha256: string; size: number }
+export interface StoredBlob {
+  sha256: string; size: number
+  /** this upload put the file in place (it was not there before): only then may a failure remove it */
+  created: boolean
+}
+
+/** ENOSPC / EDQUOT: the attachment store is full (or the uploader's quota is used up). */
+const isStorageFull = (err: unknown) => ['ENOSPC', 'EDQUOT'].includes((err as NodeJS.ErrnoException)?.code ?? '')
+
+export const storageFull = (cause: unknown) => new AppError(507, 'insufficient_storage',
+  'the attachment store is full: the file was not saved; ask the administrator to free space, then upload again', {}, undefined, { cause })
+  .coded('events.storage_full')
 
 /**
  * Streams a request body to the blob store: size limit and magic bytes checked on the way,
@@ -80,7 +93,6 @@ export async function storeBlob(dataDir: string, body: Readable, type: MediaType
   const { maxBytes } = MEDIA_TYPES[type]
   if (declaredLength !== undefined && declaredLength > maxBytes) throw tooLarge(type, declaredLength)
   const tmpDir = path.join(dataDir, 'attachments', 'tmp')
-  await fs.promises.mkdir(tmpDir, { recursive: true })
   const tmp = path.join(tmpDir, `${process.pid}-${crypto.randomBytes(8).toString('hex')}`)
   const hash = crypto.createHash('sha256')
   let size = 0
@@ -104,6 +116,7 @@ export async function storeBlob(dataDir: string, body: Readable, type: MediaType
   body.once('error', abort).once('close', abort)
   body.pipe(pass)
   try {
+    await fs.promises.mkdir(tmpDir, { recursive: true })
     await pipeline(pass, check, fs.createWriteStream(tmp, { flags: 'wx' }))
     if (size === 0) throw badRequest('the attachment is empty: send the file bytes as the request body')
     // files shorter than SNIFF_BYTES are judged on what there is
@@ -111,17 +124,28 @@ export async function storeBlob(dataDir: string, body: Readable, type: MediaType
     const sha256 = hash.digest('hex')
     const final = blobPath(dataDir, sha256)
     await fs.promises.mkdir(path.dirname(final), { recursive: true })
+    const existed = await fs.promises.access(final).then(() => true, () => false)
     // rename replaces atomically: identical bytes make an identical file, so a concurrent upload
     // of the same content is harmless
     await fs.promises.rename(tmp, final)
-    return { sha256, size }
+    return { sha256, size, created: !existed }
   } catch (err) {
     await fs.promises.rm(tmp, { force: true })
-    throw err
+    throw isStorageFull(err) ? storageFull(err) : err
   } finally {
     body.unpipe(pass)
     body.off('error', abort).off('close', abort)
   }
+}
+
+/**
+ * Undoes storeBlob when the row could not be written: the file goes if this upload created it
+ * and no row names its hash (the same bytes attached elsewhere keep their file).
+ */
+export async function discardBlob(knex: Knex, dataDir: string, blob: StoredBlob): Promise<void> {
+  if (!blob.created) return
+  if (await knex('event_attachment').where({ sha256: blob.sha256 }).first('id')) return
+  await fs.promises.rm(blobPath(dataDir, blob.sha256), { force: true })
 }
 
 function mismatch(type: MediaType, head: Buffer): AppError {

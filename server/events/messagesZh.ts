@@ -19,6 +19,7 @@ export const eventMessagesZh: Record<string, Wording> = {
   'events.not_found': '辖区内没有事件 {number}',
   'events.no_attachment': '事件 {number} 没有附件 {id}',
   'events.too_many_attachments': '事件 {number} 的附件已达上限（{max} 个）',
+  'events.storage_full': '附件存储空间已满，文件未保存：请联系管理员清理存储空间后重新上传',
 
   // the state machine (workflow.ts)
   'transition.wrong_status': refused((p) => `事件当前为「${status(p)}」状态`),

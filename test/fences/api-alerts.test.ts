@@ -77,7 +77,11 @@ describe('fence alerts API', () => {
     expect(msg.city_code).to.equal(CITY)
     const created = () => heard.filter((h) => h.type === 'fence_alert').flatMap((h) => h.items).filter((i) => i.change === 'created' && ids.includes(i.id as number))
     expect(await until(() => created().length >= 2)).to.equal(true)
-    await new Promise((r) => setTimeout(r, 200))
+    // a sentinel instead of a pause: notifications arrive in commit order, so once this one,
+    // sent after both stores committed, is heard, a second announcement would already be here
+    const sentinel = { type: 'test_sentinel', items: [] }
+    await knex.raw('SELECT pg_notify(?, ?)', [FIELD_CHANNEL, JSON.stringify(sentinel)])
+    expect(await until(() => heard.some((h) => h.type === 'test_sentinel')), 'the sentinel arrives').to.equal(true)
     expect(created()).to.have.length(2)
   })
 

@@ -112,7 +112,14 @@ describe('resource orders (调派指令): states from positions', () => {
       expect(await until(() => mine(s1).length === 3)).to.equal(true)
       expect(mine(s1).map((m) => m.status)).to.deep.equal(['sent', 'en_route', 'arrived'])
       expect(mine(s1)[2]).to.include({ from: 'en_route', device: d.identifier, community: '990102001002', memberId: d.memberId, at: done.arrivedAt })
-      await new Promise((r) => setTimeout(r, 200))
+      // a sentinel instead of a pause: an order of street2's, sent after street1's order arrived;
+      // the stream is ordered, so once street2 hears it a leak of street1's would already be there
+      const d2 = await placedDevice(client, knex, auth.command!, '990102002001', 0, null)
+      const p2 = await pointIn(knex, '990102002001', 0)
+      const other = await sendOrder(client, auth.street2!, { deviceId: d2.identifier, target: { type: 'point', coordinates: [p2.lon, p2.lat], radiusM: 50 } })
+      expect(other.statusCode, other.body).to.equal(201)
+      const otherId = (other.json() as OrderJson).id
+      expect(await until(() => s2.events.some((e) => e.event === 'order' && e.data.id === otherId)), 'street2 hears its own order').to.equal(true)
       expect(mine(s2)).to.have.length(0)
     } finally {
       s1.close()
