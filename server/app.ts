@@ -7,16 +7,21 @@ import { errorMiddleware } from './http/errors.ts'
 import { requestLogging } from './http/logging.ts'
 import { authenticate } from './http/auth.ts'
 import { refuseNul } from './http/input.ts'
+import { securityHeaders } from './http/securityHeaders.ts'
 import { healthRoutes } from './health/routes.ts'
+import { auditRequests } from './audit/middleware.ts'
 import { routeFactories } from './routes.ts'
 
 export function createApp(app: AppContext): Koa {
   const koa = new Koa({ proxy: app.config.trustProxy })
   koa.silent = true // errors are logged by errorMiddleware, with the request id
   koa.use(requestLogging(app.logger))
+  koa.use(securityHeaders(app.config)) // on every answer, errors too: outside errorMiddleware
   koa.use(errorMiddleware())
   // /health stays cheap: no body parsing, no authentication.
   koa.use(healthRoutes(app).routes())
+  // the access audit: one row per change, sign-in/out and full personal read (server/audit/)
+  koa.use(auditRequests(app.knex, app.logger))
   koa.use(bodyParser({
     enableTypes: ['json', 'form', 'text', 'xml'],
     jsonLimit: app.config.bodyLimitBytes, formLimit: app.config.bodyLimitBytes,
@@ -25,7 +30,7 @@ export function createApp(app: AppContext): Koa {
   }))
   // a NUL in any text value is a 400 naming where it was, before anything reads the request
   koa.use(refuseNul())
-  koa.use(authenticate(app.knex, app.tokens, app.config.loginThrottle))
+  koa.use(authenticate(app.knex, app.tokens, app.config.loginThrottle, app.config))
   for (const router of routeFactories.map((make) => make(app))) {
     koa.use(router.routes())
     koa.use(router.allowedMethods({ throw: true }))

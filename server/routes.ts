@@ -35,6 +35,7 @@ import { basemapRoutes } from './basemap/routes.ts'
 import { exemplaryRoutes } from './exemplary/routes.ts'
 import { orderRoutes } from './orders/routes.ts'
 import { searchRoutes } from './search/routes.ts'
+import { auditRoutes } from './audit/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -69,4 +70,5 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   exemplaryRoutes, // after eventRoutes: also serves /events/{number}/similar-cases
   orderRoutes,
   searchRoutes,
+  auditRoutes,
 ]

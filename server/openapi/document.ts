@@ -21,6 +21,7 @@ import { hotWordsPaths } from '../analytics/hotWordsOpenapi.ts'
 import { analysisTilePaths } from '../analytics/tileOpenapi.ts'
 import { eventReplayPaths } from '../events/replayOpenapi.ts'
 import { privacyPaths } from '../privacy/openapi.ts'
+import { auditPaths } from '../audit/openapi.ts'
 import { dispatchOptionsPaths } from '../events/dispatchOptionsOpenapi.ts'
 import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
@@ -97,6 +98,7 @@ export const openApiDocument = {
     ...analysisTilePaths,
     ...eventReplayPaths,
     ...privacyPaths,
+    ...auditPaths,
     ...dispatchOptionsPaths,
     ...publicPaths,
     ...basemapPaths,
