@@ -21,6 +21,7 @@ import { buildRequest, knownBody, type FuzzRequest, type Seeds } from './request
 import { send, trickle, type RawResponse } from './client.ts'
 import { leakIn, passwdSentinel } from './checks.ts'
 import { openOwnContext } from '../support/ownDatabase.ts'
+import { buildIfStale } from '../../web-map/build.ts'
 import { xxeBodies } from './xml.ts'
 
 const HANG_MS = 15_000
@@ -74,6 +75,8 @@ describe('fuzz: hostile input over every endpoint (issue 13 item 5)', function (
   }
 
   before(async function () {
+    // the map page is a target too: on a fresh checkout it is not built yet (its 503 says so)
+    await buildIfStale()
     ;({ context: ctx, close } = await openOwnContext('fuzz', {
       // short limits so the slow-body test ends soon; the address throttle stays out of the way
       // of the fuzz's own sign-ins (fuzzed logins use a name no account has)
