@@ -48,8 +48,16 @@ export async function runNamed<R>(knex: Knex, file: string, params: Record<strin
   })
   const client = await knex.client.acquireConnection() as pg.PoolClient
   try {
-    const result = await client.query({ name: c.name, text: c.text, values })
-    return result.rows as R[]
+    try {
+      return (await client.query({ name: c.name, text: c.text, values })).rows as R[]
+    } catch (err) {
+      // The embedded engine is one database session behind its socket: a new pooled connection
+      // (after the idle one was closed) finds the statements an earlier connection prepared, which
+      // this client does not know of (42P05). Drop the old one and prepare ours.
+      if ((err as { code?: string }).code !== '42P05') throw err
+      await client.query(`DEALLOCATE "${c.name}"`) // c.name: gridgov_ + our own file name, word characters only
+      return (await client.query({ name: c.name, text: c.text, values })).rows as R[]
+    }
   } finally {
     await knex.client.releaseConnection(client)
   }
