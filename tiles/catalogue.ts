@@ -2,6 +2,7 @@
 // WMS, WFS and OGC API Features. SQL identifiers and static predicates used by those services
 // come only from here (never from a request); request values are always bound parameters.
 import type { Knex } from 'knex'
+import type { Role } from '../server/auth/roles.ts'
 
 export type AttributeType = 'string' | 'integer' | 'number' | 'boolean' | 'datetime'
 
@@ -64,6 +65,17 @@ export interface LayerDef {
    * never cached and answered with no-store, WMS images are not cached.
    */
   live?: boolean
+  /**
+   * Only these roles read the layer's features (tiles, WMS, WFS, OGC API Features); to every other
+   * role it does not exist (absent from capabilities, 404 / LayerNotDefined). Absent: every
+   * signed-in principal, within its jurisdiction.
+   */
+  readRoles?: readonly Role[]
+  /**
+   * Every delivery of the layer's features is a read of personal data (the special groups): each
+   * request that delivers any is written to the access audit as `type`, naming `fields`.
+   */
+  audited?: { type: string; fields: readonly string[] }
 }
 
 const attr = (name: string, sql: string, type: AttributeType, title: string): LayerAttribute => ({ name, sql, type, title })
@@ -185,6 +197,8 @@ export class Catalogue {
   /** Registers a layer defined by another capability (events, positions, fences, H3 …). */
   register(layer: LayerDef): void {
     if (!/^[a-z][a-z0-9_]{1,62}$/.test(layer.id)) throw new Error(`bad layer id ${layer.id}`)
+    // the same definition again: routes built twice over one catalogue (tests)
+    if (this.byId.get(layer.id) === layer) return
     if (this.byId.has(layer.id)) throw new Error(`layer ${layer.id} registered twice`)
     this.layers.push(layer)
     this.byId.set(layer.id, layer)

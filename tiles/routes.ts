@@ -7,6 +7,7 @@ import type { AppContext } from '../server/context.ts'
 import { AppError, badRequest } from '../server/http/errors.ts'
 import { principalOf, requireRole } from '../server/http/auth.ts'
 import type { LayerDef } from './catalogue.ts'
+import { catalogueFor, noteLayerRead } from './layerAccess.ts'
 import { TileService, scopeOf, type TileServiceOptions } from './service.ts'
 import { tileKindAt } from './layersql.ts'
 import { MVT_TYPE, etagOf, matchesIfNoneMatch, parseTile } from './tileHttp.ts'
@@ -29,29 +30,34 @@ export function tileServiceOf(app: AppContext, options?: TileServiceOptions): Ti
   return s
 }
 
-/** Resolves `a,b`, or `all`, to catalogue layers; an unknown id is a 404 naming it. */
-export function parseLayers(app: AppContext, param: string): LayerDef[] {
-  if (param === 'all') return [...app.catalogue.layers]
+/**
+ * Resolves `a,b`, or `all`, to the catalogue layers the caller may read; an unknown id (or one
+ * the caller may not read) is a 404 naming it.
+ */
+export function parseLayers(app: AppContext, param: string, ctx: Context): LayerDef[] {
+  const catalogue = catalogueFor(app.catalogue, principalOf(ctx))
+  if (param === 'all') return [...catalogue.layers]
   const ids = [...new Set(param.split(','))]
   if (ids.length > MAX_LAYERS_PER_TILE) throw badRequest(`at most ${MAX_LAYERS_PER_TILE} layers per tile`, { parameter: 'layer' })
   return ids.map((id) => {
     if (isAnalysisLayer(id)) {
       throw badRequest(`${id} (${ANALYSIS_LAYERS[id].title}) is an analysis layer served on its own: /tiles/${id}/{z}/{x}/{y}.mvt`, { parameter: 'layer', layer: id })
     }
-    const layer = /^[a-z][a-z0-9_]{0,62}$/.test(id) ? app.catalogue.get(id) : undefined
+    const layer = /^[a-z][a-z0-9_]{0,62}$/.test(id) ? catalogue.get(id) : undefined
     if (!layer) {
-      throw new AppError(404, 'unknown_layer', `unknown layer "${id.slice(0, 64)}"; known layers: ${app.catalogue.layers.map((l) => l.id).join(', ')}`,
-        { layer: id.slice(0, 64), knownLayers: app.catalogue.layers.map((l) => l.id) })
+      throw new AppError(404, 'unknown_layer', `unknown layer "${id.slice(0, 64)}"; known layers: ${catalogue.layers.map((l) => l.id).join(', ')}`,
+        { layer: id.slice(0, 64), knownLayers: catalogue.layers.map((l) => l.id) })
     }
     return layer
   })
 }
 
 async function handleTile(ctx: Context, app: AppContext, service: TileService): Promise<void> {
-  const layers = parseLayers(app, String(ctx.params.layers))
+  const layers = parseLayers(app, String(ctx.params.layers), ctx)
   const tile = parseTile(ctx.params)
   const jurisdiction = principalOf(ctx).jurisdiction
-  ctx.set('Cache-Control', layers.some((l) => l.live) ? 'private, no-store' : TILE_CACHE_CONTROL)
+  // personal data (audited layers) is not kept by the browser either
+  ctx.set('Cache-Control', layers.some((l) => l.live || l.audited) ? 'private, no-store' : TILE_CACHE_CONTROL)
   ctx.vary('Authorization')
   ctx.vary('X-API-Key')
   // Out of every asked layer's zoom range: 204, nothing to draw, and nothing rendered.
@@ -60,13 +66,16 @@ async function handleTile(ctx: Context, app: AppContext, service: TileService): 
     ctx.status = 204
     return
   }
-  const bytes = await service.tile(inRange, tile, jurisdiction)
+  const parts = await Promise.all(inRange.map((l) => service.layerTile(l, tile, jurisdiction)))
+  const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts)
   const etag = etagOf(bytes, scopeOf(jurisdiction))
   ctx.set('ETag', etag)
   if (matchesIfNoneMatch(ctx.get('if-none-match') || undefined, etag)) {
     ctx.status = 304
     return
   }
+  // an empty layer tile is zero bytes: only layers that put features in this tile are noted
+  inRange.forEach((l, i) => { if (parts[i]!.length) noteLayerRead(l) })
   ctx.type = MVT_TYPE
   ctx.body = bytes
 }
@@ -84,7 +93,7 @@ export function tileRoutes(app: AppContext): Router {
   registerAnalysisTiles(router, app, baseUrl, (ctx) => jurisdictionBounds(app.knexRead, principalOf(ctx).jurisdiction))
   router.get('/:layers/:z/:x/:y.mvt', (ctx) => handleTile(ctx, app, service))
   router.get('/:layers.json', async (ctx) => {
-    const layers = parseLayers(app, String(ctx.params.layers))
+    const layers = parseLayers(app, String(ctx.params.layers), ctx)
     ctx.set('Cache-Control', 'private, max-age=60')
     ctx.vary('Authorization')
     ctx.body = await tileJson(app.knexRead, layers, String(ctx.params.layers), principalOf(ctx).jurisdiction, baseUrl(ctx))

@@ -2,6 +2,8 @@
 import { expect } from 'chai'
 import { testClient, type Client } from '../support/http.ts'
 import { basic, expectException } from './wfs-support.ts'
+import { mayReadLayer } from '../../tiles/layerAccess.ts'
+import { anonymous } from '../../server/auth/users.ts'
 
 const F = '/ogc/features'
 const CRS84 = 'http://www.opengis.net/def/crs/OGC/1.3/CRS84'
@@ -29,7 +31,7 @@ describe('OGC API - Features', () => {
     expect(api.json().openapi).to.match(/^3\.0\./)
     expect(Object.keys(api.json().paths)).to.include('/collections/{collectionId}/items')
     const collections = (await client.get(path(link(links, 'data')!.href))).json()
-    expect(collections.collections.map((c: { id: string }) => c.id)).to.deep.equal(client.context.catalogue.layers.map((l) => l.id))
+    expect(collections.collections.map((c: { id: string }) => c.id)).to.deep.equal(client.context.catalogue.layers.filter((l) => mayReadLayer(l, anonymous)).map((l) => l.id))
     const grids = collections.collections.find((c: { id: string }) => c.id === 'base_grids')
     expect(grids.extent.spatial.bbox[0][0]).to.be.within(115, 117)
     expect(grids.crs).to.include(CRS84)

@@ -6,6 +6,8 @@ import type { Context } from 'koa'
 import { AppError } from '../../http/errors.ts'
 import { principalOf } from '../../http/auth.ts'
 import type { Principal } from '../../auth/users.ts'
+import type { Catalogue } from '../../../tiles/catalogue.ts'
+import { catalogueFor } from '../../../tiles/layerAccess.ts'
 
 export const BASIC_CHALLENGE = 'Basic realm="gridgov", charset="UTF-8"'
 
@@ -18,4 +20,12 @@ export function requireReader(ctx: Context): Principal {
       {}, { code: 'NoApplicableCode' })
   }
   return principal
+}
+
+/**
+ * The layers the caller may read (tiles/layerAccess.ts): capabilities list only these, and a
+ * request naming another answers as for a layer that does not exist.
+ */
+export function layersOf(ctx: Context, catalogue: Catalogue): Catalogue {
+  return catalogueFor(catalogue, principalOf(ctx))
 }

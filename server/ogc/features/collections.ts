@@ -7,9 +7,11 @@ import { cachedExtent } from '../common/featureSource.ts'
 import { serviceUrl } from '../common/url.ts'
 import { CRS84, crsUris, STORAGE_CRS } from './crs.ts'
 import { FEATURES_PATH } from './landing.ts'
+import { layersOf } from '../common/access.ts'
 
-export function layerOf(app: AppContext, id: string): LayerDef {
-  const layer = app.catalogue.get(id)
+/** The collection's layer; one the caller may not read is as unknown as one that does not exist. */
+export function layerOf(ctx: Context, app: AppContext, id: string): LayerDef {
+  const layer = layersOf(ctx, app.catalogue).get(id)
   if (!layer) throw new AppError(404, 'not_found', `no collection "${id.slice(0, 80)}"`, {}, { code: 'NotFound', locator: 'collectionId' })
   return layer
 }
@@ -32,10 +34,10 @@ export async function handleCollections(ctx: Context, app: AppContext): Promise<
   ctx.body = {
     links: [{ rel: 'self', type: 'application/json', title: 'collections', href: serviceUrl(ctx, app, `${FEATURES_PATH}/collections`) }],
     crs: crsUris,
-    collections: await Promise.all(app.catalogue.layers.map((l) => collection(ctx, app, l))),
+    collections: await Promise.all(layersOf(ctx, app.catalogue).layers.map((l) => collection(ctx, app, l))),
   }
 }
 
 export async function handleCollection(ctx: Context, app: AppContext, id: string): Promise<void> {
-  ctx.body = await collection(ctx, app, layerOf(app, id))
+  ctx.body = await collection(ctx, app, layerOf(ctx, app, id))
 }

@@ -11,6 +11,7 @@ import { idPredicate } from '../filter/resourceId.ts'
 import { crsParam } from './crs.ts'
 import { layerOf } from './collections.ts'
 import { FEATURES_PATH } from './landing.ts'
+import { noteLayerRead } from '../../../tiles/layerAccess.ts'
 
 const ALLOWED = new Set(['limit', 'offset', 'bbox', 'bbox-crs', 'crs', 'f'])
 export const LIMIT_DEFAULT = 10
@@ -41,7 +42,7 @@ function readParams(ctx: Context) {
 }
 
 export async function handleItems(ctx: Context, app: AppContext, id: string): Promise<void> {
-  const layer = layerOf(app, id)
+  const layer = layerOf(ctx, app, id)
   const params = readParams(ctx)
   const out = crsParam(params.crs, 'crs')
   if (params.bboxCrs !== undefined && params.bbox === undefined) throw badParam('bbox-crs', 'bbox-crs without bbox')
@@ -53,6 +54,7 @@ export async function handleItems(ctx: Context, app: AppContext, id: string): Pr
   }
   const page = await renderPage(app.knexRead, query, principal.jurisdiction, geoJsonFeatureSql(query, out, 'key'), ',', params.offset, params.limit)
   const matched = await matchedFor(app.knexRead, query, principal.jurisdiction, page, params.offset, params.limit)
+  if (page.returned) noteLayerRead(layer)
   const link = (rel: string, offset: number) => ({ rel, type: 'application/geo+json', href: itemsUrl(ctx, app, layer.id, offset, params.limit) })
   const head = {
     type: 'FeatureCollection', numberMatched: matched, numberReturned: page.returned, timeStamp: new Date().toISOString(),
@@ -77,7 +79,7 @@ function itemsUrl(ctx: Context, app: AppContext, id: string, offset: number, lim
 }
 
 export async function handleItem(ctx: Context, app: AppContext, id: string, fid: string): Promise<void> {
-  const layer = layerOf(app, id)
+  const layer = layerOf(ctx, app, id)
   const p = new URLSearchParams(ctx.querystring)
   for (const name of p.keys()) if (name !== 'crs' && name !== 'f') throw badParam(name, `unknown parameter "${name.slice(0, 40)}"`)
   const out = crsParam(p.get('crs') ?? undefined, 'crs')
@@ -86,6 +88,7 @@ export async function handleItem(ctx: Context, app: AppContext, id: string, fid:
   query.predicates.push(idPredicate(query.source, [`${layer.id}.${fid}`]))
   const page = await renderPage(app.knexRead, query, principal.jurisdiction, geoJsonFeatureSql(query, out, 'key'), ',', 0, 1)
   if (!page.returned) throw new AppError(404, 'not_found', `no feature "${fid.slice(0, 80)}" in ${layer.id}`, {}, { code: 'NotFound', locator: 'featureId' })
+  noteLayerRead(layer)
   const feature = JSON.parse(page.body) as Record<string, unknown>
   feature.links = [
     { rel: 'self', type: 'application/geo+json', href: serviceUrl(ctx, app, `${FEATURES_PATH}/collections/${layer.id}/items/${encodeURIComponent(fid)}`) },

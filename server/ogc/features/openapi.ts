@@ -6,12 +6,13 @@ import { serviceUrl } from '../common/url.ts'
 import { crsUris, CRS84 } from './crs.ts'
 import { FEATURES_PATH } from './landing.ts'
 import { LIMIT_DEFAULT, LIMIT_MAX } from './items.ts'
+import { layersOf } from '../common/access.ts'
 
 const json = (description: string, type = 'application/json') => ({ description, content: { [type]: { schema: { type: 'object' } } } })
 const exception = { description: 'OWS ExceptionReport', content: { 'text/xml': { schema: { type: 'string' } } } }
 
 export function handleApi(ctx: Context, app: AppContext): void {
-  const collectionId = { name: 'collectionId', in: 'path', required: true, schema: { type: 'string', enum: app.catalogue.layers.map((l) => l.id) } }
+  const collectionId = { name: 'collectionId', in: 'path', required: true, schema: { type: 'string', enum: layersOf(ctx, app.catalogue).layers.map((l) => l.id) } }
   const crs = { name: 'crs', in: 'query', schema: { type: 'string', format: 'uri', enum: crsUris, default: CRS84 } }
   ctx.type = 'application/vnd.oai.openapi+json;version=3.0'
   ctx.body = {

@@ -10,6 +10,7 @@ import { el, XML_DECLARATION } from '../common/xml.ts'
 import type { WfsRequest } from './request.ts'
 import { resolveTypeName } from './typeNames.ts'
 import { invalid } from './kvp.ts'
+import { layersOf } from '../common/access.ts'
 
 const xsdType: Record<AttributeType, string> = {
   string: 'xsd:string', integer: 'xsd:long', number: 'xsd:double', boolean: 'xsd:boolean', datetime: 'xsd:dateTime',
@@ -25,9 +26,10 @@ export function describeFeatureType(ctx: Context, app: AppContext, req: WfsReque
   if (format && !/^(application\/gml\+xml;version=3\.[12]|text\/xml;subtype=gml\/3\.(1\.1|2)|xmlschema|application\/xml|text\/xml)$/.test(format)) {
     throw invalid('outputFormat', `DescribeFeatureType answers in XML Schema; unsupported outputFormat "${req.outputFormat}"`)
   }
+  const catalogue = layersOf(ctx, app.catalogue)
   const layers = req.typeNames?.length
-    ? [...new Set(req.typeNames.map((t) => resolveTypeName(t, req.namespaces, app.catalogue)))]
-    : app.catalogue.layers
+    ? [...new Set(req.typeNames.map((t) => resolveTypeName(t, req.namespaces, catalogue)))]
+    : catalogue.layers
   const v2 = req.version === '2.0.0'
   const types = layers.map((layer) => el('xsd:complexType', { name: `${layer.id}Type` },
     el('xsd:complexContent', {}, el('xsd:extension', { base: 'gml:AbstractFeatureType' }, el('xsd:sequence', {},

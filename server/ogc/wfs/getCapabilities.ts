@@ -17,6 +17,8 @@ import { operations, type WfsRequest, type WfsVersion } from './request.ts'
 import { typeNameOf } from './typeNames.ts'
 import { capabilities11 } from './getCapabilities11.ts'
 import { bboxLonLat, otherCrs, serviceProvider, SERVICE_ABSTRACT, SERVICE_TITLE } from './capabilitiesCommon.ts'
+import { layersOf } from '../common/access.ts'
+import type { LayerDef } from '../../../tiles/catalogue.ts'
 
 
 /** The negotiated version; no match → 400 VersionNegotiationFailed. */
@@ -35,9 +37,10 @@ export function negotiateVersion(ctx: Context, req: WfsRequest): WfsVersion {
 export async function getCapabilities(ctx: Context, app: AppContext, req: WfsRequest): Promise<void> {
   const version = negotiateVersion(ctx, req)
   ctx.state.ogcVersion = version === '1.1.0' ? '1.1.0' : undefined
-  const extents = await Promise.all(app.catalogue.layers.map((l) => cachedExtent(app.knexRead, l)))
+  const layers = layersOf(ctx, app.catalogue).layers
+  const extents = await Promise.all(layers.map((l) => cachedExtent(app.knexRead, l)))
   ctx.type = 'text/xml; charset=utf-8'
-  ctx.body = version === '1.1.0' ? capabilities11(ctx, app, extents) : capabilities20(ctx, app, extents)
+  ctx.body = version === '1.1.0' ? capabilities11(ctx, app, layers, extents) : capabilities20(ctx, app, layers, extents)
 }
 
 
@@ -82,9 +85,9 @@ function operationsMetadata(ctx: Context, app: AppContext): string {
 }
 
 
-function featureTypeList(app: AppContext, extents: ([number, number, number, number] | null)[]): string {
+function featureTypeList(layers: LayerDef[], extents: ([number, number, number, number] | null)[]): string {
   const other = otherCrs()
-  return el('wfs:FeatureTypeList', {}, ...app.catalogue.layers.map((layer, i) => {
+  return el('wfs:FeatureTypeList', {}, ...layers.map((layer, i) => {
     const extent = extents[i]
     return el('wfs:FeatureType', {},
       textEl('wfs:Name', typeNameOf(layer)), textEl('wfs:Title', layer.title), textEl('wfs:Abstract', layer.abstract),
@@ -107,7 +110,7 @@ function filterCapabilities(): string {
 }
 
 
-function capabilities20(ctx: Context, app: AppContext, extents: ([number, number, number, number] | null)[]): string {
+function capabilities20(ctx: Context, app: AppContext, layers: LayerDef[], extents: ([number, number, number, number] | null)[]): string {
   return XML_DECLARATION + el('wfs:WFS_Capabilities', {
     version: '2.0.0', 'xmlns:wfs': NS.wfs20, 'xmlns:ows': NS.ows11, 'xmlns:fes': NS.fes20, 'xmlns:gml': NS.gml32,
     'xmlns:xlink': NS.xlink, 'xmlns:xsi': NS.xsi, [`xmlns:${GRIDGOV_PREFIX}`]: GRIDGOV_NS,
@@ -120,6 +123,6 @@ function capabilities20(ctx: Context, app: AppContext, extents: ([number, number
     textEl('ows:Fees', 'NONE'), textEl('ows:AccessConstraints', 'HTTP Basic authentication for feature data')),
   serviceProvider('ows'),
   operationsMetadata(ctx, app),
-  featureTypeList(app, extents),
+  featureTypeList(layers, extents),
   filterCapabilities())
 }

@@ -7,6 +7,7 @@ import { el, textEl, XML_DECLARATION } from '../common/xml.ts'
 import { DEFAULT_CRS, formatNames } from './formats.ts'
 import { bboxLonLat, otherCrs, serviceProvider, SERVICE_ABSTRACT, SERVICE_TITLE } from './capabilitiesCommon.ts'
 import { typeNameOf } from './typeNames.ts'
+import type { LayerDef } from '../../../tiles/catalogue.ts'
 
 const ops11 = ['GetCapabilities', 'DescribeFeatureType', 'GetFeature']
 const comparison11 = ['LessThan', 'GreaterThan', 'LessThanEqualTo', 'GreaterThanEqualTo', 'EqualTo', 'NotEqualTo', 'Like', 'Between', 'NullCheck']
@@ -14,7 +15,7 @@ const spatial11 = ['BBOX', 'Equals', 'Disjoint', 'Intersects', 'Touches', 'Cross
 
 const param = (name: string, values: string[]) => el('ows:Parameter', { name }, ...values.map((v) => textEl('ows:Value', v)))
 
-export function capabilities11(ctx: Context, app: AppContext, extents: ([number, number, number, number] | null)[]): string {
+export function capabilities11(ctx: Context, app: AppContext, layers: LayerDef[], extents: ([number, number, number, number] | null)[]): string {
   const href = serviceUrl(ctx, app, '/ogc/wfs')
   const dcp = el('ows:DCP', {}, el('ows:HTTP', {}, el('ows:Get', { 'xlink:href': `${href}?` }), el('ows:Post', { 'xlink:href': href })))
   const params: Record<string, string> = {
@@ -34,7 +35,7 @@ export function capabilities11(ctx: Context, app: AppContext, extents: ([number,
   serviceProvider('ows'),
   el('ows:OperationsMetadata', {}, ...ops11.map((op) => el('ows:Operation', { name: op }, dcp, params[op] ?? ''))),
   el('wfs:FeatureTypeList', {}, el('wfs:Operations', {}, textEl('wfs:Operation', 'Query')),
-    ...app.catalogue.layers.map((layer, i) => {
+    ...layers.map((layer, i) => {
       const [lower, upper] = bboxLonLat(extents[i] ?? [-180, -90, 180, 90])
       return el('wfs:FeatureType', {}, textEl('wfs:Name', typeNameOf(layer)), textEl('wfs:Title', layer.title),
         textEl('wfs:Abstract', layer.abstract), textEl('wfs:DefaultSRS', DEFAULT_CRS), ...other.map((c) => textEl('wfs:OtherSRS', c)),

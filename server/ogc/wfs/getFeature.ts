@@ -3,7 +3,8 @@
 import type { Context } from 'koa'
 import type { AppContext } from '../../context.ts'
 import type { Principal } from '../../auth/users.ts'
-import { requireReader } from '../common/access.ts'
+import { layersOf, requireReader } from '../common/access.ts'
+import { noteLayerRead } from '../../../tiles/layerAccess.ts'
 import { geoJsonFeatureSql, gmlFeatureSql, renderPage } from '../common/featureSource.ts'
 import { GRIDGOV_NS, GRIDGOV_PREFIX, NS, SCHEMAS } from '../common/namespaces.ts'
 import { serviceUrl } from '../common/url.ts'
@@ -26,7 +27,7 @@ export async function getFeature(ctx: Context, app: AppContext, req: WfsRequest)
   const principal = requireReader(ctx)
   if (req.storedQuery) return getFeatureById(ctx, app, req, principal)
   const format = outputFormat(req.version, req.outputFormat)
-  const built = buildQueries(req, app.catalogue, defaultSrsName(format.encoding))
+  const built = buildQueries(req, layersOf(ctx, app.catalogue), defaultSrsName(format.encoding))
   const paged = await runPaged(app.knexRead, built, principal.jurisdiction, req, renderer(app, principal, format.encoding))
   const links = pageLinks(ctx, app, req, paged)
   ctx.type = format.contentType
@@ -41,6 +42,7 @@ export function renderer(app: AppContext, principal: Principal, encoding: Encodi
   return async (b: BuiltQuery, offset: number, limit: number) => {
     const feature = encoding === 'geojson' ? geoJsonFeatureSql(b.query, b.out, 'gml') : gmlFeatureSql(b.query, b.out, encoding === 'gml32')
     const page = await renderPage(app.knexRead, b.query, principal.jurisdiction, feature, encoding === 'geojson' ? ',' : close + open, offset, limit)
+    if (page.returned) noteLayerRead(b.query.source.layer)
     return { ...page, body: page.returned ? open + page.body + close : '' }
   }
 }

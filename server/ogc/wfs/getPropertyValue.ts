@@ -2,7 +2,8 @@
 // `@gml:id`, an attribute (as text) or the geometry (as GML).
 import type { Context } from 'koa'
 import type { AppContext } from '../../context.ts'
-import { requireReader } from '../common/access.ts'
+import { layersOf, requireReader } from '../common/access.ts'
+import { noteLayerRead } from '../../../tiles/layerAccess.ts'
 import { attributeText, featureIdSql, GEOMETRY_SQL, renderValues } from '../common/featureSource.ts'
 import { gmlGeometrySql } from '../common/gml.ts'
 import { GRIDGOV_NS, GRIDGOV_PREFIX, NS, SCHEMAS } from '../common/namespaces.ts'
@@ -23,10 +24,11 @@ export async function getPropertyValue(ctx: Context, app: AppContext, req: WfsRe
   const format = outputFormat(req.version, req.outputFormat)
   if (format.encoding !== 'gml32') throw invalid('outputFormat', 'GetPropertyValue answers in XML (application/gml+xml; version=3.2)')
   const principal = requireReader(ctx)
-  const built = buildQueries(req, app.catalogue, defaultSrsName('gml32'))
+  const built = buildQueries(req, layersOf(ctx, app.catalogue), defaultSrsName('gml32'))
   const reference = req.valueReference
   const paged = await runPaged(app.knexRead, built, principal.jurisdiction, req, async (b, offset, limit) => {
     const page = await renderValues(app.knexRead, b.query, principal.jurisdiction, valueSql(b, reference), '</wfs:member><wfs:member>', offset, limit)
+    if (page.returned) noteLayerRead(b.query.source.layer)
     return { ...page, body: page.returned ? `<wfs:member>${page.body}</wfs:member>` : '' }
   })
   const links = pageLinks(ctx, app, req, paged)

@@ -13,6 +13,8 @@ import { defaultSrsName, outputFormat } from './formats.ts'
 import { clip, invalid, missing } from './kvp.ts'
 import type { WfsRequest } from './request.ts'
 import { typeNameOf } from './typeNames.ts'
+import { layersOf } from '../common/access.ts'
+import { noteLayerRead } from '../../../tiles/layerAccess.ts'
 
 export const GET_FEATURE_BY_ID = 'urn:ogc:def:query:OGC-WFS::GetFeatureById'
 
@@ -23,7 +25,7 @@ export function listStoredQueries(ctx: Context, app: AppContext): void {
   ctx.type = 'text/xml; charset=utf-8'
   ctx.body = root('wfs:ListStoredQueriesResponse', el('wfs:StoredQuery', { id: GET_FEATURE_BY_ID },
     textEl('wfs:Title', 'Get feature by identifier', { 'xml:lang': 'en' }),
-    ...app.catalogue.layers.map((l) => textEl('wfs:ReturnFeatureType', typeNameOf(l)))))
+    ...layersOf(ctx, app.catalogue).layers.map((l) => textEl('wfs:ReturnFeatureType', typeNameOf(l)))))
 }
 
 export function describeStoredQueries(ctx: Context, app: AppContext, req: WfsRequest): void {
@@ -37,7 +39,7 @@ export function describeStoredQueries(ctx: Context, app: AppContext, req: WfsReq
     el('wfs:Parameter', { name: 'ID', type: 'xsd:string' }),
     el('wfs:QueryExpressionText', {
       isPrivate: 'true', language: 'urn:ogc:def:queryLanguage:OGC-WFS::WFSQueryExpression',
-      returnFeatureTypes: app.catalogue.layers.map(typeNameOf).join(' '),
+      returnFeatureTypes: layersOf(ctx, app.catalogue).layers.map(typeNameOf).join(' '),
     })))
 }
 
@@ -48,7 +50,7 @@ export async function getFeatureById(ctx: Context, app: AppContext, req: WfsRequ
   const id = sq.params.get('id')
   if (!id) throw missing('ID')
   const format = outputFormat(req.version, req.outputFormat)
-  const layer = app.catalogue.get(splitFeatureId(id)?.layer ?? '')
+  const layer = layersOf(ctx, app.catalogue).get(splitFeatureId(id)?.layer ?? '')
   if (!layer) throw notFound(id)
   const query = newQuery(layer)
   query.predicates.push(idPredicate(query.source, [id]))
@@ -56,6 +58,7 @@ export async function getFeatureById(ctx: Context, app: AppContext, req: WfsRequ
   const feature = format.encoding === 'geojson' ? geoJsonFeatureSql(query, out, 'gml') : gmlFeatureSql(query, out, format.encoding === 'gml32')
   const page = await renderPage(app.knexRead, query, principal.jurisdiction, feature, '', 0, 1)
   if (!page.returned) throw notFound(id)
+  noteLayerRead(layer)
   ctx.type = format.contentType
   if (format.encoding === 'geojson') {
     ctx.body = page.body

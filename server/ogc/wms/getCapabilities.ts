@@ -14,6 +14,7 @@ import { layerExtents, projectBox, type Box, type Extents } from './extents.ts'
 import { IMAGE_FORMATS } from './render.ts'
 import { INFO_FORMATS } from './getFeatureInfo.ts'
 import { legendEntries, legendSize } from './getLegendGraphic.ts'
+import { layersOf } from '../common/access.ts'
 
 const XLINK = 'http://www.w3.org/1999/xlink'
 const TITLE = 'gridgov 网格化管理地图服务'
@@ -134,7 +135,7 @@ export function capabilitiesXml(version: WmsVersion, base: string, extents: Exte
 export async function handleGetCapabilities(app: AppContext, ctx: Context, version: WmsVersion, format: string | undefined): Promise<void> {
   const extents = await layerExtents(app)
   const base = `${serviceUrl(ctx, app, '/ogc/wms')}?`
-  ctx.body = capabilitiesXml(version, base, extents, app.catalogue.layers)
+  ctx.body = capabilitiesXml(version, base, extents, layersOf(ctx, app.catalogue).layers)
   // 1.1.1 names its own MIME type; clients that ask for text/xml (browsers, some scripts) get that
   ctx.type = version === '1.1.1' && format?.toLowerCase() !== 'text/xml' ? 'application/vnd.ogc.wms_xml' : 'text/xml; charset=utf-8'
   ctx.set('Cache-Control', 'no-cache')

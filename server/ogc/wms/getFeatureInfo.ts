@@ -8,6 +8,8 @@ import { principalOf } from '../../http/auth.ts'
 import { clip, missing, wmsError, type Kvp, type WmsVersion } from './kvp.ts'
 import { parseMapRequest, type MapRequest } from './mapRequest.ts'
 import { featuresNear, type InfoFeature } from './features.ts'
+import { layersOf } from '../common/access.ts'
+import { noteLayerRead } from '../../../tiles/layerAccess.ts'
 
 export const INFO_FORMATS = ['application/json', 'text/html', 'text/xml'] as const
 type InfoFormat = (typeof INFO_FORMATS)[number]
@@ -94,7 +96,7 @@ function asXml(results: LayerResult[]): string {
 }
 
 export async function handleGetFeatureInfo(app: AppContext, ctx: Context, kvp: Kvp, version: WmsVersion): Promise<void> {
-  const req = parseMapRequest(kvp, app.catalogue, version)
+  const req = parseMapRequest(kvp, layersOf(ctx, app.catalogue), version)
   const queryLayers = parseQueryLayers(kvp, req)
   const format = parseInfoFormat(kvp, version)
   const { i, j } = parsePixel(kvp, req)
@@ -108,7 +110,8 @@ export async function handleGetFeatureInfo(app: AppContext, ctx: Context, kvp: K
   const results = await Promise.all(queryLayers.map(async (layer) => ({
     layer, features: await featuresNear(app.knexRead, layer, req.crs.srid!, x, y, tolerance, count, jurisdiction),
   })))
-  ctx.set('Cache-Control', 'private, no-cache')
+  for (const r of results) if (r.features.length) noteLayerRead(r.layer)
+  ctx.set('Cache-Control', queryLayers.some((l) => l.audited) ? 'no-store' : 'private, no-cache')
   if (format === 'application/json') {
     ctx.type = 'application/json; charset=utf-8'
     ctx.body = asGeoJson(results)

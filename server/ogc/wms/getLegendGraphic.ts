@@ -9,6 +9,7 @@ import { clip, invalid, wmsError, type Kvp } from './kvp.ts'
 import { resolveStyle } from './mapRequest.ts'
 import { parseImageFormat } from './getMap.ts'
 import { blankCanvas, colourFor, encode, POINT_RADIUS, type ImageFormat } from './render.ts'
+import { layersOf } from '../common/access.ts'
 
 export interface LegendEntry { label: string; fill: string; stroke: string }
 
@@ -79,7 +80,7 @@ export async function renderLegend(layer: LayerDef, entries: LegendEntry[], form
 
 export async function handleGetLegendGraphic(app: AppContext, ctx: Context, kvp: Kvp): Promise<void> {
   const name = kvp.required('layer')
-  const layer = app.catalogue.get(name)
+  const layer = layersOf(ctx, app.catalogue).get(name)
   if (!layer) throw wmsError('LayerNotDefined', 'layer', `layer "${clip(name)}" is not defined`)
   let style: LayerStyle | undefined
   try {
@@ -97,6 +98,7 @@ export async function handleGetLegendGraphic(app: AppContext, ctx: Context, kvp:
     if (!entries.length) throw invalid('rule', `style ${style?.name ?? ''} of ${layer.id} has no rule "${clip(rule)}"`)
   }
   ctx.type = format
-  ctx.set('Cache-Control', 'public, max-age=3600')
+  // the legend of a layer not everyone may see is not kept by shared caches
+  ctx.set('Cache-Control', layer.readRoles ? 'private, max-age=3600' : 'public, max-age=3600')
   ctx.body = await renderLegend(layer, entries, format, symbolW, symbolH)
 }

@@ -7,11 +7,14 @@ import type { AppContext } from '../../context.ts'
 import { AppError } from '../../http/errors.ts'
 import { principalOf } from '../../http/auth.ts'
 import type { Jurisdiction } from '../../db/jurisdiction.ts'
+import type { LayerDef } from '../../../tiles/catalogue.ts'
 import { clip, invalid, wmsError, type Kvp, type WmsVersion } from './kvp.ts'
 import { parseMapRequest, parseSize, type MapRequest } from './mapRequest.ts'
 import { mapFeatures } from './features.ts'
 import { IMAGE_FORMATS, renderErrorImage, renderMap, type ImageFormat, type Paint } from './render.ts'
 import { ImageCache, type CachedImage } from './cache.ts'
+import { layersOf } from '../common/access.ts'
+import { noteLayerRead } from '../../../tiles/layerAccess.ts'
 
 type ExceptionMode = 'xml' | 'inimage' | 'blank'
 
@@ -75,12 +78,13 @@ export function scaleDenominator(req: Pick<MapRequest, 'bbox' | 'width' | 'crs'>
 }
 
 async function render(app: AppContext, req: MapRequest, format: ImageFormat, paint: Paint,
-  jurisdiction: Jurisdiction): Promise<{ body: Buffer; contentType: string }> {
+  jurisdiction: Jurisdiction, drawn?: (layer: LayerDef) => void): Promise<{ body: Buffer; contentType: string }> {
   const scale = scaleDenominator(req)
   // a layer outside its scale range draws nothing (and is not queried)
   const features = await Promise.all(req.layers.map((l) => l.layer.maxScaleDenominator !== undefined && scale > l.layer.maxScaleDenominator
     ? Promise.resolve([]) : mapFeatures(app.knexRead, req, l.layer, l.style, jurisdiction)))
   const pictures = req.layers.map((l, i) => ({ layer: l.layer, style: l.style, features: features[i]! }))
+  if (drawn) for (const p of pictures) if (p.features.length) drawn(p.layer)
   return { body: await renderMap(req.width, req.height, format, paint, pictures), contentType: format }
 }
 
@@ -117,12 +121,13 @@ export async function handleGetMap(app: AppContext, ctx: Context, kvp: Kvp, vers
   const format = parseImageFormat(kvp)
   const mode = parseExceptions(kvp)
   try {
-    const req = parseMapRequest(kvp, app.catalogue, version)
+    const req = parseMapRequest(kvp, layersOf(ctx, app.catalogue), version)
     const paint = parsePaint(kvp)
     const { jurisdiction } = principalOf(ctx)
-    // a live layer (inspectors) moves every few seconds: its maps are drawn fresh and not kept
-    if (req.layers.some((l) => l.layer.live)) {
-      const { body, contentType } = await render(app, req, format, paint, jurisdiction)
+    // a live layer (inspectors) moves every few seconds: its maps are drawn fresh and not kept;
+    // nor are maps of personal data (audited layers), whose every drawing is noted for the audit
+    if (req.layers.some((l) => l.layer.live || l.layer.audited)) {
+      const { body, contentType } = await render(app, req, format, paint, jurisdiction, noteLayerRead)
       ctx.type = contentType
       ctx.set('Cache-Control', 'no-store')
       ctx.body = body
