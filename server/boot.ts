@@ -8,6 +8,7 @@ import { resolveSecret, TokenService } from './auth/tokens.ts'
 import type { AppContext } from './context.ts'
 import { AppError } from './http/errors.ts'
 import { loadCatalogue } from '../tiles/catalogue.ts'
+import { dataKeyring } from './privacy/keyring.ts'
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
   return pino({ level: config.logLevel, base: { service: 'gridgov' } })
@@ -16,6 +17,7 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
 export interface Booted { context: AppContext; db: Database }
 
 export async function boot(config: Config, logger: Logger): Promise<Booted> {
+  dataKeyring((msg) => logger.warn(msg)) // refused here when NODE_ENV=production lacks GRIDGOV_DATA_KEY
   const db = await openDatabase(config, (msg) => logger.warn(msg))
   try {
     logger.info({ mode: db.mode }, 'database open')
@@ -45,7 +47,10 @@ async function seedDemoIfEmpty(db: Database, logger: Logger): Promise<void> {
   const summary = await loadCity(db.knex, city)
   await createDemoUsers(db.knex)
   const tracks = await loadTracks(db.knex, city)
-  logger.info({ summary, tracks, ms: Date.now() - started }, 'demo city loaded')
+  const { loadDemoRegisters } = await import('../fixtures/registers/index.ts')
+  const { DEFAULT_SEED } = await import('../fixtures/random.ts')
+  const registers = await loadDemoRegisters(db.knex, { scale: 'small', seed: DEFAULT_SEED, cityCode: city.cityCode })
+  logger.info({ summary, tracks, registers, ms: Date.now() - started }, 'demo city loaded')
 }
 
 async function refuseDemoCredentials(db: Database): Promise<void> {

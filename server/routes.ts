@@ -36,6 +36,18 @@ import { exemplaryRoutes } from './exemplary/routes.ts'
 import { orderRoutes } from './orders/routes.ts'
 import { searchRoutes } from './search/routes.ts'
 import { auditRoutes } from './audit/routes.ts'
+import { houseRoutes } from './houses/routes.ts'
+import { residentRoutes } from './residents/routes.ts'
+import { enforcementRoutes } from './enforcement/routes.ts'
+import { vehicleRoutes } from './vehicles/routes.ts'
+import { lineRoutes } from './lines/routes.ts'
+import { teamRoutes } from './teams/routes.ts'
+import { partyRoutes } from './party/routes.ts'
+import { placeRoutes } from './places/routes.ts'
+import { unitRoutes } from './units/routes.ts'
+import { organisationRoutes } from './organisations/routes.ts'
+import { registerRoutes } from './registers/routes.ts'
+import { specialGroupRoutes } from './special-groups/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -71,4 +83,16 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   orderRoutes,
   searchRoutes,
   auditRoutes,
+  houseRoutes,
+  residentRoutes,
+  enforcementRoutes,
+  vehicleRoutes,
+  lineRoutes,
+  teamRoutes,
+  partyRoutes,
+  placeRoutes,
+  unitRoutes,
+  organisationRoutes,
+  registerRoutes, // /api/v1/registers: the generic services of every register (server/registers/)
+  specialGroupRoutes,
 ]

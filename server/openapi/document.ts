@@ -23,6 +23,7 @@ import { eventReplayPaths } from '../events/replayOpenapi.ts'
 import { privacyPaths } from '../privacy/openapi.ts'
 import { auditPaths } from '../audit/openapi.ts'
 import { dispatchOptionsPaths } from '../events/dispatchOptionsOpenapi.ts'
+import { registerPaths } from '../registers/openapi.ts'
 import { schemaOf as bodyOf } from './zod.ts'
 import { transitionSchema } from '../events/transitions.ts'
 import { describeRules } from '../events/workflow.ts'
@@ -37,6 +38,14 @@ import { publicPaths } from '../public/openapi.ts'
 import { basemapPaths } from '../basemap/openapi.ts'
 import { exemplaryPaths } from '../exemplary/openapi.ts'
 import { orderPaths } from '../orders/openapi.ts'
+import { specialGroupPaths } from '../special-groups/openapi.ts'
+import { vehiclePaths } from '../vehicles/openapi.ts'
+import { linePaths } from '../lines/openapi.ts'
+import { teamPaths } from '../teams/openapi.ts'
+import { partyPaths } from '../party/openapi.ts'
+import { placesPaths } from '../places/openapi.ts'
+import { peoplePaths } from '../residents/openapi.ts'
+import { enforcementPaths } from '../enforcement/openapi.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 
@@ -83,6 +92,7 @@ export const openApiDocument = {
     ...devicePaths,
     ...positionPaths,
     ...eventImportPaths,
+    ...registerPaths,
     ...trajectoryPaths,
     ...patrolPaths,
     ...fencePaths,
@@ -104,6 +114,14 @@ export const openApiDocument = {
     ...basemapPaths,
     ...exemplaryPaths,
     ...orderPaths,
+    ...specialGroupPaths,
+    ...vehiclePaths,
+    ...linePaths,
+    ...teamPaths,
+    ...partyPaths,
+    ...placesPaths,
+    ...peoplePaths,
+    ...enforcementPaths,
     ...searchPaths,
     '/health': {
       get: {

@@ -17,6 +17,38 @@ export const PERSONAL_FIELDS: readonly { column: string; kind: PersonalKind; ret
   { column: 'app_user.phone', kind: 'phone', returned: false },
   // Open311 first_name, last_name, email: stored for the record, never returned (open311/scope.ts)
   { column: 'open311_request.contact', kind: 'name', returned: false },
+  { column: 'resident.name', kind: 'name', returned: true },
+  { column: 'resident.phone', kind: 'phone', returned: true },
+  // sealed (AES-GCM); the masked form and the blind index beside it reveal nothing more
+  { column: 'resident.id_number_sealed', kind: 'idNumber', returned: true },
+  { column: 'house.owner_name', kind: 'name', returned: true },
+  { column: 'house.owner_phone', kind: 'phone', returned: true },
+  { column: 'vehicle.owner_name', kind: 'name', returned: true },
+  { column: 'vehicle.owner_phone', kind: 'phone', returned: true },
+  { column: 'vehicle.owner_id_number_sealed', kind: 'idNumber', returned: true },
+  { column: 'line.contact_name', kind: 'name', returned: true },
+  { column: 'line.contact_phone', kind: 'phone', returned: true },
+  { column: 'place.manager_name', kind: 'name', returned: true },
+  { column: 'place.manager_phone', kind: 'phone', returned: true },
+  { column: 'unit.legal_person', kind: 'name', returned: true },
+  { column: 'unit.contact_name', kind: 'name', returned: true },
+  { column: 'unit.contact_phone', kind: 'phone', returned: true },
+  { column: 'organisation.legal_person', kind: 'name', returned: true },
+  { column: 'organisation.contact_phone', kind: 'phone', returned: true },
+  { column: 'special_group.guardian_name', kind: 'name', returned: true },
+  { column: 'special_group.guardian_phone', kind: 'phone', returned: true },
+  { column: 'enforcement_officer.name', kind: 'name', returned: true },
+  // 执法证号: masked as an ID number (issuer prefix and last four kept)
+  { column: 'enforcement_officer.certificate_no', kind: 'idNumber', returned: true },
+  { column: 'enforcement_officer.phone', kind: 'phone', returned: true },
+  { column: 'team.leader_name', kind: 'name', returned: true },
+  { column: 'team.leader_phone', kind: 'phone', returned: true },
+  { column: 'team_member.name', kind: 'name', returned: true },
+  { column: 'team_member.phone', kind: 'phone', returned: true },
+  { column: 'party_org.secretary_name', kind: 'name', returned: true },
+  { column: 'party_org.secretary_phone', kind: 'phone', returned: true },
+  { column: 'party_member.name', kind: 'name', returned: true },
+  { column: 'party_member.phone', kind: 'phone', returned: true },
 ]
 
 /** 13812345678 → 138****5678: the first three and last four digits; under seven digits, all stars. */

@@ -25,6 +25,7 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   'first-view': (r) => import('./firstView.ts').then((m) => m.benchFirstView(r)),
   'field-frames': (r) => import('./fieldFrames.ts').then((m) => m.benchFieldFrames(r)),
   load: (r) => import('./load.ts').then((m) => m.benchLoad(r)),
+  registers: (r) => import('./registers.ts').then((m) => m.benchRegisters(r)),
 }
 const results: BenchResult[] = []
 for (const [name, run] of Object.entries(benches)) {

@@ -13,9 +13,11 @@ import { openDatabase, type Database } from '../../server/db/index.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { TokenService } from '../../server/auth/tokens.ts'
 import type { AppContext } from '../../server/context.ts'
-import { generateCity } from '../../fixtures/generate.ts'
+import { CITY_CODE, generateCity } from '../../fixtures/generate.ts'
 import { loadCity } from '../../fixtures/load.ts'
 import { createDemoUsers } from '../../fixtures/users.ts'
+import { loadDemoRegisters } from '../../fixtures/registers/index.ts'
+import { DEFAULT_SEED } from '../../fixtures/random.ts'
 import { loadCatalogue } from '../../tiles/catalogue.ts'
 
 export interface TestDatabase {
@@ -81,6 +83,7 @@ async function createTestDatabase(): Promise<TestDatabase> {
   await migrate(db.knex)
   await loadCity(db.knex, generateCity({ scale: 'small' }))
   await createDemoUsers(db.knex)
+  await loadDemoRegisters(db.knex, { scale: 'small', seed: DEFAULT_SEED, cityCode: CITY_CODE })
   cleanup = async () => {
     await db.close()
     await dropDatabase()

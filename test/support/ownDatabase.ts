@@ -11,9 +11,11 @@ import { migrate } from '../../server/db/migrate.ts'
 import { TokenService } from '../../server/auth/tokens.ts'
 import type { AppContext } from '../../server/context.ts'
 import type { Config } from '../../server/config.ts'
-import { generateCity } from '../../fixtures/generate.ts'
+import { CITY_CODE, generateCity } from '../../fixtures/generate.ts'
 import { loadCity } from '../../fixtures/load.ts'
 import { createDemoUsers } from '../../fixtures/users.ts'
+import { loadDemoRegisters } from '../../fixtures/registers/index.ts'
+import { DEFAULT_SEED } from '../../fixtures/random.ts'
 import { loadCatalogue } from '../../tiles/catalogue.ts'
 import { getTestDatabase } from './db.ts'
 
@@ -38,6 +40,7 @@ export async function openOwnContext(prefix: string, overrides: Partial<Config> 
   await migrate(db.knex)
   await loadCity(db.knex, generateCity({ scale: 'small' }))
   await createDemoUsers(db.knex)
+  await loadDemoRegisters(db.knex, { scale: 'small', seed: DEFAULT_SEED, cityCode: CITY_CODE })
   const context: AppContext = {
     config, knex: db.knex, knexRead: db.knex, dbMode: db.mode, listen: db.listen,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),

@@ -20,6 +20,7 @@ import { tileProbes } from './channels/tiles.ts'
 import { ogcProbes } from './channels/ogc.ts'
 import { exportProbes, open311Probes } from './channels/exports.ts'
 import { streamMatrix } from './channels/stream.ts'
+import { registerProbes } from './channels/registers.ts'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createApp } from '../../server/app.ts'
@@ -37,7 +38,7 @@ describe('trust: the role × channel matrix (issue 13 item 4)', function () {
   let server: http.Server | undefined
   const tally: Tally = newTally()
   const families = (): [string, Probe[]][] => [['REST', restProbes], ['tiles', tileProbes(client.context.catalogue)], ['OGC', ogcProbes(client.context.catalogue)],
-    ['Open311', open311Probes], ['exports and reports', exportProbes]]
+    ['Open311', open311Probes], ['exports and reports', exportProbes], ['registers', registerProbes()]]
 
   let closeOwn: (() => Promise<void>) | undefined
 
@@ -74,7 +75,7 @@ describe('trust: the role × channel matrix (issue 13 item 4)', function () {
     expect(principals.map((p) => p.role)).to.deep.equal([...roles])
   })
 
-  for (const family of ['REST', 'tiles', 'OGC', 'Open311', 'exports and reports']) {
+  for (const family of ['REST', 'tiles', 'OGC', 'Open311', 'exports and reports', 'registers']) {
     it(`${family}: nothing of another community reaches any role; controls see what they should`, async function () {
       // MATRIX_ONLY=tiles,OGC runs some families (while working on one)
       if (process.env.MATRIX_ONLY && !process.env.MATRIX_ONLY.split(',').includes(family)) this.skip()
@@ -110,5 +111,17 @@ describe('trust: the role × channel matrix (issue 13 item 4)', function () {
     const own = newTally()
     for (const probe of probes) await runProbe(client, probe, sites, fake, controls, own)
     expect(own.leaks.length, own.leaks.join('\n')).to.equal(probes.length)
+  })
+
+  it('the judge finds people records shown to a role that may not read them: an analyst column signed in as the command centre', async function () {
+    if (process.env.MATRIX_ONLY) this.skip()
+    const fake: Principal[] = [{ role: 'gis_analyst', username: 'command', headers: command }]
+    const pick = (family: string, name: string) => families().find(([f]) => f === family)![1].find((p) => p.name === name)!
+    const probes = [pick('tiles', 'special_groups z16'), pick('tiles', 'all z16'), pick('OGC', 'GetFeature special_groups BBOX (GeoJSON)'),
+      pick('OGC', 'special_groups items ?bbox'), pick('registers', 'grid view'), pick('registers', 'special-groups export csv')]
+    const own = newTally()
+    for (const probe of probes) await runProbe(client, probe, sites, fake, controls, own)
+    const inside = own.leaks.filter((l) => l.includes('though the role may not read it'))
+    expect(inside.length, own.leaks.join('\n')).to.equal(probes.length)
   })
 })

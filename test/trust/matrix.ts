@@ -1,7 +1,9 @@
 // The matrix runner: every probe × every role, judged by content. For a probe aimed at the OUT
 // site each role's restricted principal must get nothing of OUT (a refused role: 401/403 as
 // well); the command centre must get OUT (the positive control), and the probe's inside role
-// must get IN (the request works for a restricted caller). Cells, refusals and leaks are counted.
+// must get IN (the request works for a restricted caller). A probe of a layer or register that
+// only some roles read (readRoles) is also asked for IN by every role: the others must get none of it.
+// Cells, refusals and leaks are counted.
 import type { Response } from 'light-my-request'
 import type { Client } from '../support/http.ts'
 import type { Role } from '../../server/auth/roles.ts'
@@ -67,6 +69,11 @@ export async function runProbe(client: Client, probe: Probe, sites: Sites, princ
       tally.failures.push(`${where}: ${res.statusCode} ${text.slice(0, 200)}`)
     } else if (res.statusCode === 401 || res.statusCode === 403) {
       tally.refused++ // the guard lets the role in, the capability refuses this caller (an inspector without a member)
+    }
+    if (probe.forbiddenIn) {
+      const inside = await ask(client, probe, sites.in, sites, principal.headers)
+      const seen = probe.forbiddenIn(inside.text, principal.role, inside.res, sites.in)
+      if (seen.length > 0) tally.leaks.push(`${where}: ${inside.res.statusCode}, IN's ${seen.join(', ')} though the role may not read it`)
     }
     if (principal.role === insideRole) {
       const inside = await ask(client, probe, sites.in, sites, principal.headers)

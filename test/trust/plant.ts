@@ -5,12 +5,14 @@
 // Every restricted principal of the matrix holds IN only, so OUT is outside everyone but the
 // whole-city roles. Per site: a base grid, a grid member (name and phone), a device with a fix, a
 // fence, a patrol template and task, a resource order, a warning, an event (description and
-// reporter phone) with a photo, and a second, closed event pinned as an exemplary case. Nothing is
+// reporter phone) with a photo, a second, closed event pinned as an exemplary case, and a row of
+// every register (plantRegisters.ts: house, resident, special group, place, unit …). Nothing is
 // removed afterwards (events' history is append-only): the area is the matrix's alone.
 import { expect } from 'chai'
 import type { Knex } from 'knex'
 import type { Client } from '../support/http.ts'
 import { invalidateReference } from '../../server/events/reference.ts'
+import { plantRegisters, type RegisterSite } from './plantRegisters.ts'
 
 export type SiteName = 'in' | 'out'
 
@@ -42,6 +44,8 @@ export interface Site {
   component: string
   addressId: number
   roadId: number
+  /** the registers' rows (issue 14) */
+  reg: RegisterSite
   /** strings that only this site's records carry */
   markers: string[]
 }
@@ -142,7 +146,9 @@ async function plantSite(client: Client, knex: Knex, command: Record<string, str
   const order = await client.post('/api/v1/resource-orders', { deviceId: s.device, target: { type: 'point', coordinates: [lon + 0.001, lat] }, note: `矩阵调派${s.tag}` }, command)
   expect(order.statusCode, order.body).to.equal(201)
   s.orderId = Number(order.json().id)
-  s.markers = [s.tag, s.eventNumber, s.closedNumber, s.reporterPhone, s.memberPhone, s.device, s.grid, s.community, s.component, ...Object.values(s.industryGrids)]
+  s.reg = await plantRegisters(client, knex, command, s)
+  s.markers = [s.tag, s.eventNumber, s.closedNumber, s.reporterPhone, s.memberPhone, s.device, s.grid, s.community, s.component, ...Object.values(s.industryGrids),
+    s.reg.residentIdNumber, s.reg.residentPhone, s.reg.ownerPhone, s.reg.guardianPhone, ...s.reg.peopleMarkers]
 }
 
 /** The reference layers' rows: an industry grid of every type, a component, a doorplate, a road. */

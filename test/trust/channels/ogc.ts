@@ -6,8 +6,10 @@
 import { roles } from '../../../server/auth/roles.ts'
 import type { Catalogue, LayerDef } from '../../../tiles/catalogue.ts'
 import { CLEAR, countPainted, decode } from '../../ogc/wms-support.ts'
+import type { Response } from 'light-my-request'
 import { markersIn, type Probe } from './types.ts'
 import type { Site, Sites } from '../plant.ts'
+import { REGISTER_OFFSETS } from '../plantRegisters.ts'
 
 /** The key (WFS id after the dot, OGC API fid) of a layer's planted row of a site. */
 function keyOf(layer: LayerDef, s: Site): string {
@@ -20,13 +22,15 @@ function keyOf(layer: LayerDef, s: Site): string {
     case 'roads': return String(s.roadId)
     case 'inspectors': return s.device
   }
+  const register = s.reg.layerKeys[layer.id]
+  if (register) return register
   const industry = layer.table === 'grid' ? s.industryGrids[layer.id.replace(/_grids$/, '')] : undefined
   if (industry) return industry
   throw new Error(`the matrix plants nothing for layer ${layer.id}: add it to test/trust/plant.ts and keyOf()`)
 }
 
 /** Where the site's feature of a layer lies, as an offset from the site's centre (plant.ts). */
-const OFFSET: Record<string, [number, number]> = { components: [0.0005, 0.0005], addresses: [-0.0005, 0.0005], inspectors: [-0.001, 0], roads: [0, -0.0003] }
+export const OFFSET: Record<string, [number, number]> = { components: [0.0005, 0.0005], addresses: [-0.0005, 0.0005], inspectors: [-0.001, 0], roads: [0, -0.0003], ...REGISTER_OFFSETS }
 
 const SIZE = 256
 const wmsBox = (s: Site) => `${s.box[1]},${s.box[0]},${s.box[3]},${s.box[2]}` // 1.3.0, EPSG:4326: lat,lon
@@ -58,6 +62,11 @@ function cropColumns(p: { width: number; height: number; data: Uint8ClampedArray
   return out
 }
 
+/** A role outside the layer's readRoles must get none of the IN site's features through this probe. */
+function readersOnly(layer: LayerDef, probe: Probe): NonNullable<Probe['forbiddenIn']> {
+  return (text, role, res, site) => !layer.readRoles!.includes(role) && (probe.shows ?? geoShows)(text, site, res) ? [`${layer.id} features`] : []
+}
+
 const fes = (inner: string) => encodeURIComponent(`<fes:Filter xmlns:fes="http://www.opengis.net/fes/2.0">${inner}</fes:Filter>`)
 
 export function ogcProbes(catalogue: Catalogue): Probe[] {
@@ -67,6 +76,7 @@ export function ogcProbes(catalogue: Catalogue): Probe[] {
   for (const layer of catalogue.layers) {
     const id = layer.id
     const typeName = `gridgov:${id}`
+    const first = probes.length
     add('WMS', `GetMap ${id}`, (s) => `/ogc/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=${id}&STYLES=&CRS=EPSG:4326&BBOX=${wmsBox(s)}&WIDTH=${SIZE}&HEIGHT=${SIZE}&FORMAT=image/png&TRANSPARENT=TRUE`,
       { text: pixelsText, shows: painted })
     if (layer.queryable) {
@@ -87,20 +97,26 @@ export function ogcProbes(catalogue: Catalogue): Probe[] {
     add('OGC API Features', `${id} items ?bbox`, (s) => `/ogc/features/collections/${id}/items?bbox=${s.box.join(',')}&limit=1000`)
     add('OGC API Features', `${id} item`, (s) => `/ogc/features/collections/${id}/items/${keyOf(layer, s)}`,
       { shows: (text, s) => geoShows(text, s) || /"type"\s*:\s*"Feature"/.test(text) })
+    if (layer.readRoles) for (const probe of probes.slice(first)) probe.forbiddenIn = readersOnly(layer, probe)
   }
-  // one box over both sites, every layer at once: the OUT third of the image must stay transparent
-  // for a restricted role while the IN third is painted (the sites lie side by side, 0.01° apart)
-  const ids = catalogue.layers.map((l) => l.id).join(',')
-  add('WMS', 'GetMap every layer, box over both sites', (_s, all) => `/ogc/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=${ids}&STYLES=&CRS=EPSG:4326` +
-    `&BBOX=${all.in.box[1]},${all.in.box[0]},${all.out.box[3]},${all.out.box[2]}&WIDTH=${3 * SIZE}&HEIGHT=${SIZE}&FORMAT=image/png&TRANSPARENT=TRUE`, {
-    text: async (res) => {
+  // one box over both sites, every layer at once (WMS draws at most 16 per request: in groups of
+  // 16): the OUT third of the image must stay transparent for a restricted role while the IN third
+  // is painted (the sites lie side by side, 0.01° apart)
+  const thirds = {
+    text: async (res: Response) => {
       if (!String(res.headers['content-type']).startsWith('image/')) return res.rawPayload.toString('utf8')
       const px = await decode(res.rawPayload)
       const third = (k: number) => countPainted({ width: SIZE, height: SIZE, data: cropColumns(px, k * SIZE, SIZE) }, CLEAR)
       return `in=${third(0)} gap=${third(1)} out=${third(2)}`
     },
-    shows: (text, s) => Number(new RegExp(`${s.name}=(\\d+)`).exec(text)?.[1] ?? 0) > 0,
-  })
+    shows: (text: string, s: Site) => Number(new RegExp(`${s.name}=(\\d+)`).exec(text)?.[1] ?? 0) > 0,
+  }
+  const getMapOver = (layers: LayerDef[]) => (_s: Site, all: Sites) => `/ogc/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=${layers.map((l) => l.id).join(',')}&STYLES=&CRS=EPSG:4326` +
+    `&BBOX=${all.in.box[1]},${all.in.box[0]},${all.out.box[3]},${all.out.box[2]}&WIDTH=${3 * SIZE}&HEIGHT=${SIZE}&FORMAT=image/png&TRANSPARENT=TRUE`
+  const groups = (layers: LayerDef[]) => Array.from({ length: Math.ceil(layers.length / 16) }, (_, k) => layers.slice(k * 16, k * 16 + 16))
+  groups(catalogue.layers).forEach((g, k) => add('WMS', `GetMap every layer, box over both sites${k ? ` (${k + 1})` : ''}`, getMapOver(g), thirds))
+  // the same over the layers every role reads (a layer some roles may not read refuses the whole request for them)
+  groups(catalogue.layers.filter((l) => !l.readRoles)).forEach((g, k) => add('WMS', `GetMap every open layer, box over both sites${k ? ` (${k + 1})` : ''}`, getMapOver(g), thirds))
   add('WFS', 'GetFeature every layer, box over both sites', (_s, all) => `${WFS}&TYPENAMES=${catalogue.layers.map((l) => `gridgov:${l.id}`).join(',')}` +
     `&BBOX=${all.in.box[1]},${all.in.box[0]},${all.out.box[3]},${all.out.box[2]},urn:ogc:def:crs:EPSG::4326&OUTPUTFORMAT=application/json`)
   // filters that name the outside record by a property

@@ -4,13 +4,14 @@
 // vertex inside the site's box (a cluster or an H3 cell carries no id, only where it is).
 import zlib from 'node:zlib'
 import type { Response } from 'light-my-request'
-import { roles } from '../../../server/auth/roles.ts'
+import { roles, type Role } from '../../../server/auth/roles.ts'
 import { ANALYTICS_READERS } from '../../../server/analytics/routes.ts'
 import { ANALYSIS_LAYERS } from '../../../tiles/analysisTiles.ts'
 import type { Catalogue } from '../../../tiles/catalogue.ts'
 import { decode, tileAt, tileUrl } from '../../tiles/support.ts'
 import { markersIn, type Probe } from './types.ts'
 import type { Site } from '../plant.ts'
+import { OFFSET } from './ogc.ts'
 
 interface Decoded { layer: string; id: number | undefined; props: Record<string, unknown>; coords: number[][] }
 
@@ -48,14 +49,23 @@ export function tileShows(text: string, site: Site): boolean {
 
 export function tileProbes(catalogue: Catalogue): Probe[] {
   const probes: Probe[] = []
-  const at = (s: Site, z: number) => tileAt(s.center[0], s.center[1], z)
+  const at = (s: Site, z: number, layer?: string) => {
+    // the tile holding the layer's planted feature (channels/ogc.ts OFFSET), else the site's centre
+    const [dx, dy] = (layer ? OFFSET[layer] : undefined) ?? [0, 0]
+    return tileAt(s.center[0] + dx, s.center[1] + dy, z)
+  }
   for (const layer of catalogue.layers) {
     const zooms = [Math.max(16, layer.minZoom), ...(layer.clusterMinZoom !== undefined ? [layer.clusterMinZoom + 1] : [])]
     for (const z of zooms) {
-      probes.push({ family: 'tiles', name: `${layer.id} z${z}`, allowed: roles, request: (s) => tileUrl(layer.id, at(s, z)), text: tileText, shows: tileShows })
+      probes.push({ family: 'tiles', name: `${layer.id} z${z}`, allowed: roles, request: (s) => tileUrl(layer.id, at(s, z, layer.id)), text: tileText, shows: tileShows,
+        // a role outside the layer's readRoles gets none of its features, inside its jurisdiction too
+        ...(layer.readRoles ? { forbiddenIn: (text: string, role: Role, _res: Response, s: Site) => !layer.readRoles!.includes(role) && tileShows(text, s) ? [`${layer.id} features`] : [] } : {}) })
     }
   }
-  probes.push({ family: 'tiles', name: 'all z16', allowed: roles, request: (s) => tileUrl('all', at(s, 16)), text: tileText, shows: tileShows })
+  // `all`: the layers the caller may read; a layer it may not read never comes along
+  const hiddenFrom = (role: Role) => catalogue.layers.filter((l) => l.readRoles && !l.readRoles.includes(role)).map((l) => l.id)
+  probes.push({ family: 'tiles', name: 'all z16', allowed: roles, request: (s) => tileUrl('all', at(s, 16)), text: tileText, shows: tileShows,
+    forbiddenIn: (text, role) => hiddenFrom(role).filter((id) => text.includes(`"layer":"${id}"`)) })
   for (const id of Object.keys(ANALYSIS_LAYERS)) {
     for (const z of [12, 15]) {
       probes.push({ family: 'tiles', name: `${id} (analysis) z${z}`, allowed: ANALYTICS_READERS, request: (s) => tileUrl(id, at(s, z)), text: tileText, shows: tileShows })

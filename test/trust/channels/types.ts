@@ -33,6 +33,12 @@ export interface Probe {
   /** the demo user of the positive control (default: command, the command centre) */
   controlUser?: string
   personal?(site: Site): string[]
+  /**
+   * For layers and registers some roles may not read at all (readRoles): asked with the IN site
+   * for every role, what of IN this role's answer shows that it must not (empty: nothing). IN is
+   * inside every restricted principal's jurisdiction, so only the role keeps it out.
+   */
+  forbiddenIn?(text: string, role: Role, res: Response, site: Site): string[]
 }
 
 /** Whether a text holds a marker as a whole word (so E2026…001 is not found inside E2026…0012). */

@@ -1,0 +1,60 @@
+// Small shared pieces of the enforcement capability: field-named refusals, the optimistic-edit
+// conflict, the id cursor of its ascending lists, and the area check of a write.
+import { z } from 'zod'
+import type { Knex } from 'knex'
+import { AppError } from '../http/errors.ts'
+import type { Principal } from '../auth/users.ts'
+
+/** A refusal naming one field; the caller codes it (`.coded('enforcement.…', params)`). */
+export function fieldError(status: number, type: string, field: string, detail: string): AppError {
+  return new AppError(status, type, `${field}: ${detail}`, { errors: [{ field, message: detail }] })
+}
+
+export function notFoundIn(what: string, id: number | string, field = 'id'): AppError {
+  return fieldError(404, 'not_found', field, `no ${what} ${id} in your jurisdiction`).coded('enforcement.not_found', { field, what, id })
+}
+
+/** 409 when the client edited an older version (the register contract's code). */
+export function versionConflict(what: string, id: number, version: number): AppError {
+  return new AppError(409, 'version_conflict', `${what} ${id} is at version ${version}: read it again and reapply your change`,
+    { version, errors: [{ field: 'version', message: `is ${version} now` }] }).coded('registers.version_conflict', { what, id, version })
+}
+
+const cursorSchema = z.object({ i: z.number().int().positive() }).strict()
+
+export function encodeIdCursor(id: number): string {
+  return Buffer.from(JSON.stringify({ i: id })).toString('base64url')
+}
+
+/** The last id of the previous page; a cursor we did not make is a 400 naming `cursor`. */
+export function decodeIdCursor(s: string | undefined): number | null {
+  if (s === undefined) return null
+  try {
+    return cursorSchema.parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8'))).i
+  } catch {
+    throw new AppError(400, 'validation_failed', 'invalid query: cursor: not a cursor from a previous page of this list',
+      { errors: [{ field: 'cursor', message: 'malformed' }] }).coded('http.bad_cursor')
+  }
+}
+
+/** A page of rows fetched with limit + 1: the items and the cursor of the next page. */
+export function page<R extends { id: string | number }, V>(rows: R[], limit: number, view: (r: R) => V): { items: V[]; next: string | null } {
+  const kept = rows.slice(0, limit)
+  return { items: kept.map(view), next: rows.length > limit ? encodeIdCursor(Number(kept.at(-1)!.id)) : null }
+}
+
+/** The admin division an area code names, inside the caller's jurisdiction (403 outside, 400 unknown). */
+export async function areaOf(db: Knex | Knex.Transaction, p: Principal, code: string, field: string): Promise<{ code: string; cityCode: string }> {
+  const row = await db('admin_division').where({ code }).first('code', 'city_code') as { code: string; city_code: string } | undefined
+  if (!row) throw fieldError(400, 'validation_failed', field, `no admin division ${code}`).coded('enforcement.unknown_area', { field, code })
+  if (!p.jurisdiction.covers(code)) throw fieldError(403, 'forbidden', field, `admin division ${code} is outside your jurisdiction`).coded('enforcement.area_outside', { field, code })
+  return { code: row.code, cityCode: row.city_code }
+}
+
+export const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null)
+/** A date column as YYYY-MM-DD whatever the driver made of it (pg: a Date at local midnight; PGlite alike). */
+export function ymd(d: Date | string | null | undefined): string | null {
+  if (d === null || d === undefined) return null
+  if (typeof d === 'string') return d.slice(0, 10)
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}

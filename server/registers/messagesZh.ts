@@ -1,0 +1,38 @@
+// The Chinese of the registers engine's refusals and of the row problems of an import report,
+// registered by registerRoutes.
+import type { Wording } from '../http/messages/registry.ts'
+
+export const registerMessagesZh: Record<string, Wording> = {
+  'registers.unknown': '没有名为 {name} 的登记台账',
+  'registers.forbidden': '当前角色无权访问登记台账 {name}',
+  'registers.read_only': '当前角色无权导入登记台账 {name}',
+  'registers.too_large': '导入文件不能超过 {limitMb} MB，请拆分文件或使用命令行导入',
+  'registers.too_many_rows': '一个导入文件最多 {limit} 行，请拆分文件',
+  'registers.too_many_columns': '导入文件最多 {limit} 列',
+  'registers.xlsx_inflates_too_much': '该工作簿解压后超过 {limitMb} MB，请拆分文件或另存为 CSV',
+  'registers.bad_xlsx': '无法读取该 xlsx 工作簿（{detail}）',
+  'registers.unsupported_type': '请以 xlsx 工作簿或 CSV（UTF-8 或 GBK）文本上传，不支持 {type}',
+  'registers.empty_file': '上传的文件为空',
+  'registers.no_header': '文件没有表头：第一行应为列名（中文标题或字段名）',
+  'registers.no_rows': '表头下没有数据行',
+  'registers.import_rejected': '导入文件有 {count} 处问题，未写入任何数据。第一处：第 {row} 行「{field}」',
+  'registers.outside_jurisdiction': '有 {count} 行不在您的辖区内（第一处：第 {row} 行），未写入任何数据',
+  'registers.grid_not_found': '辖区内没有网格 {code}',
+  'registers.not_inspector': '“我的网格”仅供网格员使用',
+  // the row problems of a report (message of each {row, field, code})
+  'registers.cell.formula': '不接受公式单元格，请粘贴为数值',
+  'registers.cell.formula_text': '不接受会被表格软件当作公式执行的文本（以 =、+、-、@ 开头或含 DDE 调用）',
+  'registers.cell.error': '单元格为错误值',
+  'registers.cell.unreadable': '无法读取单元格内容',
+  'registers.cell.integer': '应为整数',
+  'registers.cell.number': '应为数字',
+  'registers.cell.boolean': '应为“是”或“否”',
+  'registers.cell.date': '应为日期（YYYY-MM-DD）',
+  'registers.cell.datetime': '应为日期时间（YYYY-MM-DD HH:mm，北京时间）',
+  'registers.cell.enum': (p) => `应为以下之一：${Array.isArray(p.choices) ? p.choices.join('、') : ''}`,
+  'registers.cell.id_as_number': '身份证号须以文本格式保存（数字格式会丢失末几位）',
+  'registers.cell.too_long': '不能超过 {max} 个字符',
+  'registers.duplicate_column': '该列重复出现',
+  'registers.missing_column': '缺少必填列',
+  'registers.invalid': '取值无效（{message}）',
+}
