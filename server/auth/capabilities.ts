@@ -15,6 +15,7 @@ import { FENCE_WRITERS } from '../fences/routes.ts'
 import { PINNERS, READERS as CASE_READERS } from '../exemplary/schemas.ts'
 import { ORDER_ROLES } from '../orders/routes.ts'
 import { AUDIT_READERS } from '../audit/routes.ts'
+import { PLACE_READ_ROLES } from '../registers/access.ts'
 
 /** Every signed-in role (routers guarded by a bare requireRole()). */
 const SIGNED_IN: readonly Role[] = roles
@@ -62,6 +63,8 @@ export const CAPABILITIES = {
   bigScreen: ['大屏', allOf(...BIG_SCREEN_VIEWS)],
   /** 访问日志 panel: GET /api/v1/audit (the auditor only; the command centre does not audit itself). */
   audit: ['访问日志', AUDIT_READERS],
+  /** 登记 panel: GET /api/v1/registers (the registers each role reads; writing is per register, its canWrite). */
+  registers: ['登记', PLACE_READ_ROLES],
 } as const satisfies Record<string, readonly [string, readonly Role[]]>
 
 export type Capability = keyof typeof CAPABILITIES

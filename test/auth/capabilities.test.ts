@@ -51,6 +51,7 @@ describe('role capabilities (/api/v1/auth/me)', function () {
     bigScreen: [{ method: 'GET', url: '/api/v1/analytics/series?interval=day' }, { method: 'GET', url: '/api/v1/warnings' },
       { method: 'GET', url: '/api/v1/devices/live?limit=1' }, { method: 'GET', url: '/tiles/heatmap.json' }],
     audit: [{ method: 'GET', url: '/api/v1/audit?limit=1' }],
+    registers: [{ method: 'GET', url: '/api/v1/registers' }],
   })
 
   const call = (user: string, p: Probe) => client.request({
@@ -96,6 +97,11 @@ describe('role capabilities (/api/v1/auth/me)', function () {
     expect(capabilitiesOf('command_center')).to.deep.equal(Object.keys(CAPABILITIES).filter((c) => c !== 'audit'))
     expect(roles.filter((r) => capabilitiesOf(r).includes('audit'))).to.deep.equal(['auditor'])
     for (const r of ['street_staff', 'community_staff'] as const) expect(capabilitiesOf(r)).to.include.members(['dispatch', 'warnings', 'situation', 'gridEdit'])
+  })
+
+  it('offers 登记 to the staff, grid members, departments and analysts, never to the auditor or external systems', () => {
+    expect(roles.filter((r) => capabilitiesOf(r).includes('registers'))).to.have.members(['command_center', 'district_staff', 'street_staff',
+      'community_staff', 'grid_inspector', 'department', 'gis_analyst'])
   })
 
   it('offers 调度 to exactly the roles the state machine lets dispatch (not a copy of the list)', () => {

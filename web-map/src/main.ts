@@ -30,6 +30,7 @@ import { ExemplaryPanel } from './panels/exemplary/exemplaryPanel.ts'
 import { OrdersPanel } from './panels/orders/ordersPanel.ts'
 import { SearchBox } from './ui/search.ts'
 import { GridsPanel } from './panels/grids/gridsPanel.ts'
+import { RegistersPanel } from './panels/registers/registersPanel.ts'
 import { applyRoleMenus } from './ui/roles.ts'
 import { TasksPanel } from './panels/tasks/tasksPanel.ts'
 import { BigScreen } from './ui/bigScreen.ts'
@@ -159,6 +160,9 @@ dock.add({ id: 'grids', title: '网格', element: grids.element, onShow: () => g
 /** 任务: today's patrol tasks (an inspector's own). */
 const tasks = new TasksPanel(session)
 dock.add({ id: 'tasks', title: '任务', element: tasks.element, onShow: () => tasks.shown() })
+/** 登记: the registers (实有人口, 实有房屋 …) listed by grid or search, read, unmasked with a reason and edited. */
+const registers = new RegistersPanel(map, session, { layers: () => layers, layersChanged: () => renderLayerSwitcher(ui.layerList, layers, closeInfo) })
+dock.add({ id: 'registers', title: '登记', element: registers.element, onShow: () => registers.shown() })
 
 /** 大屏 (button and ?mode=screen) and the view kept across an expired login (ui/bigScreen.ts, ui/sessionView.ts). */
 const bigScreen = new BigScreen({ dock, layers: () => layers, user: () => session.user, buttonHost: ui.user, overlayHost: ui.map.parentElement! })
@@ -218,6 +222,7 @@ ui.login.addEventListener('submit', async (e) => {
     field.start(bus).catch((err: Error) => { statusBar.notice(err.message) })
     orders.start()
     grids.start()
+    registers.start()
     void statusBar.signedIn()
     const kept = takeSavedView(user.username)
     if (kept) restoreView(viewHooks, kept)
@@ -266,6 +271,7 @@ function signedOut(message: string): void {
   field.stop()
   orders.stop()
   grids.stop()
+  registers.stop()
   dock.visible = false
   clearTimeout(tilesTimer)
   clearLayers()

@@ -26,6 +26,8 @@ export const TAB_NEEDS: Record<string, string> = {
   orders: 'orders',
   /** 公示 (panels/exemplary/) */
   exemplary: 'exemplary',
+  /** 登记 (panels/registers/): GET /api/v1/registers */
+  registers: 'registers',
 }
 
 /** Actions outside the dock tabs → the capability they need. */
