@@ -23,6 +23,8 @@ async function main(): Promise<void> {
   try {
     booted = await boot(config, logger)
   } catch (err) {
+    // the data key (GRIDGOV_DATA_KEY) is read by boot(): a configuration error like the others
+    if (err instanceof ConfigError) fail(err.message, 2)
     if (err instanceof DatabaseUnavailableError || err instanceof MigrationError || err instanceof AppError) fail(err.message, 1)
     throw err
   }

@@ -6,9 +6,10 @@ import type { Knex } from 'knex'
 import { getTestDb } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
 import { DEFAULT_INTERVAL_DAYS } from '../../server/special-groups/plan.ts'
-import { auditRowsOf, baseGridOf, ownCommunity, OWN_GRID, plantResident, rid, type PlantedResident } from './support.ts'
+import { auditRowsOf, baseGridOf, ownCommunity, OWN_GRID, plantResident, rid, type PlantedResident, removeOwnCommunities } from './support.ts'
 
 describe('special groups: records, roles, masking and audit', function () {
+  after(async () => removeOwnCommunities(await getTestDb()))
   this.timeout(60_000)
   let client: Client
   let knex: Knex

@@ -8,9 +8,10 @@ import { loginAs, testClient, type Client } from '../support/http.ts'
 import { decode, features, tileAt, tileUrl } from '../tiles/support.ts'
 import { PERSONAL_FIELDS } from '../../server/privacy/fields.ts'
 import { specialGroupsLayer } from '../../server/special-groups/layer.ts'
-import { auditRowsOf, ownCommunity, OWN_GRID, plantResident, rid, type PlantedResident } from './support.ts'
+import { auditRowsOf, ownCommunity, OWN_GRID, plantResident, rid, type PlantedResident, removeOwnCommunities } from './support.ts'
 
 describe('special groups: the map layer for the people roles only, audited', function () {
+  after(async () => removeOwnCommunities(await getTestDb()))
   this.timeout(60_000)
   let client: Client
   let knex: Knex

@@ -13,11 +13,12 @@ import { DEFAULT_INTERVAL_DAYS } from '../../server/special-groups/plan.ts'
 import { loadDemoSpecial } from '../../fixtures/registers/special.ts'
 import { checkCharacter, sealIdNumber } from '../../server/privacy/idNumber.ts'
 import { dataKeyring } from '../../server/privacy/keyring.ts'
-import { ownCommunity, OWN_COMMUNITY, OWN_GRID, plantResident, type PlantedResident } from './support.ts'
+import { ownCommunity, OWN_COMMUNITY, OWN_GRID, plantResident, type PlantedResident, removeOwnCommunities } from './support.ts'
 
 const DAY = 86_400_000
 
 describe('special groups: import, export, grid view and demo data', function () {
+  after(async () => removeOwnCommunities(await getTestDb()))
   this.timeout(120_000)
   let knex: Knex
   let def: RegisterDef
@@ -146,6 +147,16 @@ describe('special groups: import, export, grid view and demo data', function () 
     // a city of its own (990300) with 2,000 residents of every age
     const rect = JSON.stringify({ type: 'MultiPolygon', coordinates: [[[[117.0, 37.0], [117.1, 37.0], [117.1, 37.1], [117.0, 37.1], [117.0, 37.0]]]] })
     const community = '990102001193'
+    // the shared test database must not keep a community 100 km away (the map pages fit the city's extent)
+    const cleanup = async () => {
+      const ids = knex('special_group').where('city_code', '990300').select('id')
+      await knex('special_visit').whereIn('special_group_id', ids).delete()
+      await knex('special_visit_plan').whereIn('special_group_id', ids).delete()
+      await knex('special_group').where('city_code', '990300').delete()
+      await knex('resident').where('city_code', '990300').delete()
+      await knex('admin_division').where('code', community).delete()
+    }
+    try {
     await knex('admin_division').insert({ code: community, level: 'community', name: '演示生成社区', parent_code: '990102001000', city_code: '990300', geom: knex.raw('ST_SetSRID(ST_GeomFromGeoJSON(?), 4490)', [rect]) })
     const keyring = dataKeyring()
     const people = Array.from({ length: 2000 }, (_, i) => {
@@ -175,5 +186,8 @@ describe('special groups: import, export, grid view and demo data', function () 
     expect(overdue.length / groups.length, 'most are not').to.be.below(0.5)
     for (const g of groups.filter((x) => x.kind === 'minor_at_risk')) expect((now - g.birth_date.getTime()) / (365.25 * DAY)).to.be.within(12, 18)
     expect(await loadDemoSpecial(knex, { scale: 'small', seed: 7, cityCode: '990300' })).to.deep.equal({ special_group: 0, special_visit_plan: 0, special_visit: 0 })
+    } finally {
+      await cleanup()
+    }
   })
 })

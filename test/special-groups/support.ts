@@ -62,3 +62,24 @@ export const auditRowsOf = (knex: Knex, requestId: string) =>
     Promise<{ action: string; resource_type: string | null; resource_id: string | null; fields: string[]; personal: boolean; username: string; reason: string | null }[]>
 
 export const rid = (what: string) => `sg-${what}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`
+
+/**
+ * Removes the tests' own communities (990102001193-195, 30 km and more from the demo city) with
+ * everything planted in them: the shared test database must not keep them, the map pages and the
+ * PMTiles export fit the district's extent.
+ */
+export async function removeOwnCommunities(knex: Knex): Promise<void> {
+  const codes = ['990102001193', '990102001194', OWN_COMMUNITY]
+  await knex.transaction(async (trx) => {
+    const residents = trx('resident').whereIn('community_code', codes).select('id')
+    const groups = trx('special_group').whereIn('resident_id', residents).select('id')
+    await trx('special_visit').whereIn('special_group_id', groups).delete()
+    await trx('special_visit_plan').whereIn('special_group_id', groups).delete()
+    await trx('special_group').whereIn('resident_id', residents).delete()
+    await trx('vehicle').whereIn('resident_id', residents).delete()
+    await trx('household').whereIn('head_resident_id', residents).update({ head_resident_id: null })
+    await trx('resident').whereIn('community_code', codes).delete()
+    await trx('grid').whereIn('community_code', codes).delete()
+    await trx('admin_division').whereIn('code', codes).delete()
+  })
+}

@@ -6,7 +6,7 @@ import type { Knex } from 'knex'
 import { getTestDb } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
 import { DEFAULT_INTERVAL_DAYS, type Kind, type RiskLevel } from '../../server/special-groups/plan.ts'
-import { auditRowsOf, plantResident, rid } from './support.ts'
+import { auditRowsOf, plantResident, rid, removeOwnCommunities } from './support.ts'
 
 const COMMUNITY = '990102001194'
 const GRID = `${COMMUNITY}001`
@@ -30,6 +30,7 @@ const PLANNED: Planned[] = [
 ]
 
 describe('special groups: visits, plans and overdue visits', function () {
+  after(async () => removeOwnCommunities(await getTestDb()))
   this.timeout(60_000)
   let client: Client
   let knex: Knex
