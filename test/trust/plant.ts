@@ -12,43 +12,10 @@ import { expect } from 'chai'
 import type { Knex } from 'knex'
 import type { Client } from '../support/http.ts'
 import { invalidateReference } from '../../server/events/reference.ts'
-import { plantRegisters, type RegisterSite } from './plantRegisters.ts'
+import { plantRegisters } from './plantRegisters.ts'
+import type { Site, SiteName } from './site.ts'
 
-export type SiteName = 'in' | 'out'
-
-export interface Site {
-  name: SiteName
-  community: string
-  street: string
-  grid: string
-  /** lon/lat box of the community, and its centre */
-  box: [number, number, number, number]
-  center: [number, number]
-  tag: string
-  eventNumber: string
-  closedNumber: string
-  reporterPhone: string
-  memberId: number
-  memberPhone: string
-  device: string
-  deviceToken: string
-  fenceId: number
-  templateId: number
-  taskId: number
-  orderId: number
-  warningId: number
-  attachmentId: number
-  caseId: number
-  /** industry type code → the site's grid of that type */
-  industryGrids: Record<string, string>
-  component: string
-  addressId: number
-  roadId: number
-  /** the registers' rows (issue 14) */
-  reg: RegisterSite
-  /** strings that only this site's records carry */
-  markers: string[]
-}
+export type { RegisterSite, Site, SiteName } from './site.ts'
 
 export type Sites = Record<SiteName, Site>
 

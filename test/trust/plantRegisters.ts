@@ -8,18 +8,10 @@ import type { Knex } from 'knex'
 import type { Client } from '../support/http.ts'
 import { checkCharacter, sealIdNumber } from '../../server/privacy/idNumber.ts'
 import { dataKeyring } from '../../server/privacy/keyring.ts'
-import type { Site } from './plant.ts'
+import type { RegisterSite, Site } from './site.ts'
 
 const CITY = '990100'
 
-export interface RegisterSite {
-  houseId: number; residentId: number; residentIdNumber: string; residentPhone: string; ownerPhone: string
-  specialGroupId: number; guardianPhone: string
-  /** layer id → the key of the site's row */
-  layerKeys: Record<string, string>
-  /** text only the people registers' rows carry (a special group's note, a house's address): for readers only */
-  peopleMarkers: string[]
-}
 
 /** Where each register row lies, as an offset from the site's centre. */
 export const REGISTER_OFFSETS: Record<string, [number, number]> = {

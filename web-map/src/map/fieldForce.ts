@@ -17,28 +17,9 @@ import { fromLonLat } from 'ol/proj'
 import type { Session } from '../client/api.ts'
 import type { StreamBus } from '../client/streamBus.ts'
 import { deviceStyle, trackStyle } from './fieldStyles.ts'
+import type { Device, DeviceStatus, LiveDevice } from './fieldTypes.ts'
 
-export type DeviceStatus = 'online' | 'idle' | 'offline'
-
-/** One row of GET /api/v1/devices/live. */
-export interface LiveDevice {
-  identifier: string; kind: string; name: string; memberId: number | null; memberName: string | null
-  communityCode: string; communityName: string | null; departmentName: string | null
-  lon: number; lat: number; time: string; stillSince: string; speed: number | null; bearing: number | null
-  battery: number | null; gridCode: string | null; status: string
-}
-
-/** A device as the map keeps it: the server's row, kept current by the stream. */
-export interface Device extends LiveDevice {
-  fixedAt: number
-  stillAt: number
-  shown: DeviceStatus
-  feature: Feature<Point>
-  track: Feature<LineString>
-  /** [x, y, t] in map units and epoch ms, the last hour */
-  fixes: [number, number, number][]
-  glide: { from: number[]; to: number[]; start: number } | null
-}
+export type { Device, DeviceStatus, LiveDevice } from './fieldTypes.ts'
 
 const ONLINE_MS = 5 * 60_000
 const IDLE_MS = 10 * 60_000

@@ -3,7 +3,7 @@
 // layer's colours), a white ring when selected. Styles are built once per combination and shared
 // by every feature, so a thousand devices cost a dozen style objects.
 import { Circle, Fill, RegularShape, Stroke, Style } from 'ol/style'
-import type { Device, DeviceStatus } from './fieldForce.ts'
+import type { Device, DeviceStatus } from './fieldTypes.ts'
 
 export const STATUS_COLOURS: Record<DeviceStatus, string> = { online: '#3ddc97', idle: '#ffb703', offline: '#8d99ae' }
 export const STATUS_TITLES: Record<DeviceStatus, string> = { online: '在线', idle: '静止', offline: '离线' }
