@@ -26,10 +26,22 @@ interface CheckRow {
 /** The residence role a row implies when it names none: registered residents are registered there. */
 export const defaultRole = (kind: string): 'registered' | 'living' => (kind === 'registered' ? 'registered' : 'living')
 
-export function sealRows(rows: ResidentRow[], rowNo: (i: number) => number): Sealed[] {
-  const keyring = dataKeyring()
-  const seen = new Map<string, number>()
-  return rows.map((row, i) => {
+/** Seals rows of a file, batch by batch: duplicates are found across every batch sealed so far. */
+export class RowSealer {
+  private readonly keyring = dataKeyring()
+  private readonly seen = new Map<string, number>()
+
+  constructor(private readonly rows: ResidentRow[], private readonly rowNo: (i: number) => number) {}
+
+  seal(from: number, to: number): Sealed[] {
+    const out: Sealed[] = []
+    for (let i = from; i < Math.min(to, this.rows.length); i++) out.push(this.one(i))
+    return out
+  }
+
+  private one(i: number): Sealed {
+    const { rows, rowNo, keyring, seen } = this
+    const row = rows[i]!
     let id: string
     try {
       id = normaliseIdNumber(row.idNumber)
@@ -47,52 +59,48 @@ export function sealRows(rows: ResidentRow[], rowNo: (i: number) => number): Sea
     }
     seen.set(index, i)
     return { row, ord: i, sealed: keyring.encrypt(id, ID_CONTEXT), index, masked: maskIdNumber(id), ...identityOf(id) }
-  })
+  }
 }
 
 export async function writeResidents(trx: Knex.Transaction, rows: ResidentRow[], p: Principal, city: string,
   rowNumbers: readonly number[], reason = 'import'): Promise<{ inserted: number; updated: number; ids: number[] }> {
   const rowNo = (i: number) => rowNumbers[i] ?? i + 2
-  const sealed = sealRows(rows, rowNo)
+  const sealer = new RowSealer(rows, rowNo)
   let inserted = 0
   let updated = 0
   const ids: number[] = []
-  for (let start = 0; start < sealed.length; start += BATCH) {
-    const batch = sealed.slice(start, start + BATCH)
-    const { rows: checks } = await trx.raw(sqlFile('people/resident_check'), {
+  let next = sealer.seal(0, BATCH)
+  for (let start = 0; start < rows.length; start += BATCH) {
+    const batch = next
+    const checking = trx.raw(sqlFile('people/resident_check'), {
       city, rows: JSON.stringify(batch.map((s) => ({ ord: s.ord, house_id: s.row.houseId ?? null, house_address: s.row.houseAddress ?? null,
         community_code: s.row.communityCode ?? null, id_index: s.index }))),
-    }) as { rows: CheckRow[] }
-    const houseOf = new Map<number, string | null>()
-    for (const c of checks) {
-      const s = sealed[c.ord]!
-      const houseField = s.row.houseId != null ? 'houseId' : s.row.houseAddress != null ? 'houseAddress' : 'communityCode'
-      const named = s.row.houseId != null || s.row.houseAddress != null
-      if (named && c.house_id === null) throw new RegisterRowError(rowNo(c.ord), houseField, 'residents.house_not_found', `no house ${s.row.houseId ?? s.row.houseAddress ?? ''} in this city`)
-      if (c.house_status === 'demolished') throw new RegisterRowError(rowNo(c.ord), houseField, 'houses.demolished', `house ${c.house_id} is demolished: nobody can live there`)
-      if (!c.community_found) throw new RegisterRowError(rowNo(c.ord), houseField, 'houses.community_not_found', `no community ${c.community_code ?? ''} in this city`)
-      if (!p.jurisdiction.covers(c.community_code!)) throw new RegisterRowError(rowNo(c.ord), houseField, 'residents.outside_jurisdiction', `community ${c.community_code} lies outside your jurisdiction`)
-      if (c.existing_community !== null && !p.jurisdiction.covers(c.existing_community)) {
-        throw new RegisterRowError(rowNo(c.ord), 'idNumber', 'residents.elsewhere', 'this person is registered outside your jurisdiction: they move out there first')
-      }
-      houseOf.set(c.ord, c.house_id)
-      s.row = { ...s.row, communityCode: c.community_code }
-    }
+    }) as unknown as Promise<{ rows: CheckRow[] }>
+    // the next batch is sealed (AES-GCM, HMAC: Node's CPU) while the database checks this one
+    next = await whilePending(checking, () => sealer.seal(start + BATCH, start + 2 * BATCH))
+    const { rows: checks } = await checking
+    const houseOf = placeBatch(batch, checks, p, rowNo)
     const households = await householdIds(trx, city, batch, houseOf)
     const { rows: written } = await trx.raw(sqlFile('people/resident_upsert'), {
-      city, rows: JSON.stringify(batch.map((s) => ({
+      city, reason,
+      rows: JSON.stringify(batch.map((s) => ({
         ord: s.ord, name: s.row.name, gender: s.gender, birth_date: s.birthDate, id_sealed: s.sealed, id_index: s.index, id_masked: s.masked,
         phone: s.row.phone ?? null, kind: s.row.kind, nationality: s.row.nationality ?? null, house_id: houseOf.get(s.ord) ?? null,
         household_id: s.row.householdNumber ? households.get(s.row.householdNumber) ?? null : null, community_code: s.row.communityCode ?? null,
         verified_at: s.row.verifiedAt ?? null,
       }))),
+      roles: JSON.stringify(batch.map((s) => ({ id_index: s.index, role: s.row.residenceRole ?? defaultRole(s.row.kind) }))),
     }) as { rows: { id: string; id_number_index: string; inserted: boolean }[] }
     const byIndex = new Map(written.map((w) => [w.id_number_index, w]))
-    const links = JSON.stringify(batch.map((s) => ({
-      resident_id: byIndex.get(s.index)!.id, house_id: houseOf.get(s.ord) ?? null, role: s.row.residenceRole ?? defaultRole(s.row.kind),
-    })))
-    await trx.raw(sqlFile('people/residence_close'), { links })
-    await trx.raw(sqlFile('people/residence_open'), { links, reason })
+    // a new resident's first residence was opened by the upsert; the others keep their history here
+    const moved = batch.filter((s) => !byIndex.get(s.index)!.inserted)
+    if (moved.length) {
+      const links = JSON.stringify(moved.map((s) => ({
+        resident_id: byIndex.get(s.index)!.id, house_id: houseOf.get(s.ord) ?? null, role: s.row.residenceRole ?? defaultRole(s.row.kind),
+      })))
+      await trx.raw(sqlFile('people/residence_close'), { links })
+      await trx.raw(sqlFile('people/residence_open'), { links, reason })
+    }
     for (const s of batch) {
       const w = byIndex.get(s.index)!
       ids.push(Number(w.id))
@@ -101,6 +109,37 @@ export async function writeResidents(trx: Knex.Transaction, rows: ResidentRow[],
     }
   }
   return { inserted, updated, ids }
+}
+
+/** Runs `work` while `pending` is in flight; a throw from `work` waits for `pending` to settle first. */
+async function whilePending<T>(pending: Promise<unknown>, work: () => T): Promise<T> {
+  try {
+    return work()
+  } catch (err) {
+    await pending.catch(() => undefined)
+    throw err
+  }
+}
+
+/** Each row's house and community from the check, or the RegisterRowError of the first row refused. */
+function placeBatch(batch: Sealed[], checks: CheckRow[], p: Principal, rowNo: (i: number) => number): Map<number, string | null> {
+  const byOrd = new Map(batch.map((s) => [s.ord, s]))
+  const houseOf = new Map<number, string | null>()
+  for (const c of checks) {
+    const s = byOrd.get(c.ord)!
+    const houseField = s.row.houseId != null ? 'houseId' : s.row.houseAddress != null ? 'houseAddress' : 'communityCode'
+    const named = s.row.houseId != null || s.row.houseAddress != null
+    if (named && c.house_id === null) throw new RegisterRowError(rowNo(c.ord), houseField, 'residents.house_not_found', `no house ${s.row.houseId ?? s.row.houseAddress ?? ''} in this city`)
+    if (c.house_status === 'demolished') throw new RegisterRowError(rowNo(c.ord), houseField, 'houses.demolished', `house ${c.house_id} is demolished: nobody can live there`)
+    if (!c.community_found) throw new RegisterRowError(rowNo(c.ord), houseField, 'houses.community_not_found', `no community ${c.community_code ?? ''} in this city`)
+    if (!p.jurisdiction.covers(c.community_code!)) throw new RegisterRowError(rowNo(c.ord), houseField, 'residents.outside_jurisdiction', `community ${c.community_code} lies outside your jurisdiction`)
+    if (c.existing_community !== null && !p.jurisdiction.covers(c.existing_community)) {
+      throw new RegisterRowError(rowNo(c.ord), 'idNumber', 'residents.elsewhere', 'this person is registered outside your jurisdiction: they move out there first')
+    }
+    houseOf.set(c.ord, c.house_id)
+    s.row = { ...s.row, communityCode: c.community_code }
+  }
+  return houseOf
 }
 
 async function householdIds(trx: Knex.Transaction, city: string, batch: Sealed[], houseOf: Map<number, string | null>): Promise<Map<string, string>> {

@@ -100,7 +100,6 @@ async function benchImport(knex: Knex, results: BenchResult[]): Promise<void> {
       target: '≥ 5×', met: rate / baseline >= 5,
       note: `baseline timed on ${BASELINE_ROWS.toLocaleString('en')} people, its values (sealed IDs) computed before the clock; the subject parses, converts, validates, checks and seals in the clock; city-scale database`,
     })
-    // told now: the clean-up below is slow while resident's referencing columns lack indexes
     process.stderr.write(`bench registers: ${JSON.stringify(results.at(-1))}\n`)
   } finally {
     await cleanUp(knex, before)
