@@ -7,29 +7,13 @@
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import cliProgress from 'cli-progress'
-import type { Knex } from 'knex'
-import { ConfigError, loadConfig } from '../config.ts'
+import { loadConfig } from '../config.ts'
 import { openDatabase } from '../db/index.ts'
-import { Jurisdiction } from '../db/jurisdiction.ts'
-import { AppError } from '../http/errors.ts'
-import { findUserByName, toPrincipal, type Principal } from '../auth/users.ts'
+import { principalFor, refusal, runCommand, usage } from './importKit.ts'
 import { IMPORT_KINDS, runImport, type ImportKind } from '../import/job.ts'
 import { readSource } from '../import/source.ts'
 
 const USAGE = `usage: npm run import -- <file.geojson|file.zip> [--dry-run] [--kind ${IMPORT_KINDS.join('|')}] [--crs EPSG:n] [--as username]`
-
-async function principalFor(knex: Knex, username: string | undefined): Promise<Principal> {
-  if (username) {
-    const row = await findUserByName(knex, username)
-    if (!row || row.disabled) throw new AppError(400, 'bad_request', `no enabled user ${username}`)
-    return toPrincipal(row, 'user')
-  }
-  const cities = await knex('admin_division').where({ level: 'city' }).pluck('code')
-  return {
-    kind: 'user', userId: null, username: 'console', displayName: '控制台导入', role: 'command_center',
-    departmentId: null, cityCode: null, jurisdiction: Jurisdiction.of(cities as string[]),
-  }
-}
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -37,8 +21,7 @@ async function main(): Promise<number> {
     options: { 'dry-run': { type: 'boolean', default: false }, kind: { type: 'string', default: 'grid' }, crs: { type: 'string' }, as: { type: 'string' }, help: { type: 'boolean', default: false } },
   })
   if (values.help || positionals.length !== 1 || !(IMPORT_KINDS as readonly string[]).includes(values.kind!)) {
-    process.stderr.write(`${USAGE}\n`)
-    return values.help ? 0 : 2
+    return usage(USAGE, values.help)
   }
   const file = positionals[0]!
   const data = fs.readFileSync(file)
@@ -62,22 +45,13 @@ async function main(): Promise<number> {
     return report.valid ? 0 : 1
   } catch (err) {
     bar.stop()
-    if (err instanceof AppError && err.status < 500) {
-      process.stderr.write(`gridgov import: ${err.detail}\n`)
-      const listed = (err.extra.violations ?? err.extra.problems ?? err.extra.outside ?? []) as { feature?: number; rule?: string; message?: string; code?: string }[]
+    return refusal('gridgov import', err, (e) => {
+      const listed = (e.extra.violations ?? e.extra.problems ?? e.extra.outside ?? []) as { feature?: number; rule?: string; message?: string; code?: string }[]
       for (const v of listed) process.stderr.write(`  feature ${v.feature}${v.rule ? ` ${v.rule}` : ''}: ${v.message ?? v.code}\n`)
-      process.stderr.write('nothing was written\n')
-      return 1
-    }
-    throw err
+    })
   } finally {
     await db.close()
   }
 }
 
-try {
-  process.exitCode = await main()
-} catch (err) {
-  process.stderr.write(`gridgov import: ${(err as Error).message}\n`)
-  process.exitCode = err instanceof ConfigError ? 2 : 1
-}
+await runCommand('gridgov import', main)

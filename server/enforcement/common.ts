@@ -1,6 +1,6 @@
 // Small shared pieces of the enforcement capability: field-named refusals, the optimistic-edit
 // conflict, the id cursor of its ascending lists, and the area check of a write.
-import { z } from 'zod'
+import { decodeIdCursor, encodeIdCursor } from '../registers/idCursor.ts'
 import type { Knex } from 'knex'
 import { AppError } from '../http/errors.ts'
 import type { Principal } from '../auth/users.ts'
@@ -15,32 +15,31 @@ export function notFoundIn(what: string, id: number | string, field = 'id'): App
 }
 
 /** 409 when the client edited an older version (the register contract's code). */
-export function versionConflict(what: string, id: number, version: number): AppError {
-  return new AppError(409, 'version_conflict', `${what} ${id} is at version ${version}: read it again and reapply your change`,
-    { version, errors: [{ field: 'version', message: `is ${version} now` }] }).coded('registers.version_conflict', { what, id, version })
-}
+export { versionConflict } from '../registers/routeKit.ts'
 
-const cursorSchema = z.object({ i: z.number().int().positive() }).strict()
-
-export function encodeIdCursor(id: number): string {
-  return Buffer.from(JSON.stringify({ i: id })).toString('base64url')
-}
-
-/** The last id of the previous page; a cursor we did not make is a 400 naming `cursor`. */
-export function decodeIdCursor(s: string | undefined): number | null {
-  if (s === undefined) return null
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8'))).i
-  } catch {
-    throw new AppError(400, 'validation_failed', 'invalid query: cursor: not a cursor from a previous page of this list',
-      { errors: [{ field: 'cursor', message: 'malformed' }] }).coded('http.bad_cursor')
-  }
-}
+/** The id cursor of its ascending lists; a cursor we did not make is a 400 naming `cursor`. */
+export { decodeIdCursor, encodeIdCursor }
 
 /** A page of rows fetched with limit + 1: the items and the cursor of the next page. */
 export function page<R extends { id: string | number }, V>(rows: R[], limit: number, view: (r: R) => V): { items: V[]; next: string | null } {
   const kept = rows.slice(0, limit)
   return { items: kept.map(view), next: rows.length > limit ? encodeIdCursor(Number(kept.at(-1)!.id)) : null }
+}
+
+/** An ascending-id list of the table aliased `alias`: after the cursor, in the area asked, one row more than a page. */
+export function idList(qb: Knex.QueryBuilder, alias: string, q: { cursor?: string | undefined; limit: number; community?: string | undefined }): Knex.QueryBuilder {
+  const after = decodeIdCursor(q.cursor)
+  qb.orderBy(`${alias}.id`).limit(q.limit + 1)
+  if (after !== null) qb.where(`${alias}.id`, '>', after)
+  if (q.community) qb.whereRaw("?? LIKE ? || '%'", [`${alias}.community_code`, q.community])
+  return qb
+}
+
+/** The row of `qb` with this id (`alias`.id), or a 404 naming `field`. */
+export async function oneRow<R>(qb: Knex.QueryBuilder, alias: string, what: string, id: number, field = 'id'): Promise<R> {
+  const row = await qb.where(`${alias}.id`, id).first() as R | undefined
+  if (!row) throw notFoundIn(what, id, field)
+  return row
 }
 
 /** The admin division an area code names, inside the caller's jurisdiction (403 outside, 400 unknown). */

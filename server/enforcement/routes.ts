@@ -9,9 +9,8 @@ import { z } from 'zod'
 import type { AppContext } from '../context.ts'
 import { AppError } from '../http/errors.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
-import { validate } from '../http/validate.ts'
 import { registerMessages } from '../http/messages/registry.ts'
-import { recordUnmask } from '../audit/write.ts'
+import { bodyOf, idReader, query, unmask } from '../registers/routeKit.ts'
 import { ENFORCEMENT_READ_ROLES, ENFORCEMENT_WRITE_ROLES, officerAccess } from './access.ts'
 import { enforcementMessagesZh } from './messagesZh.ts'
 import * as s from './schemas.ts'
@@ -21,14 +20,7 @@ import { createSpotCheck, listSpotChecks, publishSpotCheck, readSpotCheck, verif
 import { defineEnforcementRegisters } from './register.ts'
 import { answerSupervision, chinaDate, createResult, listResults, markRectified, overdue, performance, readResult, supervise } from './results.ts'
 
-function noRepeats(ctx: Context): void {
-  for (const [k, v] of Object.entries(ctx.query)) {
-    if (Array.isArray(v)) throw new AppError(400, 'validation_failed', `invalid query: ${k}: given more than once`, { errors: [{ field: k, message: 'given more than once' }] })
-  }
-}
-
-const idOf = (ctx: Context, name = 'id') => validate(z.object({ [name]: s.idParam }), { [name]: ctx.params[name] }, 'path')[name] as number
-const bodyOf = <S extends z.ZodType>(ctx: Context, schema: S, what: string) => validate(schema, ctx.request.body ?? {}, what)
+const idOf = idReader(s.idParam)
 
 export function enforcementRoutes(app: AppContext): Router {
   registerMessages('zh', enforcementMessagesZh)
@@ -42,10 +34,7 @@ export function enforcementRoutes(app: AppContext): Router {
     ctx.set('Location', `/api/v1/enforcement/${path}/${body.id}`)
     ctx.body = body
   }
-  const list = (ctx: Context) => {
-    noRepeats(ctx)
-    return validate(s.listQuery, ctx.query, 'query')
-  }
+  const list = (ctx: Context) => query(ctx, s.listQuery)
 
   router.get('/teams', read, async (ctx) => { ctx.body = await listTeams(knex, principalOf(ctx), list(ctx)) })
   router.post('/teams', write, async (ctx) => created(ctx, 'teams', await createTeam(knex, principalOf(ctx), bodyOf(ctx, s.teamCreateSchema, 'team'))))
@@ -58,17 +47,15 @@ export function enforcementRoutes(app: AppContext): Router {
   router.patch('/officers/:id', write, async (ctx) => { ctx.body = await patchOfficer(knex, principalOf(ctx), idOf(ctx), bodyOf(ctx, s.officerPatchSchema, 'officer')) })
   router.post('/officers/:id/conflicts', write, async (ctx) => { ctx.body = await addConflict(knex, principalOf(ctx), idOf(ctx), bodyOf(ctx, s.conflictSchema, 'conflict')) })
   router.post('/officers/:id/unmask', read, async (ctx) => {
-    const p = principalOf(ctx)
     const id = idOf(ctx)
     const { reason } = bodyOf(ctx, s.unmaskSchema, 'unmask')
-    const o = await officerRow(knex, p, id)
-    if (officerAccess(p, o) === 'masked') {
-      throw new AppError(403, 'forbidden', `role ${p.role} may not unmask personal fields of officer ${id}`).coded('enforcement.unmask_forbidden', { role: p.role, id })
-    }
-    const fields = ['name', 'certificateNo', ...(o.phone ? ['phone'] : [])]
-    const audit = await recordUnmask(knex, ctx, p, { type: 'enforcement-officers', id: String(id), recordId: id, communityCode: o.community_code, fields }, reason)
-    ctx.set('Cache-Control', 'no-store')
-    ctx.body = { id, fields, name: o.name, certificateNo: o.certificate_no, phone: o.phone, audit: { id: audit.id, at: audit.at.toISOString() } }
+    await unmask(ctx, knex, {
+      type: 'enforcement-officers',
+      read: (_ctx, p, officerId) => officerRow(knex, p, officerId),
+      masked: (_ctx, p, o) => officerAccess(p, o) === 'masked',
+      forbidden: (p, officerId) => new AppError(403, 'forbidden', `role ${p.role} may not unmask personal fields of officer ${officerId}`).coded('enforcement.unmask_forbidden', { role: p.role, id: officerId }),
+      reveal: (o) => ({ fields: ['name', 'certificateNo', ...(o.phone ? ['phone'] : [])], values: { name: o.name, certificateNo: o.certificate_no, phone: o.phone } }),
+    }, id, reason)
   })
 
   router.get('/tasks', read, async (ctx) => { ctx.body = await listTasks(knex, principalOf(ctx), list(ctx)) })
@@ -87,8 +74,7 @@ export function enforcementRoutes(app: AppContext): Router {
   router.post('/spot-checks/:id/publish', write, async (ctx) => { ctx.body = await publishSpotCheck(knex, principalOf(ctx), idOf(ctx)) })
 
   router.get('/results', read, async (ctx) => {
-    noRepeats(ctx)
-    ctx.body = await listResults(knex, principalOf(ctx), validate(s.resultListQuery, ctx.query, 'query'))
+    ctx.body = await listResults(knex, principalOf(ctx), query(ctx, s.resultListQuery))
   })
   router.post('/results', write, async (ctx) => {
     const p = principalOf(ctx)
@@ -106,13 +92,11 @@ export function enforcementRoutes(app: AppContext): Router {
   })
 
   router.get('/overdue', read, async (ctx) => {
-    noRepeats(ctx)
-    const q = validate(z.object({ on: s.resultListQuery.shape.on, community: s.listQuery.shape.community }).strict(), ctx.query, 'query')
+    const q = query(ctx, z.object({ on: s.resultListQuery.shape.on, community: s.listQuery.shape.community }).strict())
     ctx.body = await overdue(knex, principalOf(ctx), q.on ?? chinaDate(), q.community ?? null)
   })
   router.get('/performance', read, async (ctx) => {
-    noRepeats(ctx)
-    ctx.body = await performance(knex, principalOf(ctx), validate(s.performanceQuery, ctx.query, 'query'))
+    ctx.body = await performance(knex, principalOf(ctx), query(ctx, s.performanceQuery))
   })
   return router
 }

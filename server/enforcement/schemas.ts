@@ -153,8 +153,6 @@ export const performanceQuery = z.object({
   community: z.string().regex(/^[0-9]{4,12}$/, 'must be an admin code (prefix)').optional(),
 }).strict().refine((q) => q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
 
-export const unmaskSchema = z.object({
-  reason: z.string().trim().min(4, 'must say why, in at least 4 characters').max(500),
-}).strict()
+export { unmaskReason as unmaskSchema } from '../registers/params.ts'
 
-export const idParam = z.string().regex(/^[1-9][0-9]{0,14}$/, 'must be a positive integer').transform(Number)
+export { digitsId as idParam } from '../registers/params.ts'

@@ -19,10 +19,16 @@ const ids = (rows: { id: number | string }[]) => rows.map((r) => Number(r.id))
 
 interface Criteria { area: string; objectType: ObjectType; kinds: string[] | null; grids: string[] | null; days: number; asOf: Date }
 
+/** The register table of each object type and the column of an inspection naming its row (identifiers of ours). */
+const OBJECT_TABLES: Record<ObjectType, { table: string; inspected: string }> = {
+  place: { table: 'place', inspected: 'i.place_id' },
+  unit: { table: 'unit', inspected: 'i.unit_id' },
+}
+
 /** The candidate object ids of the criteria as of a time, ascending. */
 export async function candidates(db: Db, c: Criteria): Promise<number[]> {
-  const { rows } = await db.raw(sqlFile(c.objectType === 'unit' ? 'enforcement/candidates_unit' : 'enforcement/candidates_place'), {
-    area: `${adminPrefix(c.area)}%`, kinds: c.kinds, grids: c.grids, asOf: c.asOf, days: c.days,
+  const { rows } = await db.raw(sqlFile('enforcement/candidates'), {
+    ...OBJECT_TABLES[c.objectType], objectType: c.objectType, area: `${adminPrefix(c.area)}%`, kinds: c.kinds, grids: c.grids, asOf: c.asOf, days: c.days,
   }) as { rows: { id: number | string }[] }
   return ids(rows)
 }

@@ -4,7 +4,7 @@
 import type { Knex } from 'knex'
 import type { z } from 'zod'
 import type { Principal } from '../auth/users.ts'
-import { decodeIdCursor, iso, notFoundIn, page, versionConflict } from './common.ts'
+import { idList, iso, oneRow, page, versionConflict } from './common.ts'
 import { teamRow } from './teams.ts'
 import { taskKindTitles, taskStatusTitles, type ListQuery, type taskCreateSchema, type taskPatchSchema } from './schemas.ts'
 
@@ -30,19 +30,14 @@ function tasks(db: Knex | Knex.Transaction, p: Principal) {
 }
 
 export async function listTasks(knex: Knex, p: Principal, q: ListQuery) {
-  const after = decodeIdCursor(q.cursor)
-  const qb = tasks(knex, p).orderBy('k.id').limit(q.limit + 1)
-  if (after !== null) qb.where('k.id', '>', after)
-  if (q.community) qb.whereRaw("k.community_code LIKE ? || '%'", [q.community])
+  const qb = idList(tasks(knex, p), 'k', q)
   if (q.teamId !== undefined) qb.where('k.team_id', q.teamId)
   if (q.q) qb.whereRaw('strpos(k.title, ?) > 0', [q.q])
   return page(await qb as TaskRow[], q.limit, taskView)
 }
 
 export async function taskRow(db: Knex | Knex.Transaction, p: Principal, id: number, field = 'id'): Promise<TaskRow> {
-  const t = await tasks(db, p).where('k.id', id).first() as TaskRow | undefined
-  if (!t) throw notFoundIn('task', id, field)
-  return t
+  return oneRow<TaskRow>(tasks(db, p), 'k', 'task', id, field)
 }
 
 export async function readTask(knex: Knex, p: Principal, id: number) {

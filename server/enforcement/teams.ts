@@ -5,7 +5,7 @@
 import type { Knex } from 'knex'
 import type { z } from 'zod'
 import type { Principal } from '../auth/users.ts'
-import { areaOf, decodeIdCursor, fieldError, iso, notFoundIn, page, versionConflict } from './common.ts'
+import { areaOf, fieldError, idList, iso, notFoundIn, oneRow, page, versionConflict } from './common.ts'
 import { officerView, type OfficerRow } from './access.ts'
 import type { conflictSchema, ListQuery, officerCreateSchema, officerPatchSchema, teamCreateSchema, teamPatchSchema } from './schemas.ts'
 import { domainTitles, type Domain } from './schemas.ts'
@@ -27,18 +27,13 @@ function teams(db: Knex | Knex.Transaction, p: Principal) {
 }
 
 export async function listTeams(knex: Knex, p: Principal, q: ListQuery) {
-  const after = decodeIdCursor(q.cursor)
-  const qb = teams(knex, p).orderBy('t.id').limit(q.limit + 1)
-  if (after !== null) qb.where('t.id', '>', after)
-  if (q.community) qb.whereRaw("t.community_code LIKE ? || '%'", [q.community])
+  const qb = idList(teams(knex, p), 't', q)
   if (q.q) qb.whereRaw("strpos(t.name || ' ' || t.agency, ?) > 0", [q.q])
   return page(await qb as TeamRow[], q.limit, teamView)
 }
 
 export async function teamRow(db: Knex | Knex.Transaction, p: Principal, id: number, field = 'id'): Promise<TeamRow> {
-  const t = await teams(db, p).where('t.id', id).first() as TeamRow | undefined
-  if (!t) throw notFoundIn('team', id, field)
-  return t
+  return oneRow<TeamRow>(teams(db, p), 't', 'team', id, field)
 }
 
 export async function readTeam(knex: Knex, p: Principal, id: number) {
@@ -78,10 +73,7 @@ function officers(db: Knex | Knex.Transaction, p: Principal) {
 }
 
 export async function listOfficers(knex: Knex, p: Principal, q: ListQuery) {
-  const after = decodeIdCursor(q.cursor)
-  const qb = officers(knex, p).orderBy('o.id').limit(q.limit + 1)
-  if (after !== null) qb.where('o.id', '>', after)
-  if (q.community) qb.whereRaw("o.community_code LIKE ? || '%'", [q.community])
+  const qb = idList(officers(knex, p), 'o', q)
   if (q.teamId !== undefined) qb.where('o.team_id', q.teamId)
   // q searches the team only: a name search over masked names would reveal them
   if (q.q) qb.whereRaw('strpos(t.name, ?) > 0', [q.q])
@@ -89,9 +81,7 @@ export async function listOfficers(knex: Knex, p: Principal, q: ListQuery) {
 }
 
 export async function officerRow(db: Knex | Knex.Transaction, p: Principal, id: number, field = 'id'): Promise<OfficerRow> {
-  const o = await officers(db, p).where('o.id', id).first() as OfficerRow | undefined
-  if (!o) throw notFoundIn('officer', id, field)
-  return o
+  return oneRow<OfficerRow>(officers(db, p), 'o', 'officer', id, field)
 }
 
 export async function readOfficer(knex: Knex, p: Principal, id: number) {

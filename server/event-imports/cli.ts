@@ -8,28 +8,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import cliProgress from 'cli-progress'
-import type { Knex } from 'knex'
-import { ConfigError, loadConfig } from '../config.ts'
+import { loadConfig } from '../config.ts'
 import { openDatabase } from '../db/index.ts'
-import { Jurisdiction } from '../db/jurisdiction.ts'
-import { AppError } from '../http/errors.ts'
-import { findUserByName, toPrincipal, type Principal } from '../auth/users.ts'
+import { principalFor, refusal, runCommand, usage } from '../cli/importKit.ts'
 import { runEventImport, type EventImportReport } from './job.ts'
 
 const USAGE = 'usage: npm run import:events -- --file <x.csv|x.geojson> [--dry-run] [--crs EPSG:n] [--encoding utf-8|gbk] [--as username]'
-
-async function principalFor(knex: Knex, username: string | undefined): Promise<Principal> {
-  if (username) {
-    const row = await findUserByName(knex, username)
-    if (!row || row.disabled) throw new AppError(400, 'bad_request', `no enabled user ${username}`)
-    return toPrincipal(row, 'user')
-  }
-  const cities = await knex('admin_division').where({ level: 'city' }).pluck('code')
-  return {
-    kind: 'user', userId: null, username: 'console', displayName: '控制台导入', role: 'command_center',
-    departmentId: null, cityCode: null, jurisdiction: Jurisdiction.of(cities as string[]),
-  }
-}
 
 function printReport(r: EventImportReport): void {
   for (const p of r.problems) {
@@ -50,8 +34,7 @@ async function main(): Promise<number> {
   } })
   const ext = path.extname(values.file ?? '').toLowerCase()
   if (values.help || !values.file || !['.csv', '.txt', '.geojson', '.json'].includes(ext)) {
-    process.stderr.write(`${USAGE}\n`)
-    return values.help ? 0 : 2
+    return usage(USAGE, values.help)
   }
   const data = fs.readFileSync(values.file)
   const db = await openDatabase(loadConfig(), (m) => process.stderr.write(`${m}\n`))
@@ -71,21 +54,10 @@ async function main(): Promise<number> {
     return report.valid ? 0 : 1
   } catch (err) {
     bar.stop()
-    if (err instanceof AppError && err.status < 500) {
-      process.stderr.write(`gridgov import:events: ${err.detail}\n`)
-      if (err.extra.report) printReport(err.extra.report as EventImportReport)
-      process.stderr.write('nothing was written\n')
-      return 1
-    }
-    throw err
+    return refusal('gridgov import:events', err, (e) => { if (e.extra.report) printReport(e.extra.report as EventImportReport) })
   } finally {
     await db.close()
   }
 }
 
-try {
-  process.exitCode = await main()
-} catch (err) {
-  process.stderr.write(`gridgov import:events: ${(err as Error).message}\n`)
-  process.exitCode = err instanceof ConfigError ? 2 : 1
-}
+await runCommand('gridgov import:events', main)

@@ -9,12 +9,12 @@ import { AppError } from '../http/errors.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { validate } from '../http/validate.ts'
 import { registerMessages } from '../http/messages/registry.ts'
-import { recordUnmask } from '../audit/write.ts'
-import { PEOPLE_ROLES, REGISTER_WRITE_ROLES, registerAccess, servedGridsOf } from '../registers/access.ts'
+import { PEOPLE_ROLES, REGISTER_WRITE_ROLES, servedGridsOf } from '../registers/access.ts'
 import { defineRegister } from '../registers/registry.ts'
+import { unmask } from '../registers/routeKit.ts'
 import { peopleMessagesZh } from './messagesZh.ts'
 import { housesLayer } from './layer.ts'
-import { decodeIdCursor, encodeIdCursor } from './cursor.ts'
+import { listRoute, peopleUnmasking } from './peopleRoutes.ts'
 import { housePatchSchema, houseQuery, houseRowSchema, reasonSchema } from './schema.ts'
 import { houseItem, listHouses, readHouse, writeHouses } from './store.ts'
 import { houseNotFound, patchHouse } from './patch.ts'
@@ -35,15 +35,7 @@ export function houseRoutes(app: AppContext): Router {
   const readers = requireRole(...PEOPLE_ROLES)
   const writers = requireRole(...REGISTER_WRITE_ROLES)
 
-  router.get('/', readers, async (ctx) => {
-    const p = principalOf(ctx)
-    const q = validate(houseQuery, ctx.query, 'query')
-    const rows = await listHouses(knex, p, cityOf(p), { ...q, after: decodeIdCursor(q.cursor), limit: q.limit + 1 })
-    const grids = await servedGridsOf(ctx, knex, p)
-    const page = rows.slice(0, q.limit)
-    ctx.set('Cache-Control', 'no-store')
-    ctx.body = { items: page.map((r) => houseItem(p, r, grids)), next: rows.length > q.limit ? encodeIdCursor(page[page.length - 1]!.id) : null }
-  })
+  router.get('/', readers, listRoute(knex, houseQuery, listHouses, houseItem))
 
   router.get('/:id', readers, async (ctx) => {
     const p = principalOf(ctx)
@@ -83,20 +75,13 @@ export function houseRoutes(app: AppContext): Router {
     ctx.body = houseItem(p, row, await servedGridsOf(ctx, knex, p))
   })
 
+  const unmasks = peopleUnmasking(knex, 'houses', (p, city, id) => readHouse(knex, p, city, id), houseNotFound,
+    (p, id) => new AppError(403, 'forbidden', `role ${p.role} may not unmask the owner of house ${id}`).coded('houses.unmask_forbidden', { role: p.role, id }),
+    (row) => ({ values: { ownerName: row.owner_name, ownerPhone: row.owner_phone } }))
   router.post('/:id/unmask', readers, async (ctx) => {
-    const p = principalOf(ctx)
     const id = houseId(ctx)
     const { reason } = validate(reasonSchema, ctx.request.body ?? {})
-    const row = await readHouse(knex, p, cityOf(p), id)
-    if (!row) throw houseNotFound(id)
-    const access = registerAccess(p, { communityCode: row.community_code, gridCode: row.grid_code }, await servedGridsOf(ctx, knex, p))
-    if (access === 'masked') {
-      throw new AppError(403, 'forbidden', `role ${p.role} may not unmask the owner of house ${id}`).coded('houses.unmask_forbidden', { role: p.role, id })
-    }
-    const fields = [row.owner_name ? 'ownerName' : null, row.owner_phone ? 'ownerPhone' : null].filter((f): f is string => f !== null)
-    const audit = await recordUnmask(knex, ctx, p, { type: 'houses', id: String(id), recordId: id, communityCode: row.community_code, fields }, reason)
-    ctx.set('Cache-Control', 'no-store')
-    ctx.body = { id, fields, ownerName: row.owner_name, ownerPhone: row.owner_phone, audit: { id: audit.id, at: audit.at.toISOString() } }
+    await unmask(ctx, knex, unmasks, id, reason)
   })
 
   return router

@@ -73,4 +73,4 @@ export const HOUSE_PERSONAL = { ownerName: 'name', ownerPhone: 'phone' } as cons
 export const houseQuery = listQuery.extend({ status: z.enum(STATUSES).optional() }).strict()
 
 /** POST …/unmask */
-export const reasonSchema = z.object({ reason: z.string().trim().min(4, 'must say why, in at least 4 characters').max(500) }).strict()
+export { unmaskReason as reasonSchema } from '../registers/params.ts'

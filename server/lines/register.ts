@@ -5,7 +5,8 @@
 import type { Knex } from 'knex'
 import type { Principal } from '../auth/users.ts'
 import { PLACE_READ_ROLES, REGISTER_WRITE_ROLES, servedGrids } from '../registers/access.ts'
-import { RegisterRowError, type ImportContext, type RegisterColumn, type RegisterDef, type RegisterFilter } from '../registers/registry.ts'
+import { type ImportContext, type RegisterColumn, type RegisterDef, type RegisterFilter } from '../registers/registry.ts'
+import { importBatches } from '../registers/storeKit.ts'
 import { GUARD_TITLES, KIND_TITLES, lineRowSchema, type LineRow } from './schemas.ts'
 import { filterLines, LineRowProblem, prepareLines, refusal, selectLines, writeLines } from './store.ts'
 import { accessOf, lineItem, type LineDbRow } from './view.ts'
@@ -30,26 +31,16 @@ export const lineColumns: readonly RegisterColumn[] = [
   { name: 'verifiedAt', title: '核实时间', type: 'datetime', readOnly: true },
 ]
 
-async function importRows(trx: Knex.Transaction, rows: Record<string, unknown>[], ctx: ImportContext): Promise<{ inserted: number; updated: number }> {
-  let inserted = 0
-  let updated = 0
-  for (let start = 0; start < rows.length; start += BATCH) {
-    const batch = rows.slice(start, start + BATCH) as LineRow[]
-    const rowOf = (i: number) => ctx.rowNumbers[start + i] ?? start + i + 2
-    try {
-      const prepared = await prepareLines(trx, ctx.principal, ctx.cityCode, batch)
-      const existing = await trx('line').where('city_code', ctx.cityCode).whereIn('code', prepared.map((r) => r.code)).select('code', 'community_code') as { code: string; community_code: string }[]
-      const outside = existing.find((e) => !ctx.principal.jurisdiction.covers(e.community_code))
-      if (outside) {
-        throw new LineRowProblem(prepared.findIndex((r) => r.code === outside.code), 'code', refusal(403, 'code', `line ${outside.code} is registered outside your jurisdiction`).coded('lines.code_elsewhere', { field: 'code', code: outside.code }))
-      }
-      for (const w of await writeLines(trx, ctx.cityCode, prepared, true)) if (w.inserted) inserted++; else updated++
-    } catch (err) {
-      if (err instanceof LineRowProblem) throw new RegisterRowError(rowOf(err.index), err.field, err.error.code!, err.message)
-      throw err
+function importRows(trx: Knex.Transaction, rows: Record<string, unknown>[], ctx: ImportContext): Promise<{ inserted: number; updated: number }> {
+  return importBatches<LineRow>(rows, ctx, BATCH, async (batch) => {
+    const prepared = await prepareLines(trx, ctx.principal, ctx.cityCode, batch)
+    const existing = await trx('line').where('city_code', ctx.cityCode).whereIn('code', prepared.map((r) => r.code)).select('code', 'community_code') as { code: string; community_code: string }[]
+    const outside = existing.find((e) => !ctx.principal.jurisdiction.covers(e.community_code))
+    if (outside) {
+      throw new LineRowProblem(prepared.findIndex((r) => r.code === outside.code), 'code', refusal(403, 'code', `line ${outside.code} is registered outside your jurisdiction`).coded('lines.code_elsewhere', { field: 'code', code: outside.code }))
     }
-  }
-  return { inserted, updated }
+    return writeLines(trx, ctx.cityCode, prepared, true)
+  })
 }
 
 async function* exportRows(knex: Knex, p: Principal, filter: RegisterFilter): AsyncIterable<Record<string, unknown>[]> {

@@ -69,7 +69,7 @@ export const listQuery = z.object({
 }).strict()
 export type LineListQuery = z.output<typeof listQuery>
 
-export const idParam = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+export { idParam } from '../registers/params.ts'
 
 const instant = z.string().max(40).refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/.test(s) && !Number.isNaN(Date.parse(s)),
   'an ISO 8601 instant with its offset, e.g. 2026-12-03T09:30:00+08:00')
@@ -104,6 +104,4 @@ export const componentListQuery = z.object({
   after: z.string().regex(/^[0-9]{16}$/, 'a 16-digit component id (the last of the previous page)').optional(),
 }).strict()
 
-export const unmaskSchema = z.object({
-  reason: z.string().trim().min(4, 'must say why, in at least 4 characters').max(500),
-}).strict()
+export { unmaskReason as unmaskSchema } from '../registers/params.ts'

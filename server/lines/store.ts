@@ -7,25 +7,20 @@ import type { Knex } from 'knex'
 import type { Principal } from '../auth/users.ts'
 import { adminPrefix } from '../db/jurisdiction.ts'
 import { sqlFile } from '../db/sql.ts'
-import { decodeTimeCursor, encodeTimeCursor } from '../http/cursor.ts'
-import { AppError, notFound } from '../http/errors.ts'
-import { versionConflict } from '../vehicles/store.ts'
+import { notFound } from '../http/errors.ts'
+import { versionConflict } from '../registers/routeKit.ts'
+import { fieldRefusal, likeEscape, newestFirst, restError, RowProblem } from '../registers/storeKit.ts'
 import { multiLineJson } from './geometry.ts'
 import { DEFAULT_TOLERANCE_M, type LineListQuery, type LinePatch, type LineRow } from './schemas.ts'
 import type { LineDbRow } from './view.ts'
 
-/** A row refused: its index in the batch, the field, and the coded refusal a REST caller gets. */
-export class LineRowProblem extends Error {
+/** A line row refused (its index in the batch, the field, the coded refusal). */
+export class LineRowProblem extends RowProblem {
   override name = 'LineRowProblem'
-  constructor(readonly index: number, readonly field: string, readonly error: AppError) {
-    super((error.extra.errors as { message: string }[])[0]!.message)
-  }
 }
 
 /** The refusal of one field of a line (400, 403 or 409), to be coded by the caller. */
-export const refusal = (status: 400 | 403 | 409, field: string, message: string) =>
-  new AppError(status, status === 400 ? 'validation_failed' : status === 403 ? 'forbidden' : 'conflict', `invalid line: ${field}: ${message}`,
-    { errors: [{ field, message }] })
+export const refusal = fieldRefusal('line')
 
 export function selectLines(db: Knex | Knex.Transaction): Knex.QueryBuilder {
   return db('line as l').select('l.id', 'l.city_code', 'l.community_code', 'l.grid_code', 'l.code', 'l.name', 'l.kind', 'l.guard_level',
@@ -33,8 +28,6 @@ export function selectLines(db: Knex | Knex.Transaction): Knex.QueryBuilder {
     'l.created_at', 'l.updated_at', db.raw('(SELECT count(*) FROM line_component lc WHERE lc.line_id = l.id)::int AS component_count'),
     db.raw(`to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_t`))
 }
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 export function filterLines(qb: Knex.QueryBuilder, p: Principal, f: { community?: string | undefined; grid?: string | undefined; q?: string | undefined; kind?: string | undefined }): Knex.QueryBuilder {
   p.jurisdiction.apply(qb, 'l.community_code')
@@ -49,14 +42,7 @@ export function filterLines(qb: Knex.QueryBuilder, p: Principal, f: { community?
 }
 
 export async function listLines(db: Knex, p: Principal, q: LineListQuery): Promise<{ rows: LineDbRow[]; next: string | null }> {
-  const qb = filterLines(selectLines(db), p, q).orderBy([{ column: 'l.created_at', order: 'desc' }, { column: 'l.id', order: 'desc' }]).limit(q.limit)
-  if (q.cursor) {
-    const c = decodeTimeCursor(q.cursor)
-    qb.whereRaw('(l.created_at, l.id) < (CAST(? AS timestamptz), ?)', [c.t, c.i])
-  }
-  const rows = await qb as LineDbRow[]
-  const last = rows.length === q.limit ? rows[rows.length - 1] : undefined
-  return { rows, next: last ? encodeTimeCursor(last.cursor_t, last.id) : null }
+  return newestFirst<LineDbRow>(filterLines(selectLines(db), p, q), 'l', q)
 }
 
 export async function readLine(db: Knex | Knex.Transaction, p: Principal, id: number): Promise<LineDbRow> {
@@ -115,10 +101,6 @@ export async function writeLines(db: Knex | Knex.Transaction, cityCode: string, 
   const { rows: out } = await db.raw(sqlFile('lines/upsert'), { city: cityCode, rows: JSON.stringify(rows), update }) as { rows: { id: string; code: string; inserted: boolean }[] }
   if (out.length) await db.raw(sqlFile('lines/refresh'), { ids: out.map((o) => Number(o.id)) })
   return out
-}
-
-export function restError(err: unknown): unknown {
-  return err instanceof LineRowProblem ? err.error : err
 }
 
 export async function createLine(knex: Knex, p: Principal, body: LineRow & { verified?: boolean }): Promise<number> {

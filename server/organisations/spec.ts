@@ -3,8 +3,9 @@
 // often without a credit code). Keyed by name within the community.
 import { z } from 'zod'
 import type { LayerDef } from '../../tiles/catalogue.ts'
-import { PLACE_READ_ROLES } from '../registers/access.ts'
 import type { RegisterColumn } from '../registers/registry.ts'
+import { attr, placedAttributes, pointLayer } from '../registers/layerKit.ts'
+import { placementColumns } from '../places/specKit.ts'
 import type { RegisterTable } from '../places/register.ts'
 import { optional, patchExtras, phone, placement, pointPaired, text } from '../places/schemas.ts'
 import { creditCode } from '../units/spec.ts'
@@ -41,11 +42,7 @@ const columns: RegisterColumn[] = [
   { name: 'legalPerson', title: '负责人', type: 'string', personal: 'name', maxLength: 50 },
   { name: 'contactPhone', title: '联系电话', type: 'phone', personal: 'phone' },
   { name: 'note', title: '备注', type: 'text', maxLength: 1000 },
-  { name: 'communityCode', title: '所属社区', type: 'communityCode' },
-  { name: 'gridCode', title: '所在网格', type: 'gridCode', readOnly: true, list: true },
-  { name: 'lon', title: '经度', type: 'lon' },
-  { name: 'lat', title: '纬度', type: 'lat' },
-  { name: 'verifiedAt', title: '核实时间', type: 'datetime' },
+  ...placementColumns,
 ]
 
 export const organisationTable: RegisterTable = {
@@ -61,19 +58,16 @@ export const organisationTable: RegisterTable = {
   rowSchema: organisationRowSchema,
 }
 
-const attr = (name: string, sql: string, type: 'string' | 'integer' | 'datetime', title: string) => ({ name, sql, type, title })
-
 /** Layer `organisations`: no personal attribute. */
-export const organisationsLayer: LayerDef = {
-  id: 'organisations', title: '社会组织', abstract: '社会团体、民办非企业单位、基金会、社区社会组织',
-  table: 'organisation', geometryType: 'Point', key: 'id', adminColumn: 'community_code', where: 't.geom IS NOT NULL',
+export const organisationsLayer: LayerDef = pointLayer({
+  id: 'organisations', title: '社会组织', abstract: '社会团体、民办非企业单位、基金会、社区社会组织', table: 'organisation',
   attributes: [
     attr('id', 't.id', 'integer', '编号'), attr('name', 't.name', 'string', '组织名称'), attr('kind', 't.kind', 'string', '组织类型'),
     attr('field', 't.field', 'string', '活动领域'), attr('members', 't.members', 'integer', '成员数'),
-    attr('grid_code', 't.grid_code', 'string', '所在网格'), attr('community_code', 't.community_code', 'string', '所属社区'),
+    ...placedAttributes(),
   ],
-  minZoom: 12, maxZoom: 22, queryable: true, readRoles: PLACE_READ_ROLES,
-  styles: [{ name: 'by_kind', title: '按类型', by: 'kind', colours: {
+  minZoom: 12,
+  colours: {
     social_group: ['#6a4c93', '#3c2a55'], private_non_enterprise: ['#1982c4', '#0d4a70'], foundation: ['#ffca3a', '#8a6d00'],
-    community_org: ['#8ac926', '#4a6d14'], '*': ['#8d99ae', '#2b2d42'] } }],
-}
+    community_org: ['#8ac926', '#4a6d14'], '*': ['#8d99ae', '#2b2d42'] },
+})

@@ -3,6 +3,7 @@
 import type { LayerDef } from '../../tiles/catalogue.ts'
 import { defineRegister, RegisterRowError, type RegisterColumn } from '../registers/registry.ts'
 import { PLACE_READ_ROLES, REGISTER_WRITE_ROLES } from '../registers/access.ts'
+import { attr, placedAttributes, pointLayer } from '../registers/layerKit.ts'
 import { adminPrefix } from '../db/jurisdiction.ts'
 import { placeColumns } from '../teams/register.ts'
 import { exporter, importer, inGrids } from '../teams/registerKit.ts'
@@ -15,24 +16,21 @@ const gridPlaced: RegisterColumn[] = [
   { name: 'verifiedAt', title: '最近核实', type: 'datetime', readOnly: true },
 ]
 
-export const partyPositionsLayer: LayerDef = {
-  id: 'party_positions', title: '党建阵地', abstract: '党群服务中心、党员活动室、学习室、志愿服务站',
-  table: 'party_position', geometryType: 'Point', key: 'id', adminColumn: 'community_code', where: 'true',
+export const partyPositionsLayer: LayerDef = pointLayer({
+  id: 'party_positions', title: '党建阵地', abstract: '党群服务中心、党员活动室、学习室、志愿服务站', table: 'party_position',
+  where: 'true',
   attributes: [
-    { name: 'id', sql: 't.id', type: 'integer', title: '编号' },
-    { name: 'name', sql: 't.name', type: 'string', title: '阵地名称' },
-    { name: 'kind', sql: 't.kind', type: 'string', title: '阵地类型' },
-    { name: 'org_name', sql: '(SELECT o.name FROM party_org o WHERE o.id = t.org_id)', type: 'string', title: '所属党组织' },
-    { name: 'area_m2', sql: 't.area_m2', type: 'integer', title: '面积(㎡)' },
-    { name: 'open_hours', sql: 't.open_hours', type: 'string', title: '开放时间' },
-    { name: 'grid_code', sql: 't.grid_code', type: 'string', title: '所在网格' },
-    { name: 'community_code', sql: 't.community_code', type: 'string', title: '所属区划' },
+    attr('id', 't.id', 'integer', '编号'), attr('name', 't.name', 'string', '阵地名称'), attr('kind', 't.kind', 'string', '阵地类型'),
+    attr('org_name', '(SELECT o.name FROM party_org o WHERE o.id = t.org_id)', 'string', '所属党组织'),
+    attr('area_m2', 't.area_m2', 'integer', '面积(㎡)'), attr('open_hours', 't.open_hours', 'string', '开放时间'),
+    ...placedAttributes('所属区划'),
   ],
-  minZoom: 11, maxZoom: 22, queryable: true, readRoles: PLACE_READ_ROLES,
-  styles: [{ name: 'by_kind', title: '按阵地类型', by: 'kind', colours: {
+  minZoom: 11,
+  style: { name: 'by_kind', title: '按阵地类型', by: 'kind' },
+  colours: {
     service_center: ['#c1121f', '#ffffff'], activity_room: ['#e63946', '#ffffff'], study_room: ['#f4a261', '#ffffff'],
-    volunteer_station: ['#e9c46a', '#ffffff'], '*': ['#8d99ae', '#ffffff'] } }],
-}
+    volunteer_station: ['#e9c46a', '#ffffff'], '*': ['#8d99ae', '#ffffff'] },
+})
 
 export function definePartyRegisters(): void {
   const common = { readRoles: PLACE_READ_ROLES, writeRoles: REGISTER_WRITE_ROLES }

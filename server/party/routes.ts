@@ -7,22 +7,25 @@
 // Reads: PLACE_READ_ROLES (names and phones masked as the one rule says); writes: REGISTER_WRITE_ROLES.
 import Router from '@koa/router'
 import type { Context } from 'koa'
+import type { Knex } from 'knex'
+import type { z } from 'zod'
+import type { Principal } from '../auth/users.ts'
 import { AppError } from '../http/errors.ts'
 import type { AppContext } from '../context.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { sqlFile } from '../db/sql.ts'
 import { adminPrefix } from '../db/jurisdiction.ts'
-import { recordUnmask } from '../audit/write.ts'
 import { PLACE_READ_ROLES, REGISTER_WRITE_ROLES } from '../registers/access.ts'
-import { accessOf, getRow, listRows, rowView, type Row, type TableSpec } from '../teams/rows.ts'
-import { bodyOf, idOf, query } from '../teams/routes.ts'
+import { accessOf, getRow, listRows, rowView, type ListQuery, type Row, type TableSpec } from '../teams/rows.ts'
+import { bodyOf, idReader, query, unmask } from '../registers/routeKit.ts'
 import { nest } from '../teams/chart.ts'
 import { areaNames, childArea, defaultArea, round2 } from '../teams/stats.ts'
-import { statsQuery as periodQuery, treeQuery, unmaskBody } from '../teams/schemas.ts'
+import { idParam, statsQuery as periodQuery, treeQuery, unmaskBody } from '../teams/schemas.ts'
 import * as s from './schemas.ts'
 import * as st from './store.ts'
 import { definePartyRegisters, partyPositionsLayer } from './register.ts'
 
+const idOf = idReader(idParam)
 const camel = (k: string) => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
 const localDate = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
 const DATE_COLS = new Set(['cared_on', 'started_on', 'due_on'])
@@ -62,10 +65,23 @@ export function partyRoutes(app: AppContext): Router {
     ctx.body = await one(ctx, spec, id)
   }
 
-  router.get('/orgs', readers, async (ctx) => {
-    const q = query(ctx, s.orgListQuery)
-    ctx.body = await page(ctx, st.ORG_SPEC, q, (qb) => { if (q.kind) qb.where('t.kind', q.kind) })
-  })
+  /** GET (filtered), GET /{id}, POST and PATCH /{id} (at a version) of one party table under /{path}. */
+  const crud = <L extends z.ZodType<ListQuery>, C extends z.ZodType, P extends z.ZodType>(path: string, spec: TableSpec, what: string,
+    schemas: { list: L; create: C; patch: P }, create: (knex: Knex, p: Principal, body: z.output<C>) => Promise<number>,
+    patch: (knex: Knex, p: Principal, id: number, body: z.output<P>) => Promise<unknown>, filter: (q: z.output<L>) => (qb: Knex.QueryBuilder) => void) => {
+    router.get(`/${path}`, readers, async (ctx) => {
+      const q = query(ctx, schemas.list)
+      ctx.body = await page(ctx, spec, q, filter(q))
+    })
+    router.get(`/${path}/:id`, readers, async (ctx) => { ctx.body = await one(ctx, spec, idOf(ctx)) })
+    router.post(`/${path}`, writers, async (ctx) => created(ctx, spec, path, await create(knex, principalOf(ctx), bodyOf(ctx, schemas.create, what))))
+    router.patch(`/${path}/:id`, writers, async (ctx) => {
+      const id = idOf(ctx)
+      await patch(knex, principalOf(ctx), id, bodyOf(ctx, schemas.patch, what))
+      ctx.body = await one(ctx, spec, id)
+    })
+  }
+
   router.get('/orgs/tree', readers, async (ctx) => {
     const q = query(ctx, treeQuery)
     const p = principalOf(ctx)
@@ -77,53 +93,27 @@ export function partyRoutes(app: AppContext): Router {
     ctx.body = { items: nest(rows.map((r) => ({ id: Number(r.id), parentId: r.parent_id === null ? null : Number(r.parent_id), name: r.name, kind: r.kind,
       communityCode: r.community_code, members: Number(r.members) }))) }
   })
-  router.get('/orgs/:id', readers, async (ctx) => { ctx.body = await one(ctx, st.ORG_SPEC, idOf(ctx)) })
-  router.post('/orgs', writers, async (ctx) => created(ctx, st.ORG_SPEC, 'orgs', await st.createOrg(knex, principalOf(ctx), bodyOf(ctx, s.orgCreate, 'organisation'))))
-  router.patch('/orgs/:id', writers, async (ctx) => {
-    const id = idOf(ctx)
-    await st.patchOrg(knex, principalOf(ctx), id, bodyOf(ctx, s.orgPatch, 'organisation'))
-    ctx.body = await one(ctx, st.ORG_SPEC, id)
-  })
-
-  router.get('/members', readers, async (ctx) => {
-    const q = query(ctx, s.memberListQuery)
-    ctx.body = await page(ctx, st.MEMBER_SPEC, q, (qb) => {
+  crud('orgs', st.ORG_SPEC, 'organisation', { list: s.orgListQuery, create: s.orgCreate, patch: s.orgPatch }, st.createOrg, st.patchOrg,
+    (q) => (qb) => { if (q.kind) qb.where('t.kind', q.kind) })
+  crud('members', st.MEMBER_SPEC, 'member', { list: s.memberListQuery, create: s.memberCreate, patch: s.memberPatch }, st.createMember, st.patchMember,
+    (q) => (qb) => {
       if (q.orgId) qb.where('t.org_id', q.orgId)
       if (q.inDifficulty !== undefined) qb.where('t.in_difficulty', q.inDifficulty)
     })
-  })
-  router.get('/members/:id', readers, async (ctx) => { ctx.body = await one(ctx, st.MEMBER_SPEC, idOf(ctx)) })
-  router.post('/members', writers, async (ctx) => created(ctx, st.MEMBER_SPEC, 'members', await st.createMember(knex, principalOf(ctx), bodyOf(ctx, s.memberCreate, 'member'))))
-  router.patch('/members/:id', writers, async (ctx) => {
-    const id = idOf(ctx)
-    await st.patchMember(knex, principalOf(ctx), id, bodyOf(ctx, s.memberPatch, 'member'))
-    ctx.body = await one(ctx, st.MEMBER_SPEC, id)
-  })
   router.post('/members/:id/unmask', writers, async (ctx) => {
     const id = idOf(ctx)
     const { reason } = bodyOf(ctx, unmaskBody, 'unmask')
-    const p = principalOf(ctx)
-    const row = await getRow(knex, p, st.MEMBER_SPEC, id)
-    if ((await accessOf(ctx, knex, p))(row) === 'masked') {
-      throw new AppError(403, 'forbidden', `role ${p.role} may not unmask personal fields of party member ${id}`).coded('party.unmask_forbidden', { role: p.role, id })
-    }
-    const fields = ['name', ...(row.phone ? ['phone'] : [])]
-    const audit = await recordUnmask(knex, ctx, p, { type: 'party-members', id: String(id), recordId: id, communityCode: row.community_code, fields }, reason)
-    ctx.set('Cache-Control', 'no-store')
-    ctx.body = { id, fields, name: row.name, phone: row.phone ?? null, audit: { id: audit.id, at: audit.at.toISOString() } }
+    await unmask(ctx, knex, {
+      type: 'party-members',
+      read: (_ctx, p, memberId) => getRow(knex, p, st.MEMBER_SPEC, memberId),
+      masked: async (_ctx, p, row) => (await accessOf(ctx, knex, p))(row) === 'masked',
+      forbidden: (p, memberId) => new AppError(403, 'forbidden', `role ${p.role} may not unmask personal fields of party member ${memberId}`).coded('party.unmask_forbidden', { role: p.role, id: memberId }),
+      reveal: (row) => ({ fields: ['name', ...(row.phone ? ['phone'] : [])], values: { name: row.name, phone: row.phone ?? null } }),
+    }, id, reason)
   })
 
-  router.get('/positions', readers, async (ctx) => {
-    const q = query(ctx, s.positionListQuery)
-    ctx.body = await page(ctx, st.POSITION_SPEC, q, (qb) => { if (q.kind) qb.where('t.kind', q.kind) })
-  })
-  router.get('/positions/:id', readers, async (ctx) => { ctx.body = await one(ctx, st.POSITION_SPEC, idOf(ctx)) })
-  router.post('/positions', writers, async (ctx) => created(ctx, st.POSITION_SPEC, 'positions', await st.createPosition(knex, principalOf(ctx), bodyOf(ctx, s.positionCreate, 'position'))))
-  router.patch('/positions/:id', writers, async (ctx) => {
-    const id = idOf(ctx)
-    await st.patchPosition(knex, principalOf(ctx), id, bodyOf(ctx, s.positionPatch, 'position'))
-    ctx.body = await one(ctx, st.POSITION_SPEC, id)
-  })
+  crud('positions', st.POSITION_SPEC, 'position', { list: s.positionListQuery, create: s.positionCreate, patch: s.positionPatch }, st.createPosition, st.patchPosition,
+    (q) => (qb) => { if (q.kind) qb.where('t.kind', q.kind) })
 
   const ledger = (path: string, table: 'party_activity' | 'party_project' | 'party_care', add: (ctx: Context) => Promise<number>) => {
     router.get(`/${path}`, readers, async (ctx) => {

@@ -4,10 +4,10 @@
 import type { Knex } from 'knex'
 import type { z } from 'zod'
 import type { Principal } from '../auth/users.ts'
-import { AppError, notFound } from '../http/errors.ts'
+import { notFound } from '../http/errors.ts'
 import { adminPrefix } from '../db/jurisdiction.ts'
 import { decodeTimeCursor, encodeTimeCursor } from '../http/cursor.ts'
-import { getRow, insertRow, patchRow, type TableSpec } from '../teams/rows.ts'
+import { getRow, insertRow, patchRow, versionConflict, type TableSpec } from '../teams/rows.ts'
 import { checkParent, cycleRefused } from '../teams/chart.ts'
 import { fieldError } from '../teams/location.ts'
 import type { activityCreate, careCreate, memberCreate, memberPatch, orgCreate, orgPatch, positionCreate, positionPatch, projectCreate } from './schemas.ts'
@@ -154,8 +154,7 @@ export async function patchProject(knex: Knex, p: Principal, id: number, body: {
   const cur = await p.jurisdiction.apply(knex('party_project').where({ id }), 'community_code').first('version') as { version: number } | undefined
   if (!cur) throw missing('党建项目', 'party project')(id)
   if (cur.version !== body.version) {
-    throw new AppError(409, 'version_conflict', `party project ${id} is at version ${cur.version}: read it again and reapply your change`,
-      { version: cur.version, errors: [{ field: 'version', message: `is ${cur.version} now` }] }).coded('registers.version_conflict', { what: 'party project', id, version: cur.version })
+    throw versionConflict('party project', id, cur.version)
   }
   const set: Record<string, unknown> = { version: cur.version + 1, updated_at: knex.fn.now() }
   if (body.status) set.status = body.status

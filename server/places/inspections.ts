@@ -35,7 +35,8 @@ export const inspectionBody = z.object({
 }).strict().superRefine((v, ctx) => {
   if (v.result !== 'passed' && v.rectificationDue == null) ctx.addIssue({ code: 'custom', path: ['rectificationDue'], message: 'required when the result is not passed' })
   if (v.result === 'passed' && v.rectificationDue != null) ctx.addIssue({ code: 'custom', path: ['rectificationDue'], message: 'a passed inspection asks for no rectification' })
-  if (v.rectificationDue != null && v.rectificationDue < today(new Date(v.inspectedAt))) ctx.addIssue({ code: 'custom', path: ['rectificationDue'], message: 'lies before the inspection' })
+  // zod runs this even when a field above failed: compare only a real instant
+  if (v.rectificationDue != null && !Number.isNaN(Date.parse(v.inspectedAt)) && v.rectificationDue < today(new Date(v.inspectedAt))) ctx.addIssue({ code: 'custom', path: ['rectificationDue'], message: 'lies before the inspection' })
 })
 
 export const rectifiedBody = z.object({

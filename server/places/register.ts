@@ -52,10 +52,7 @@ export function fieldProblem(status: number, field: string, message: string): Ap
   return new AppError(status, type, `${field}: ${message}`, { errors: [{ field, message }] })
 }
 
-export function versionConflict(what: string, id: number, version: number): AppError {
-  return new AppError(409, 'version_conflict', `${what} ${id} is at version ${version}: read it again and reapply your change`,
-    { version, errors: [{ field: 'version', message: `is ${version} now` }] }).coded('registers.version_conflict', { what, id, version })
-}
+export { versionConflict } from '../registers/routeKit.ts'
 
 /** The columns every read selects: the table's, the point as lon/lat. */
 export function selectRow(knex: Knex, t: RegisterTable, alias = 't'): (string | Knex.Raw)[] {

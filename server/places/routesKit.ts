@@ -12,10 +12,10 @@ import type { AppContext } from '../context.ts'
 import { AppError } from '../http/errors.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { validate } from '../http/validate.ts'
-import { recordUnmask } from '../audit/write.ts'
 import { PLACE_READ_ROLES, REGISTER_WRITE_ROLES, registerAccess, servedGridsOf } from '../registers/access.ts'
 import { defineRegister } from '../registers/registry.ts'
-import { personalKinds, readRow, rowView, type RegisterTable } from './register.ts'
+import { idReader, noRepeats, unmask, type Unmasking } from '../registers/routeKit.ts'
+import { personalKinds, readRow, rowView, type RegisterTable, type Row } from './register.ts'
 import { idParam, unmaskBody } from './schemas.ts'
 import { createRow, exportRows, importRows, inGrids, listRows, patchRow, type ListQuery } from './store.ts'
 
@@ -30,13 +30,8 @@ export interface RegisterRoutes {
 export const readers = () => requireRole(...PLACE_READ_ROLES)
 export const writers = () => requireRole(...REGISTER_WRITE_ROLES)
 
-export function noRepeats(ctx: Context): void {
-  for (const [k, v] of Object.entries(ctx.query)) {
-    if (Array.isArray(v)) throw new AppError(400, 'validation_failed', `invalid query: ${k}: given more than once`, { errors: [{ field: k, message: 'given more than once' }] })
-  }
-}
-
-export const idOf = (ctx: Context, name = 'id'): number => validate(idParam, ctx.params[name], 'path') as number
+export const idOf = idReader(idParam)
+export { noRepeats }
 
 /** Defines the register (import, export, grid view) and mounts its REST routes. */
 export function mountRegister(router: Router, app: AppContext, spec: RegisterRoutes): void {
@@ -81,20 +76,20 @@ export function mountRegister(router: Router, app: AppContext, spec: RegisterRou
     ctx.body = await view(ctx, id)
   })
 
+  const unmasks: Unmasking<Row> = {
+    type: t.register,
+    read: (_ctx, p, id) => readRow(knex, t, p, id),
+    masked: async (ctx, p, row) => registerAccess(p, { communityCode: row.community_code, gridCode: row.grid_code }, await servedGridsOf(ctx, knex, p)) === 'masked',
+    forbidden: (p, id) => new AppError(403, 'forbidden', `role ${p.role} may not unmask personal fields of ${t.what} ${id}`).coded('places.unmask_forbidden', { role: p.role, what: t.what, id }),
+    reveal: (row) => {
+      const kinds = personalKinds(t)
+      return { values: Object.fromEntries(t.fields.filter((f) => kinds[f.name]).map((f) => [f.name, (row[f.column] as string | null) ?? null])) }
+    },
+    nested: true,
+  }
   router.post('/:id/unmask', readers(), async (ctx) => {
-    const p = principalOf(ctx)
     const id = idOf(ctx)
     const { reason } = validate(unmaskBody, ctx.request.body ?? {}, 'unmask')
-    const row = await readRow(knex, t, p, id)
-    const access = registerAccess(p, { communityCode: row.community_code, gridCode: row.grid_code }, await servedGridsOf(ctx, knex, p))
-    if (access === 'masked') {
-      throw new AppError(403, 'forbidden', `role ${p.role} may not unmask personal fields of ${t.what} ${id}`).coded('places.unmask_forbidden', { role: p.role, what: t.what, id })
-    }
-    const kinds = personalKinds(t)
-    const values = Object.fromEntries(t.fields.filter((f) => kinds[f.name]).map((f) => [f.name, (row[f.column] as string | null) ?? null]))
-    const fields = Object.keys(values).filter((k) => values[k] !== null && values[k] !== '')
-    const audit = await recordUnmask(knex, ctx, p, { type: t.register, id: String(id), recordId: id, communityCode: row.community_code, fields }, reason)
-    ctx.set('Cache-Control', 'no-store')
-    ctx.body = { id, fields, values, audit: { id: audit.id, at: audit.at.toISOString() } }
+    await unmask(ctx, knex, unmasks, id, reason)
   })
 }

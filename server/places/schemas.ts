@@ -42,7 +42,7 @@ export function listQuery<K extends z.ZodType>(kind: K) {
 
 export const idParam = z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER)
 
-export const unmaskBody = z.object({ reason: z.string().trim().min(4, 'must say why, in at least 4 characters').max(500) }).strict()
+export { unmaskReason as unmaskBody } from '../registers/params.ts'
 
 /** The patch body: any of the row's fields, the version read, and `verified` to stamp 核实 now. */
 export const patchExtras = { version: z.number().int().min(1), verified: z.boolean().optional() }

@@ -3,8 +3,9 @@
 // schema and its layer.
 import { z } from 'zod'
 import type { LayerDef } from '../../tiles/catalogue.ts'
-import { PLACE_READ_ROLES } from '../registers/access.ts'
 import type { RegisterColumn } from '../registers/registry.ts'
+import { attr, placedAttributes, pointLayer, verifiedAttribute } from '../registers/layerKit.ts'
+import { placementColumns } from './specKit.ts'
 import type { RegisterTable } from './register.ts'
 import { optional, patchExtras, phone, placement, pointPaired, riskLevel, riskLevels, text } from './schemas.ts'
 
@@ -50,11 +51,7 @@ const columns: RegisterColumn[] = [
   { name: 'riskLevel', title: '风险等级', type: 'enum', options: riskLevels, list: true },
   { name: 'surroundingsRadiusM', title: '周边范围（米）', type: 'integer' },
   { name: 'note', title: '备注', type: 'text', maxLength: 1000 },
-  { name: 'communityCode', title: '所属社区', type: 'communityCode' },
-  { name: 'gridCode', title: '所在网格', type: 'gridCode', readOnly: true, list: true },
-  { name: 'lon', title: '经度', type: 'lon' },
-  { name: 'lat', title: '纬度', type: 'lat' },
-  { name: 'verifiedAt', title: '核实时间', type: 'datetime' },
+  ...placementColumns,
 ]
 
 export const placeTable: RegisterTable = {
@@ -70,22 +67,18 @@ export const placeTable: RegisterTable = {
   rowSchema: placeRowSchema,
 }
 
-const attr = (name: string, sql: string, type: 'string' | 'integer' | 'datetime', title: string) => ({ name, sql, type, title })
-
 /** Layer `places`: no personal attribute (the manager's name and phone stay out). */
-export const placesLayer: LayerDef = {
-  id: 'places', title: '重点场所', abstract: '学校及周边、农贸市场、危化品场所、物流寄递等重点场所',
-  table: 'place', geometryType: 'Point', key: 'id', adminColumn: 'community_code', where: 't.geom IS NOT NULL',
+export const placesLayer: LayerDef = pointLayer({
+  id: 'places', title: '重点场所', abstract: '学校及周边、农贸市场、危化品场所、物流寄递等重点场所', table: 'place',
   attributes: [
     attr('id', 't.id', 'integer', '编号'), attr('name', 't.name', 'string', '场所名称'), attr('kind', 't.kind', 'string', '场所类型'),
     attr('risk_level', 't.risk_level', 'string', '风险等级'),
     attr('surroundings_radius_m', `CASE WHEN t.kind IN ('school', 'kindergarten') THEN coalesce(t.surroundings_radius_m, ${DEFAULT_SURROUNDINGS_M}) END`, 'integer', '周边范围（米）'),
-    attr('grid_code', 't.grid_code', 'string', '所在网格'), attr('community_code', 't.community_code', 'string', '所属社区'),
-    attr('verified_at', 't.verified_at', 'datetime', '核实时间'),
+    ...placedAttributes(), verifiedAttribute,
   ],
-  minZoom: 11, maxZoom: 22, queryable: true, readRoles: PLACE_READ_ROLES,
-  styles: [{ name: 'by_kind', title: '按类型', by: 'kind', colours: {
+  minZoom: 11,
+  colours: {
     school: ['#2a9d8f', '#1d6f65'], kindergarten: ['#52b788', '#2d6a4f'], market: ['#f4a261', '#b5651d'],
     hazardous: ['#e63946', '#9d0208'], gas_station: ['#d62828', '#6a040f'], logistics: ['#457b9d', '#1d3557'],
-    hospital: ['#ffffff', '#e63946'], '*': ['#8d99ae', '#2b2d42'] } }],
-}
+    hospital: ['#ffffff', '#e63946'], '*': ['#8d99ae', '#2b2d42'] },
+})

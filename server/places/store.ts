@@ -1,9 +1,9 @@
 // Lists, writes, imports and exports of a RegisterTable (register.ts): the operations behind the
 // REST shape every register shares and behind the generic import/export of server/registers/.
 import type { Knex } from 'knex'
-import { z } from 'zod'
 import type { Principal } from '../auth/users.ts'
-import { AppError } from '../http/errors.ts'
+import { decodeIdCursor, encodeIdCursor } from '../registers/idCursor.ts'
+import { likeEscape } from '../registers/storeKit.ts'
 import { servedGrids } from '../registers/access.ts'
 import { RegisterRowError, type GridRegisterRows, type ImportContext, type RegisterFilter } from '../registers/registry.ts'
 import {
@@ -11,21 +11,7 @@ import {
   type RegisterTable, type Row,
 } from './register.ts'
 
-const cursorSchema = z.object({ i: z.number().int().positive() }).strict()
-
-export function decodeIdCursor(s: string | undefined): number | null {
-  if (s === undefined) return null
-  try {
-    return cursorSchema.parse(JSON.parse(Buffer.from(s, 'base64url').toString('utf8'))).i
-  } catch {
-    throw new AppError(400, 'validation_failed', 'invalid query: cursor: not a cursor from a previous page of this list',
-      { errors: [{ field: 'cursor', message: 'malformed' }] }).coded('http.bad_cursor')
-  }
-}
-
-export const encodeIdCursor = (id: number): string => Buffer.from(JSON.stringify({ i: id })).toString('base64url')
-
-const likeEscape = (s: string): string => s.replace(/[\\%_]/g, (c) => `\\${c}`)
+export { decodeIdCursor, encodeIdCursor }
 
 export interface ListQuery extends RegisterFilter { kind?: string | undefined; limit: number; cursor?: string | undefined }
 

@@ -7,33 +7,17 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import type { Knex } from 'knex'
 import pino from 'pino'
-import { ConfigError, loadConfig } from '../config.ts'
+import { loadConfig } from '../config.ts'
 import { openDatabase } from '../db/index.ts'
-import { Jurisdiction } from '../db/jurisdiction.ts'
-import { AppError } from '../http/errors.ts'
 import { TokenService } from '../auth/tokens.ts'
-import { findUserByName, toPrincipal, type Principal } from '../auth/users.ts'
+import { principalFor, refusal, runCommand, usage } from '../cli/importKit.ts'
 import { loadCatalogue } from '../../tiles/catalogue.ts'
 import { routeFactories } from '../routes.ts'
 import { allRegisters, registerNamed } from './registry.ts'
 import { runRegisterImport, type RowProblem } from './importJob.ts'
 
 const USAGE = 'usage: npm run import:register -- <register> <file.xlsx|file.csv> [--dry-run] [--encoding utf-8|gbk] [--as username]'
-
-async function principalFor(knex: Knex, username: string | undefined): Promise<Principal> {
-  if (username) {
-    const row = await findUserByName(knex, username)
-    if (!row || row.disabled) throw new AppError(400, 'bad_request', `no enabled user ${username}`)
-    return toPrincipal(row, 'user')
-  }
-  const cities = await knex('admin_division').where({ level: 'city' }).pluck('code')
-  return {
-    kind: 'user', userId: null, username: 'console', displayName: '控制台导入', role: 'command_center',
-    departmentId: null, cityCode: null, jurisdiction: Jurisdiction.of(cities as string[]),
-  }
-}
 
 const printProblems = (problems: RowProblem[]) => {
   for (const p of problems) process.stdout.write(`row ${p.row} ${p.title ?? p.field} (${p.field}): ${p.message} [${p.code}]\n`)
@@ -46,8 +30,7 @@ async function main(): Promise<number> {
   const [name, file] = positionals
   const ext = path.extname(file ?? '').toLowerCase()
   if (values.help || !name || !file || !['.xlsx', '.csv', '.txt'].includes(ext) || positionals.length !== 2) {
-    process.stderr.write(`${USAGE}\n`)
-    return values.help ? 0 : 2
+    return usage(USAGE, values.help)
   }
   const config = loadConfig()
   const db = await openDatabase(config, (m) => process.stderr.write(`${m}\n`))
@@ -70,21 +53,10 @@ async function main(): Promise<number> {
     if (report.ignoredColumns.length) process.stderr.write(`ignored columns: ${report.ignoredColumns.join(', ')}\n`)
     return 0
   } catch (err) {
-    if (err instanceof AppError && err.status < 500) {
-      process.stderr.write(`gridgov import:register: ${err.detail}\n`)
-      if (Array.isArray(err.extra.problems)) printProblems(err.extra.problems as RowProblem[])
-      process.stderr.write('nothing was written\n')
-      return 1
-    }
-    throw err
+    return refusal('gridgov import:register', err, (e) => { if (Array.isArray(e.extra.problems)) printProblems(e.extra.problems as RowProblem[]) })
   } finally {
     await db.close()
   }
 }
 
-try {
-  process.exitCode = await main()
-} catch (err) {
-  process.stderr.write(`gridgov import:register: ${(err as Error).message}\n`)
-  process.exitCode = err instanceof ConfigError ? 2 : 1
-}
+await runCommand('gridgov import:register', main)

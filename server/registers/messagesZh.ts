@@ -19,6 +19,8 @@ export const registerMessagesZh: Record<string, Wording> = {
   'registers.outside_jurisdiction': '有 {count} 行不在您的辖区内（第一处：第 {row} 行），未写入任何数据',
   'registers.grid_not_found': '辖区内没有网格 {code}',
   'registers.not_inspector': '“我的网格”仅供网格员使用',
+  // the register contract's optimistic edit (PATCH with a stale version), for every register
+  'registers.version_conflict': '记录已被他人修改（当前第 {version} 版），请刷新后重试',
   // the row problems of a report (message of each {row, field, code})
   'registers.cell.formula': '不接受公式单元格，请粘贴为数值',
   'registers.cell.formula_text': '不接受会被表格软件当作公式执行的文本（以 =、+、-、@ 开头或含 DDE 调用）',

@@ -9,15 +9,15 @@ import { AppError } from '../http/errors.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { validate } from '../http/validate.ts'
 import { registerMessages } from '../http/messages/registry.ts'
-import { recordUnmask } from '../audit/write.ts'
 import { registerSearchSource } from '../search/registry.ts'
 import { dataKeyring } from '../privacy/keyring.ts'
 import { idNumberLookup } from '../privacy/idNumber.ts'
 import { PEOPLE_ROLES, REGISTER_WRITE_ROLES, registerAccess, servedGridsOf } from '../registers/access.ts'
 import { defineRegister } from '../registers/registry.ts'
+import { unmask } from '../registers/routeKit.ts'
 import { sqlFile } from '../db/sql.ts'
 import { peopleMessagesZh } from '../houses/messagesZh.ts'
-import { decodeIdCursor, encodeIdCursor } from '../houses/cursor.ts'
+import { listRoute, peopleUnmasking } from '../houses/peopleRoutes.ts'
 import { cityOf, rowErrorToHttp } from '../houses/register.ts'
 import { idParam } from '../houses/routes.ts'
 import { reasonSchema } from '../houses/schema.ts'
@@ -50,15 +50,7 @@ export function residentRoutes(app: AppContext): Router {
     ctx.body = residentItem(p, row, await servedGridsOf(ctx, knex, p))
   }
 
-  router.get('/', readers, async (ctx) => {
-    const p = principalOf(ctx)
-    const q = validate(residentQuery, ctx.query, 'query')
-    const rows = await listResidents(knex, p, cityOf(p), { ...q, after: decodeIdCursor(q.cursor), limit: q.limit + 1 })
-    const grids = await servedGridsOf(ctx, knex, p)
-    const page = rows.slice(0, q.limit)
-    ctx.set('Cache-Control', 'no-store')
-    ctx.body = { items: page.map((r) => residentItem(p, r, grids)), next: rows.length > q.limit ? encodeIdCursor(page[page.length - 1]!.id) : null }
-  })
+  router.get('/', readers, listRoute(knex, residentQuery, listResidents, residentItem))
 
   router.get('/:id', readers, async (ctx) => answer(ctx, residentId(ctx)))
 
@@ -123,19 +115,13 @@ export function residentRoutes(app: AppContext): Router {
     await answer(ctx, id, 201)
   })
 
+  const unmasks = peopleUnmasking(knex, 'residents', (p, city, id) => readResident(knex, p, city, id), residentNotFound,
+    (p, id) => new AppError(403, 'forbidden', `role ${p.role} may not unmask resident ${id}`).coded('residents.unmask_forbidden', { role: p.role, id }),
+    (row) => ({ values: { name: row.name, idNumber: dataKeyring().decrypt(row.id_number_sealed, ID_CONTEXT), phone: row.phone, houseAddress: row.house_address } }))
   router.post('/:id/unmask', readers, async (ctx) => {
-    const p = principalOf(ctx)
     const id = residentId(ctx)
     const { reason } = validate(reasonSchema, ctx.request.body ?? {})
-    const row = await readResident(knex, p, cityOf(p), id)
-    if (!row) throw residentNotFound(id)
-    const access = registerAccess(p, { communityCode: row.community_code, gridCode: row.grid_code }, await servedGridsOf(ctx, knex, p))
-    if (access === 'masked') throw new AppError(403, 'forbidden', `role ${p.role} may not unmask resident ${id}`).coded('residents.unmask_forbidden', { role: p.role, id })
-    const values = { name: row.name, idNumber: dataKeyring().decrypt(row.id_number_sealed, ID_CONTEXT), phone: row.phone, houseAddress: row.house_address }
-    const fields = Object.entries(values).filter(([, v]) => v !== null && v !== '').map(([k]) => k)
-    const audit = await recordUnmask(knex, ctx, p, { type: 'residents', id: String(id), recordId: id, communityCode: row.community_code, fields }, reason)
-    ctx.set('Cache-Control', 'no-store')
-    ctx.body = { id, fields, ...values, audit: { id: audit.id, at: audit.at.toISOString() } }
+    await unmask(ctx, knex, unmasks, id, reason)
   })
 
   return router

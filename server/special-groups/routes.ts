@@ -11,6 +11,7 @@ import { validate } from '../http/validate.ts'
 import { AppError } from '../http/errors.ts'
 import { decodeTimeCursor, encodeTimeCursor } from '../http/cursor.ts'
 import { recordUnmask } from '../audit/write.ts'
+import { noRepeats } from '../registers/routeKit.ts'
 import { dataKeyring } from '../privacy/keyring.ts'
 import { PEOPLE_ROLES, REGISTER_WRITE_ROLES, servedGridsOf } from '../registers/access.ts'
 import { defineRegister } from '../registers/registry.ts'
@@ -24,11 +25,6 @@ import { specialGroupsLayer } from './layer.ts'
 import { specialGroupsRegister } from './register.ts'
 import { registerSpecialGroupMessages } from './messagesZh.ts'
 
-function noRepeats(ctx: Context): void {
-  for (const [k, v] of Object.entries(ctx.query)) {
-    if (Array.isArray(v)) throw new AppError(400, 'validation_failed', `invalid query: ${k}: given more than once`, { errors: [{ field: k, message: 'given more than once' }] })
-  }
-}
 
 async function views(ctx: Context, app: AppContext, rows: GroupRow[]) {
   const p = principalOf(ctx)

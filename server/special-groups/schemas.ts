@@ -79,9 +79,7 @@ export const planBody = z.object({
   reason: text(500).describe('why the plan is changed'),
 }).strict()
 
-export const unmaskBody = z.object({
-  reason: z.string().trim().min(4, 'must say why, in at least 4 characters').max(500),
-}).strict()
+export { unmaskReason as unmaskBody } from '../registers/params.ts'
 
 const limit = (max: number, dflt: number) => z.string().regex(/^[0-9]{1,4}$/, 'must be a whole number').transform(Number)
   .pipe(z.number().int().min(1, `must be 1-${max}`).max(max, `must be 1-${max}`)).default(dflt)

@@ -8,8 +8,6 @@ const fieldZh: Record<string, string> = {
 }
 const f = (p: Record<string, unknown>) => fieldZh[String(p.field)] ?? String(p.field ?? '')
 
-export const versionConflictZh: Wording = '记录已被他人修改（当前第 {version} 版），请刷新后重试'
-
 export const teamsMessagesZh: Record<string, Wording> = {
   'teams.not_found': '辖区内没有队伍 {id}',
   'teams.member_not_found': '队伍 {id} 没有成员 {member}',

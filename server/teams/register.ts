@@ -3,6 +3,7 @@
 import type { LayerDef } from '../../tiles/catalogue.ts'
 import { defineRegister, type RegisterColumn } from '../registers/registry.ts'
 import { PLACE_READ_ROLES, REGISTER_WRITE_ROLES } from '../registers/access.ts'
+import { attr, placedAttributes, pointLayer } from '../registers/layerKit.ts'
 import { TEAM_SPEC } from './store.ts'
 import { exporter, importer, inGrids } from './registerKit.ts'
 import { teamImportRow, teamKindTitles } from './schemas.ts'
@@ -28,22 +29,20 @@ const columns: RegisterColumn[] = [
 ]
 
 /** Teams' bases on the map (群防群治力量分布): kind, name, area; never the leader. */
-export const teamsLayer: LayerDef = {
-  id: 'teams', title: '群防群治队伍', abstract: '综治组织、专职/义务巡防队、保安公司、志愿者队伍的驻地',
-  table: 'team', geometryType: 'Point', key: 'id', adminColumn: 'community_code', where: 't.geom IS NOT NULL AND t.active',
+export const teamsLayer: LayerDef = pointLayer({
+  id: 'teams', title: '群防群治队伍', abstract: '综治组织、专职/义务巡防队、保安公司、志愿者队伍的驻地', table: 'team',
+  where: 't.geom IS NOT NULL AND t.active',
   attributes: [
-    { name: 'id', sql: 't.id', type: 'integer', title: '编号' },
-    { name: 'name', sql: 't.name', type: 'string', title: '队伍名称' },
-    { name: 'kind', sql: 't.kind', type: 'string', title: '队伍类型' },
-    { name: 'members', sql: '(SELECT count(*) FROM team_member m WHERE m.team_id = t.id AND m.active)', type: 'integer', title: '成员数' },
-    { name: 'grid_code', sql: 't.grid_code', type: 'string', title: '所在网格' },
-    { name: 'community_code', sql: 't.community_code', type: 'string', title: '所属区划' },
+    attr('id', 't.id', 'integer', '编号'), attr('name', 't.name', 'string', '队伍名称'), attr('kind', 't.kind', 'string', '队伍类型'),
+    attr('members', '(SELECT count(*) FROM team_member m WHERE m.team_id = t.id AND m.active)', 'integer', '成员数'),
+    ...placedAttributes('所属区划'),
   ],
-  minZoom: 12, maxZoom: 22, queryable: true, readRoles: PLACE_READ_ROLES,
-  styles: [{ name: 'by_kind', title: '按队伍类型', by: 'kind', colours: {
+  minZoom: 12,
+  style: { name: 'by_kind', title: '按队伍类型', by: 'kind' },
+  colours: {
     org: ['#1d3557', '#ffffff'], patrol_fulltime: ['#e63946', '#ffffff'], patrol_volunteer: ['#f4a261', '#ffffff'],
-    security_company: ['#457b9d', '#ffffff'], volunteer_group: ['#2a9d8f', '#ffffff'], '*': ['#8d99ae', '#ffffff'] } }],
-}
+    security_company: ['#457b9d', '#ffffff'], volunteer_group: ['#2a9d8f', '#ffffff'], '*': ['#8d99ae', '#ffffff'] },
+})
 
 export function defineTeamRegister(): void {
   defineRegister({

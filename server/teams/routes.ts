@@ -12,14 +12,13 @@
 // REGISTER_WRITE_ROLES; dispatching, rating and cancelling a service: the dispatching roles.
 import Router from '@koa/router'
 import type { Context } from 'koa'
-import { z } from 'zod'
 import type { AppContext } from '../context.ts'
+import type { Principal } from '../auth/users.ts'
 import { AppError } from '../http/errors.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
-import { validate } from '../http/validate.ts'
-import { messageFor, registerMessages } from '../http/messages/registry.ts'
-import { recordUnmask } from '../audit/write.ts'
+import { registerMessages } from '../http/messages/registry.ts'
 import { PEOPLE_ROLES, PLACE_READ_ROLES, REGISTER_WRITE_ROLES } from '../registers/access.ts'
+import { bodyOf, idReader, query, unmask } from '../registers/routeKit.ts'
 import { DISPATCH_ROLES } from '../events/dispatchOptions.ts'
 import { accessOf, getRow, listRows, rowView } from './rows.ts'
 import * as s from './schemas.ts'
@@ -28,20 +27,12 @@ import { acceptService, cancelService, dispatchService, finishService, listServi
 import { addActivity, listActivities } from './activities.ts'
 import { teamStats } from './stats.ts'
 import { defineTeamRegister, teamsLayer } from './register.ts'
-import { teamsMessagesZh, versionConflictZh } from './messagesZh.ts'
+import { teamsMessagesZh } from './messagesZh.ts'
 
-export function noRepeats(ctx: Context): void {
-  for (const [k, v] of Object.entries(ctx.query)) {
-    if (Array.isArray(v)) throw new AppError(400, 'validation_failed', `invalid query: ${k}: given more than once`, { errors: [{ field: k, message: 'given more than once' }] })
-  }
-}
-export const query = <S extends z.ZodType>(ctx: Context, schema: S): z.output<S> => { noRepeats(ctx); return validate(schema, ctx.query, 'query') }
-export const idOf = (ctx: Context, name = 'id'): number => validate(z.object({ [name]: s.idParam }), { [name]: ctx.params[name] }, 'path')[name] as number
-export const bodyOf = <S extends z.ZodType>(ctx: Context, schema: S, what: string): z.output<S> => validate(schema, ctx.request.body ?? {}, what)
+const idOf = idReader(s.idParam)
 
 export function teamRoutes(app: AppContext): Router {
   registerMessages('zh', teamsMessagesZh)
-  if (messageFor('zh', 'registers.version_conflict') === undefined) registerMessages('zh', { 'registers.version_conflict': versionConflictZh })
   defineTeamRegister()
   app.catalogue.register(teamsLayer)
   const router = new Router({ prefix: '/api/v1/teams' })
@@ -97,24 +88,25 @@ export function teamRoutes(app: AppContext): Router {
 
   router.get('/:id', readers, async (ctx) => { ctx.body = await detail(ctx, idOf(ctx)) })
 
-  router.patch('/:id', writers, async (ctx) => {
+  /** An edit of team {id}, answered with the team as it is now. */
+  const edit = (run: (ctx: Context, p: Principal, id: number) => Promise<unknown>) => async (ctx: Context) => {
     const id = idOf(ctx)
-    await patchTeam(knex, principalOf(ctx), id, bodyOf(ctx, s.teamPatch, 'team'))
+    await run(ctx, principalOf(ctx), id)
     ctx.body = await detail(ctx, id)
-  })
+  }
+
+  router.patch('/:id', writers, edit((ctx, p, id) => patchTeam(knex, p, id, bodyOf(ctx, s.teamPatch, 'team'))))
 
   router.post('/:id/unmask', writers, async (ctx) => {
     const id = idOf(ctx)
     const { reason } = bodyOf(ctx, s.unmaskBody, 'unmask')
-    const p = principalOf(ctx)
-    const team = await getRow(knex, p, TEAM_SPEC, id)
-    if ((await accessOf(ctx, knex, p))(team) === 'masked') {
-      throw new AppError(403, 'forbidden', `role ${p.role} may not unmask personal fields of team ${id}`).coded('teams.unmask_forbidden', { role: p.role, id })
-    }
-    const personal = await teamPersonal(knex, team)
-    const audit = await recordUnmask(knex, ctx, p, { type: 'teams', id: String(id), recordId: id, communityCode: team.community_code, fields: personal.fields }, reason)
-    ctx.set('Cache-Control', 'no-store')
-    ctx.body = { id, fields: personal.fields, ...personal.values, audit: { id: audit.id, at: audit.at.toISOString() } }
+    await unmask(ctx, knex, {
+      type: 'teams',
+      read: (_ctx, p, teamId) => getRow(knex, p, TEAM_SPEC, teamId),
+      masked: async (_ctx, p, team) => (await accessOf(ctx, knex, p))(team) === 'masked',
+      forbidden: (p, teamId) => new AppError(403, 'forbidden', `role ${p.role} may not unmask personal fields of team ${teamId}`).coded('teams.unmask_forbidden', { role: p.role, id: teamId }),
+      reveal: (team) => teamPersonal(knex, team),
+    }, id, reason)
   })
 
   router.post('/:id/members', writers, async (ctx) => {
@@ -124,17 +116,9 @@ export function teamRoutes(app: AppContext): Router {
     ctx.body = { memberId, team: await detail(ctx, id) }
   })
 
-  router.patch('/:id/members/:memberId', writers, async (ctx) => {
-    const id = idOf(ctx)
-    await patchMember(knex, principalOf(ctx), id, idOf(ctx, 'memberId'), bodyOf(ctx, s.memberPatch, 'member'))
-    ctx.body = await detail(ctx, id)
-  })
+  router.patch('/:id/members/:memberId', writers, edit((ctx, p, id) => patchMember(knex, p, id, idOf(ctx, 'memberId'), bodyOf(ctx, s.memberPatch, 'member'))))
 
-  router.put('/:id/grids', writers, async (ctx) => {
-    const id = idOf(ctx)
-    await setGrids(knex, principalOf(ctx), id, bodyOf(ctx, s.gridsBody, 'grids'))
-    ctx.body = await detail(ctx, id)
-  })
+  router.put('/:id/grids', writers, edit((ctx, p, id) => setGrids(knex, p, id, bodyOf(ctx, s.gridsBody, 'grids'))))
 
   router.post('/:id/services', dispatchers, async (ctx) => {
     const id = idOf(ctx)

@@ -12,6 +12,7 @@ import type { PersonalKind } from '../privacy/fields.ts'
 import { shown, type Access } from '../privacy/rule.ts'
 import { registerAccess, servedGridsOf } from '../registers/access.ts'
 import { resolveLocation, type LocationInput } from './location.ts'
+import { versionConflict } from '../registers/routeKit.ts'
 
 /** A row not verified (核实) within this many days is stale (the grid view's default, registers/views.ts). */
 export const STALE_DAYS = 90
@@ -166,7 +167,4 @@ export async function patchRow(trx: Knex.Transaction, p: Principal, spec: TableS
   }
 }
 
-export function versionConflict(what: string, id: number, version: number): AppError {
-  return new AppError(409, 'version_conflict', `${what} ${id} is at version ${version}: read it again and reapply your change`,
-    { version, errors: [{ field: 'version', message: `is ${version} now` }] }).coded('registers.version_conflict', { what, id, version })
-}
+export { versionConflict }

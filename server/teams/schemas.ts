@@ -36,7 +36,7 @@ export const text = (max: number) => z.string().trim().min(1, 'must not be empty
 export const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a calendar date')
 export const instant = z.string().datetime({ offset: true, message: 'must be an ISO 8601 date-time with offset' })
-export const idParam = z.string().regex(/^[1-9][0-9]{0,14}$/, 'must be a positive integer').transform(Number)
+export { digitsId as idParam } from '../registers/params.ts'
 
 /** Where a row is: an admin area and/or a point (the grid is found from the point). */
 export const placeFields = { communityCode: adminCode.optional(), lon: lon.optional(), lat: lat.optional(), verified: z.boolean().optional() }
@@ -120,4 +120,4 @@ export const activityListQuery = z.object({
 
 export const statsQuery = z.object({ area: adminCode.optional(), from: instant.optional(), to: instant.optional() }).strict()
   .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['to'] })
-export const unmaskBody = z.object({ reason: z.string().trim().min(4, 'must say why, in at least 4 characters').max(500) }).strict()
+export { unmaskReason as unmaskBody } from '../registers/params.ts'

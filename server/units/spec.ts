@@ -2,8 +2,9 @@
 // 统一社会信用代码 (creditCode.ts). The table, its fields, its row schema and its layer.
 import { z } from 'zod'
 import type { LayerDef } from '../../tiles/catalogue.ts'
-import { PLACE_READ_ROLES } from '../registers/access.ts'
 import type { RegisterColumn } from '../registers/registry.ts'
+import { attr, placedAttributes, pointLayer, verifiedAttribute } from '../registers/layerKit.ts'
+import { placementColumns } from '../places/specKit.ts'
 import type { RegisterTable } from '../places/register.ts'
 import { optional, patchExtras, phone, placement, pointPaired, riskLevel, riskLevels, text } from '../places/schemas.ts'
 import { creditCodeProblem } from './creditCode.ts'
@@ -56,11 +57,7 @@ const columns: RegisterColumn[] = [
   { name: 'employees', title: '从业人数', type: 'integer' },
   { name: 'riskLevel', title: '风险等级', type: 'enum', options: riskLevels, list: true },
   { name: 'note', title: '备注', type: 'text', maxLength: 1000 },
-  { name: 'communityCode', title: '所属社区', type: 'communityCode' },
-  { name: 'gridCode', title: '所在网格', type: 'gridCode', readOnly: true, list: true },
-  { name: 'lon', title: '经度', type: 'lon' },
-  { name: 'lat', title: '纬度', type: 'lat' },
-  { name: 'verifiedAt', title: '核实时间', type: 'datetime' },
+  ...placementColumns,
 ]
 
 export const unitTable: RegisterTable = {
@@ -77,21 +74,17 @@ export const unitTable: RegisterTable = {
   rowSchema: unitRowSchema,
 }
 
-const attr = (name: string, sql: string, type: 'string' | 'integer' | 'datetime', title: string) => ({ name, sql, type, title })
-
 /** Layer `units`: no personal attribute (legal person and contact stay out). */
-export const unitsLayer: LayerDef = {
-  id: 'units', title: '单位', abstract: '实有单位：企业、商铺、个体工商户、机关事业单位',
-  table: 'unit', geometryType: 'Point', key: 'id', adminColumn: 'community_code', where: 't.geom IS NOT NULL',
+export const unitsLayer: LayerDef = pointLayer({
+  id: 'units', title: '单位', abstract: '实有单位：企业、商铺、个体工商户、机关事业单位', table: 'unit',
   attributes: [
     attr('id', 't.id', 'integer', '编号'), attr('name', 't.name', 'string', '单位名称'), attr('kind', 't.kind', 'string', '单位类型'),
     attr('credit_code', 't.credit_code', 'string', '统一社会信用代码'), attr('industry', 't.industry', 'string', '所属行业'),
     attr('risk_level', 't.risk_level', 'string', '风险等级'),
-    attr('grid_code', 't.grid_code', 'string', '所在网格'), attr('community_code', 't.community_code', 'string', '所属社区'),
-    attr('verified_at', 't.verified_at', 'datetime', '核实时间'),
+    ...placedAttributes(), verifiedAttribute,
   ],
-  minZoom: 13, maxZoom: 22, clusterMinZoom: 10, queryable: true, readRoles: PLACE_READ_ROLES,
-  styles: [{ name: 'by_kind', title: '按类型', by: 'kind', colours: {
+  minZoom: 13, clusterMinZoom: 10,
+  colours: {
     enterprise: ['#1d3557', '#0b1a2e'], shop: ['#f4a261', '#b5651d'], individual: ['#e9c46a', '#9c7a1d'],
-    institution: ['#2a9d8f', '#1d6f65'], government: ['#e63946', '#9d0208'], '*': ['#8d99ae', '#2b2d42'] } }],
-}
+    institution: ['#2a9d8f', '#1d6f65'], government: ['#e63946', '#9d0208'], '*': ['#8d99ae', '#2b2d42'] },
+})

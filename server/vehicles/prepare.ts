@@ -5,24 +5,19 @@
 // of that community, the ID number is sealed. A refusal names the row (its index) and the field.
 import type { Knex } from 'knex'
 import type { Principal } from '../auth/users.ts'
-import { AppError } from '../http/errors.ts'
+import { fieldRefusal, RowProblem } from '../registers/storeKit.ts'
 import { dataKeyring } from '../privacy/keyring.ts'
 import { sealIdNumber } from '../privacy/idNumber.ts'
 import { parsePlate } from './plate.ts'
 import type { VehicleRow } from './schemas.ts'
 
-/** A row refused: its index in the batch, the field, and the coded refusal a REST caller gets. */
-export class VehicleRowProblem extends Error {
+/** A vehicle row refused (its index in the batch, the field, the coded refusal). */
+export class VehicleRowProblem extends RowProblem {
   override name = 'VehicleRowProblem'
-  constructor(readonly index: number, readonly field: string, readonly error: AppError) {
-    super((error.extra.errors as { message: string }[])[0]!.message)
-  }
 }
 
 /** The refusal of one field of a vehicle (400, 403 or 409), to be coded by the caller. */
-export const refusal = (status: 400 | 403 | 409, field: string, message: string) =>
-  new AppError(status, status === 400 ? 'validation_failed' : status === 403 ? 'forbidden' : 'conflict', `invalid vehicle: ${field}: ${message}`,
-    { errors: [{ field, message }] })
+export const refusal = fieldRefusal('vehicle')
 
 export interface PreparedVehicle {
   community_code: string; grid_code: string | null; plate: string; plate_type: string; kind: string; use: string

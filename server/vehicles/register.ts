@@ -5,7 +5,8 @@ import type { Knex } from 'knex'
 import type { Principal } from '../auth/users.ts'
 import { PLACE_READ_ROLES, REGISTER_WRITE_ROLES, servedGrids } from '../registers/access.ts'
 import { RegisterRowError, type ImportContext, type RegisterDef, type RegisterFilter, type RegisterColumn } from '../registers/registry.ts'
-import { prepareVehicles, VehicleRowProblem } from './prepare.ts'
+import { prepareVehicles } from './prepare.ts'
+import { importBatches } from '../registers/storeKit.ts'
 import { KIND_TITLES, PLATE_TYPE_TITLES, RELATION_TITLES, USE_TITLES, vehicleRowSchema, type VehicleRow } from './schemas.ts'
 import { filterVehicles, selectVehicles, writeVehicles } from './store.ts'
 import { accessOf, vehicleItem, type VehicleDbRow } from './view.ts'
@@ -30,19 +31,9 @@ export const vehicleColumns: readonly RegisterColumn[] = [
   { name: 'verifiedAt', title: '核实时间', type: 'datetime', readOnly: true },
 ]
 
-async function importRows(trx: Knex.Transaction, rows: Record<string, unknown>[], ctx: ImportContext): Promise<{ inserted: number; updated: number }> {
-  let inserted = 0
-  let updated = 0
-  for (let start = 0; start < rows.length; start += BATCH) {
-    const batch = rows.slice(start, start + BATCH) as VehicleRow[]
-    const rowOf = (i: number) => ctx.rowNumbers[start + i] ?? start + i + 2
-    let prepared
-    try {
-      prepared = await prepareVehicles(trx, ctx.principal, ctx.cityCode, batch)
-    } catch (err) {
-      if (err instanceof VehicleRowProblem) throw new RegisterRowError(rowOf(err.index), err.field, err.error.code!, err.message)
-      throw err
-    }
+function importRows(trx: Knex.Transaction, rows: Record<string, unknown>[], ctx: ImportContext): Promise<{ inserted: number; updated: number }> {
+  return importBatches<VehicleRow>(rows, ctx, BATCH, async (batch, rowOf) => {
+    const prepared = await prepareVehicles(trx, ctx.principal, ctx.cityCode, batch)
     // a plate registered in another community: not the caller's to overwrite
     const existing = await trx('vehicle').whereIn('plate', prepared.map((r) => r.plate)).select('plate', 'community_code') as { plate: string; community_code: string }[]
     const outside = existing.find((e) => !ctx.principal.jurisdiction.covers(e.community_code))
@@ -51,9 +42,8 @@ async function importRows(trx: Knex.Transaction, rows: Record<string, unknown>[]
       throw new RegisterRowError(rowOf(i), 'plate', 'vehicles.plate_elsewhere', `plate ${outside.plate} is registered outside your jurisdiction`)
     }
     // a row that moved out of the jurisdiction between the check and now cannot be half-written: the caller's transaction rolls back
-    for (const w of await writeVehicles(trx, ctx.cityCode, prepared, true)) if (w.inserted) inserted++; else updated++
-  }
-  return { inserted, updated }
+    return writeVehicles(trx, ctx.cityCode, prepared, true)
+  })
 }
 
 async function* exportRows(knex: Knex, p: Principal, filter: RegisterFilter): AsyncIterable<Record<string, unknown>[]> {

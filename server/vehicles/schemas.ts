@@ -96,8 +96,6 @@ export const listQuery = z.object({
 }).strict()
 export type VehicleListQuery = z.output<typeof listQuery>
 
-export const idParam = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+export { idParam } from '../registers/params.ts'
 
-export const unmaskSchema = z.object({
-  reason: z.string().trim().min(4, 'must say why, in at least 4 characters').max(500),
-}).strict()
+export { unmaskReason as unmaskSchema } from '../registers/params.ts'

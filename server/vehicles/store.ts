@@ -5,11 +5,12 @@ import type { Knex } from 'knex'
 import type { Principal } from '../auth/users.ts'
 import { adminPrefix } from '../db/jurisdiction.ts'
 import { sqlFile } from '../db/sql.ts'
-import { decodeTimeCursor, encodeTimeCursor } from '../http/cursor.ts'
-import { AppError, notFound } from '../http/errors.ts'
+import { notFound } from '../http/errors.ts'
 import { dataKeyring } from '../privacy/keyring.ts'
 import { idNumberLookup } from '../privacy/idNumber.ts'
 import { normalisePlate } from './plate.ts'
+import { versionConflict } from '../registers/routeKit.ts'
+import { likeEscape, newestFirst, restError } from '../registers/storeKit.ts'
 import { prepareVehicles, refusal, VehicleRowProblem, type PreparedVehicle } from './prepare.ts'
 import type { VehicleListQuery, VehiclePatch, VehicleRow } from './schemas.ts'
 import type { VehicleDbRow } from './view.ts'
@@ -23,8 +24,6 @@ export function selectVehicles(db: Knex | Knex.Transaction): Knex.QueryBuilder {
     'v.note', 'v.verified_at', 'v.version', 'v.created_at', 'v.updated_at',
     db.raw(`to_char(v.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_t`))
 }
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`)
 
 /** Filters shared by the list and the export: community (any admin level), grid, search, kind, use. */
 export function filterVehicles(qb: Knex.QueryBuilder, p: Principal, f: { community?: string | undefined; grid?: string | undefined; q?: string | undefined; kind?: string | undefined; use?: string | undefined }): Knex.QueryBuilder {
@@ -48,14 +47,7 @@ export function filterVehicles(qb: Knex.QueryBuilder, p: Principal, f: { communi
 }
 
 export async function listVehicles(db: Knex, p: Principal, q: VehicleListQuery): Promise<{ rows: VehicleDbRow[]; next: string | null }> {
-  const qb = filterVehicles(selectVehicles(db), p, q).orderBy([{ column: 'v.created_at', order: 'desc' }, { column: 'v.id', order: 'desc' }]).limit(q.limit)
-  if (q.cursor) {
-    const c = decodeTimeCursor(q.cursor)
-    qb.whereRaw('(v.created_at, v.id) < (CAST(? AS timestamptz), ?)', [c.t, c.i])
-  }
-  const rows = await qb as VehicleDbRow[]
-  const last = rows.length === q.limit ? rows[rows.length - 1] : undefined
-  return { rows, next: last ? encodeTimeCursor(last.cursor_t, last.id) : null }
+  return newestFirst<VehicleDbRow>(filterVehicles(selectVehicles(db), p, q), 'v', q)
 }
 
 export async function readVehicle(db: Knex | Knex.Transaction, p: Principal, id: number): Promise<VehicleDbRow> {
@@ -68,17 +60,6 @@ export async function readVehicle(db: Knex | Knex.Transaction, p: Principal, id:
 export async function writeVehicles(db: Knex | Knex.Transaction, cityCode: string, rows: PreparedVehicle[], update: boolean): Promise<{ id: string; plate: string; inserted: boolean }[]> {
   const { rows: out } = await db.raw(sqlFile('vehicles/upsert'), { city: cityCode, rows: JSON.stringify(rows), update })
   return out as { id: string; plate: string; inserted: boolean }[]
-}
-
-/** 409 registers.version_conflict: the row moved on since it was read. */
-export function versionConflict(what: string, id: number, version: number): AppError {
-  return new AppError(409, 'version_conflict', `${what} ${id} is at version ${version}: read it again and reapply your change`,
-    { version, errors: [{ field: 'version', message: `is ${version} now` }] }).coded('registers.version_conflict', { what, id, version })
-}
-
-/** The REST error of a row problem (the body is one row: its field alone). */
-export function restError(err: unknown): unknown {
-  return err instanceof VehicleRowProblem ? err.error : err
 }
 
 export async function createVehicle(knex: Knex, p: Principal, body: VehicleRow & { verified?: boolean }): Promise<number> {

@@ -92,6 +92,7 @@ describe('places: inspections and overdue rectifications', function () {
       [{ inspectedAt: ago(1), result: 'failed', rectificationDue: '2026-02-31x' }, 'rectificationDue'],
       [{ inspectedAt: ago(-2), result: 'passed' }, 'inspectedAt'],
       [{ inspectedAt: 'yesterday', result: 'passed' }, 'inspectedAt'],
+      [{ inspectedAt: "\\'; --", result: 'passed', rectificationDue: 'fuzz' }, 'inspectedAt'],
       [{ inspectedAt: ago(1), result: 'great' }, 'result'],
       [{ inspectedAt: ago(1), result: 'passed', findings: 'x'.repeat(2001) }, 'findings'],
       [{ inspectedAt: ago(1), result: 'passed', inspectorId: 1 }, '(root)'],
@@ -105,6 +106,14 @@ describe('places: inspections and overdue rectifications', function () {
     expect((await inspect('places', place, { inspectedAt: ago(1), result: 'passed' }, 'analyst')).statusCode).to.equal(403)
     expect((await w.client.get(`/api/v1/units/${unit}/inspections`, w.as.street2)).statusCode).to.equal(404)
     expect((await w.client.get('/api/v1/places/rectifications/overdue?target=house', w.as.street1)).statusCode).to.equal(400)
+    // dates PostgreSQL refuses though they look like dates (year 0, 31 February): a 400, nothing written
+    const [{ n: before }] = (await w.knex.raw('SELECT count(*)::int AS n FROM register_inspection')).rows
+    for (const body of [{ inspectedAt: '0000-01-01T00:00:00Z', result: 'passed' }, { inspectedAt: ago(1), result: 'failed', rectificationDue: '2099-02-31' }]) {
+      const res = await inspect('places', place, body)
+      expect(res.statusCode, JSON.stringify(body)).to.equal(400)
+      expect(res.json().code).to.equal('http.bad_datetime')
+    }
+    expect((await w.knex.raw('SELECT count(*)::int AS n FROM register_inspection')).rows[0].n).to.equal(before)
     // positive control: the same body by the right caller is accepted
     expect((await inspect('units', unit, { inspectedAt: ago(1), result: 'passed' })).statusCode).to.equal(201)
   })

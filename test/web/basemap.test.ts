@@ -9,9 +9,9 @@ import { createCanvas, loadImage } from '@napi-rs/canvas'
 import type { Browser, Page } from 'playwright-core'
 import type { AppContext } from '../../server/context.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
+import { openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
 import { getTestContext } from '../support/db.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { browserSuite } from '../support/browserSuite.ts'
 
 interface Label { n: string; f: number; b: [number, number, number, number] }
 
@@ -74,27 +74,18 @@ describe('base map in a browser', function () {
   const outgoing: string[] = []
   const realFetch = globalThis.fetch
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing: browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000)
-    await buildIfStale()
-    ctx = await getTestContext()
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    // every request the server itself makes while these tests run (none without a raster base)
-    globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
-      outgoing.push(String(input instanceof Request ? input.url : input))
-      return realFetch(input, init)
-    }) as typeof fetch
-  })
-
-  after(async () => {
-    globalThis.fetch = realFetch
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      // every request the server itself makes while these tests run (none without a raster base)
+      globalThis.fetch = ((input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+        outgoing.push(String(input instanceof Request ? input.url : input))
+        return realFetch(input, init)
+      }) as typeof fetch
+    },
+    closing: async () => {
+      globalThis.fetch = realFetch
+    },
   })
 
   afterEach(async () => {

@@ -6,13 +6,12 @@ import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
 import type { AppContext } from '../../server/context.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
 import { DISPATCH_ROLES as PAGE_ROLES, distanceText } from '../../web-map/src/client/dispatchApi.ts'
 import { DISPATCH_ROLES } from '../../server/events/dispatchOptions.ts'
-import { getTestContext } from '../support/db.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
 import { membersUnder, offsetM, placeMember, removePlaced, type Placed } from '../events/dispatchFixture.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, type RunningApp, type WatchedPage } from './browser.ts'
+import { openWatchedPage, signIn, type RunningApp, type WatchedPage } from './browser.ts'
+import { bearer, browserSuite, callApi } from '../support/browserSuite.ts'
 
 describe('调度 panel: page constants', () => {
   it('offers dispatch to the roles the server lets dispatch', () => {
@@ -34,34 +33,17 @@ describe('调度 panel in a browser', function () {
   let auth: Record<string, string>
   const placed: Placed[] = []
 
-  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const res = await fetch(`${app.base}${path}`, {
-      method, headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
-    })
-    return { status: res.status, json: await res.json() as Record<string, unknown> }
-  }
+  const api = (method: string, path: string, body?: unknown) => callApi(app.base, auth, method, path, body)
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000) // may build the page (vite) and create the shared test database
-    await buildIfStale()
-    ctx = await getTestContext()
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    const res = await fetch(`${app.base}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'command', password: DEMO_PASSWORD }),
-    })
-    auth = { authorization: `Bearer ${(await res.json() as { token: string }).token}` }
-  })
-
-  after(async () => {
-    await watched?.close()
-    if (ctx) await removePlaced(ctx.knex, placed)
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      auth = await bearer(app.base, 'command')
+    },
+    closing: async () => {
+      await watched?.close()
+      if (ctx) await removePlaced(ctx.knex, placed)
+    },
   })
 
   /** The dispatch options the page itself received, newest last. */

@@ -5,16 +5,14 @@
 import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
 import type { AppContext } from '../../server/context.ts'
-import { DEMO_PASSWORD } from '../../fixtures/users.ts'
 import { actionTitles, statusTitles } from '../../server/events/workflow.ts'
 import { roleTitles } from '../../server/auth/roles.ts'
-import { buildIfStale } from '../../web-map/build.ts'
 import { ACTION_TITLES, ROLE_TITLES } from '../../web-map/src/client/eventsApi.ts'
 import { SseParser, type SseMessage } from '../../web-map/src/client/sse.ts'
 import { streamHubOf } from '../../server/stream/routes.ts'
-import { getTestContext } from '../support/db.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { bearer, browserSuite, callApi, signedIn } from '../support/browserSuite.ts'
 
 describe('events panel: SSE frames', () => {
   const parse = (...chunks: string[]) => {
@@ -58,37 +56,15 @@ describe('events panel in a browser (事件面板)', function () {
   let number: string
 
   /** A Bearer header for a demo user, over real HTTP. */
-  async function login(username: string): Promise<Record<string, string>> {
-    const res = await fetch(`${app.base}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-    })
-    expect(res.status).to.equal(200)
-    return { authorization: `Bearer ${(await res.json() as { token: string }).token}` }
-  }
+  const login = (username: string): Promise<Record<string, string>> => bearer(app.base, username)
 
-  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const res = await fetch(`${app.base}${path}`, {
-      method, headers: { ...commandAuth, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
-    })
-    return { status: res.status, json: await res.json() as Record<string, unknown> }
-  }
+  const api = (method: string, path: string, body?: unknown) => callApi(app.base, commandAuth, method, path, body)
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000) // may build the page (vite) and create the shared test database
-    await buildIfStale()
-    ctx = await getTestContext()
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    commandAuth = await login('command')
-  })
-
-  after(async () => {
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      commandAuth = await login('command')
+    },
   })
 
   afterEach(async () => {
@@ -97,9 +73,7 @@ describe('events panel in a browser (事件面板)', function () {
   })
 
   async function open(username: string): Promise<Page> {
-    watched = await openWatchedPage(browser)
-    await watched.page.goto(`${app.base}/`)
-    await signIn(watched.page, username, DEMO_PASSWORD)
+    watched = await signedIn(browser, app.base, username)
     // the first list is in and the live stream is open
     await watched.page.waitForSelector('#events[data-loaded]:not([hidden]) #events-live[data-stream="open"]', { timeout: 60_000 })
     return watched.page

@@ -6,15 +6,13 @@
 import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
 import type { AppContext } from '../../server/context.ts'
-import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
 import { CASE_READER_ROLES, metresText, PINNER_ROLES, span } from '../../web-map/src/client/exemplaryApi.ts'
 import { PINNERS, READERS } from '../../server/exemplary/schemas.ts'
-import { getTestContext } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
 import { uniq } from '../events/helpers.ts'
 import { closedEvent, report, type Auth } from '../exemplary/support.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, type RunningApp, type WatchedPage } from './browser.ts'
+import { type RunningApp, type WatchedPage } from './browser.ts'
+import { browserSuite, signedIn } from '../support/browserSuite.ts'
 
 describe('公示: page constants', () => {
   it('offers pinning and reading to the roles the server lets do them', () => {
@@ -40,31 +38,20 @@ describe('公示 in a browser', function () {
   const auth: Auth = {}
   const pages: WatchedPage[] = []
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000) // may build the page (vite) and create the shared test database
-    await buildIfStale()
-    ctx = await getTestContext()
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    client = await testClient(ctx)
-    for (const u of ['command', 'street1']) auth[u] = await loginAs(client, u)
-  })
-
-  after(async () => {
-    for (const w of pages) await w.close()
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      client = await testClient(ctx)
+      for (const u of ['command', 'street1']) auth[u] = await loginAs(client, u)
+    },
+    closing: async () => {
+      for (const w of pages) await w.close()
+    },
   })
 
   async function open(username: string, number: string): Promise<Page> {
-    const w = await openWatchedPage(browser)
+    const w = await signedIn(browser, app.base, username, { path: `/#event=${number}` })
     pages.push(w)
-    await w.page.goto(`${app.base}/#event=${number}`)
-    await signIn(w.page, username, DEMO_PASSWORD)
     return w.page
   }
 

@@ -9,12 +9,10 @@ import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
 import type { Knex } from 'knex'
 import type { AppContext } from '../../server/context.ts'
-import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
-import { getTestContext } from '../support/db.ts'
 import { loginAs, testClient } from '../support/http.ts'
 import { registerDevice, offset } from '../positions/helpers.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { type RunningApp, type WatchedPage } from './browser.ts'
+import { browserSuite, signedIn } from '../support/browserSuite.ts'
 
 const screenshot = fileURLToPath(new URL('../../docs/screenshots/field.png', import.meta.url))
 
@@ -39,23 +37,15 @@ describe('field force on the map (Debian chromium)', function () {
   let watched: WatchedPage | undefined
   let knex: Knex
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000)
-    await buildIfStale()
-    ctx = await getTestContext()
-    knex = ctx.knex
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-  })
-
-  after(async () => {
-    await watched?.close()
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    prepare: async (s) => {
+      ctx = s.ctx
+      knex = ctx.knex
+    },
+    ready: (s) => { ({ ctx, app, browser } = s) },
+    closing: async () => {
+      await watched?.close()
+    },
   })
 
   it('draws inspectors online at their last fix over the roads, and moves them as fixes stream in', async () => {
@@ -74,10 +64,7 @@ describe('field force on the map (Debian chromium)', function () {
       expect(res.json().accepted).to.equal(1)
       devices.push({ ...d, lon: r.lon, lat: r.lat })
     }
-    watched = await openWatchedPage(browser, process.env.SCREENSHOT === '1' ? { viewport: { width: 1920, height: 1080 } } : {})
-    await watched.page.goto(`${app.base}/`)
-    await signIn(watched.page, 'command', DEMO_PASSWORD)
-    await waitForMap(watched.page)
+    watched = await signedIn(browser, app.base, 'command', { map: true, page: process.env.SCREENSHOT === '1' ? { viewport: { width: 1920, height: 1080 } } : {} })
     const w = watched
     const okTiles = (layer: string) => w.tiles.filter((t) => t.layers.includes(layer) && t.status === 200 && t.bytes > 0)
     await w.page.waitForSelector('#map[data-field-devices]', { timeout: 30_000 })

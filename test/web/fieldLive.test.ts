@@ -6,12 +6,10 @@ import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
 import type { Knex } from 'knex'
 import type { AppContext } from '../../server/context.ts'
-import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
-import { getTestContext } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
 import { offset, registerDevice } from '../positions/helpers.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { type RunningApp, type WatchedPage } from './browser.ts'
+import { browserSuite, signedIn } from '../support/browserSuite.ts'
 
 interface Probe { pixel: number[] | null; fixPixel: number[] | null; lon: number; lat: number; status: string; selected: boolean }
 interface Dev { identifier: string; token: string; memberId: number; lon: number; lat: number }
@@ -66,24 +64,18 @@ describe('live field force on the map (Debian chromium)', function () {
   let knex: Knex
   const pages: WatchedPage[] = []
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000)
-    await buildIfStale()
-    ctx = await getTestContext()
-    knex = ctx.knex
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    client = await testClient(ctx)
-  })
-
-  after(async () => {
-    for (const p of pages) await p.close()
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    prepare: async (s) => {
+      ctx = s.ctx
+      knex = ctx.knex
+    },
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      client = await testClient(ctx)
+    },
+    closing: async () => {
+      for (const p of pages) await p.close()
+    },
   })
 
   async function post(d: Dev, lon: number, lat: number, agoMs: number, extra: Record<string, unknown> = {}): Promise<void> {
@@ -93,11 +85,8 @@ describe('live field force on the map (Debian chromium)', function () {
   }
 
   async function open(user: string): Promise<WatchedPage> {
-    const w = await openWatchedPage(browser)
+    const w = await signedIn(browser, app.base, user, { map: true })
     pages.push(w)
-    await w.page.goto(`${app.base}/`)
-    await signIn(w.page, user, DEMO_PASSWORD)
-    await waitForMap(w.page)
     await w.page.waitForSelector('#map[data-field-devices]', { timeout: 30_000 })
     return w
   }

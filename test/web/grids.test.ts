@@ -12,12 +12,11 @@ import type { Browser, Page } from 'playwright-core'
 import type { Knex } from 'knex'
 import type { AppContext } from '../../server/context.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
 import { GRID_WRITERS } from '../../server/grids/routes.ts'
 import { GRID_EDITOR_ROLES } from '../../web-map/src/panels/grids/access.ts'
-import { getTestContext } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { openWatchedPage, signIn, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { browserSuite } from '../support/browserSuite.ts'
 
 const screenshot = fileURLToPath(new URL('../../docs/screenshots/grids.png', import.meta.url))
 const C = '990102001186'
@@ -107,28 +106,24 @@ describe('网格 panel: draw, edit, split, merge (Debian chromium)', function ()
   const grid = async (code: string) => (await client.get(`/api/v1/grids/${code}`, auth)).json() as Grid
   const area = async (sql: string, bindings: string[]) => Number((await ctx.knex.raw(sql, bindings)).rows[0].a)
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000)
-    await buildIfStale()
-    ctx = await getTestContext()
-    await setUp(ctx.knex)
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    client = await testClient()
-    auth = await loginAs(client, 'street1')
-    watched = await openWatchedPage(browser, { timezoneId: 'UTC', viewport: { width: 1920, height: 1080 } })
-    page = watched.page
-  })
-
-  after(async () => {
-    await watched?.close()
-    await browser?.close()
-    await app?.close()
-    if (ctx) await tearDown(ctx.knex)
+  browserSuite({
+    prepare: async (s) => {
+      ctx = s.ctx
+      await setUp(ctx.knex)
+    },
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      client = await testClient()
+      auth = await loginAs(client, 'street1')
+      watched = await openWatchedPage(browser, { timezoneId: 'UTC', viewport: { width: 1920, height: 1080 } })
+      page = watched.page
+    },
+    closing: async () => {
+      await watched?.close()
+    },
+    closed: async () => {
+      if (ctx) await tearDown(ctx.knex)
+    },
   })
 
   it('offers the panel to the roles the server lets edit grids', () => {

@@ -8,9 +8,8 @@ import { expect } from 'chai'
 import type { Browser } from 'playwright-core'
 import type { AppContext } from '../../server/context.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
-import { getTestContext } from '../support/db.ts'
-import { canvasCoverage, CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { canvasCoverage, openWatchedPage, signIn, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { browserSuite } from '../support/browserSuite.ts'
 import { EXPIRED_MESSAGE } from '../../web-map/src/ui/sessionMessages.ts'
 
 const screenshot = fileURLToPath(new URL('../../docs/screenshots/map.png', import.meta.url))
@@ -22,21 +21,8 @@ describe('map page in a browser (OpenLayers on Debian chromium)', function () {
   let browser: Browser
   let watched: WatchedPage | undefined
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000) // may build the page (vite) and create the shared test database
-    await buildIfStale()
-    ctx = await getTestContext()
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-  })
-
-  after(async () => {
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    ready: (s) => { ({ ctx, app, browser } = s) },
   })
 
   afterEach(async () => {

@@ -8,10 +8,9 @@ import type { Browser, Page, Request } from 'playwright-core'
 import type { AppContext } from '../../server/context.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
 import { messageFor } from '../../server/http/messages/registry.ts'
-import { buildIfStale } from '../../web-map/build.ts'
-import { getTestContext } from '../support/db.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, type RunningApp, type WatchedPage } from './browser.ts'
+import { openWatchedPage, signIn, type RunningApp, type WatchedPage } from './browser.ts'
+import { bearer, browserSuite, callApi } from '../support/browserSuite.ts'
 
 describe('refusals in the server\'s Chinese (browser)', function () {
   this.timeout(180_000)
@@ -22,32 +21,13 @@ describe('refusals in the server\'s Chinese (browser)', function () {
   let commandAuth: Record<string, string>
   const apiRequests: Request[] = []
 
-  async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const res = await fetch(`${app.base}${path}`, {
-      method, headers: { ...commandAuth, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
-    })
-    return { status: res.status, json: await res.json() as Record<string, unknown> }
-  }
+  const api = (method: string, path: string, body?: unknown) => callApi(app.base, commandAuth, method, path, body)
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000) // may build the page (vite) and create the shared test database
-    await buildIfStale()
-    ctx = await getTestContext()
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    const res = await fetch(`${app.base}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'command', password: DEMO_PASSWORD }),
-    })
-    commandAuth = { authorization: `Bearer ${(await res.json() as { token: string }).token}` }
-  })
-
-  after(async () => {
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      commandAuth = await bearer(app.base, 'command')
+    },
   })
 
   afterEach(async () => {

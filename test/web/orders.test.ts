@@ -11,15 +11,13 @@ import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
 import type { Knex } from 'knex'
 import type { AppContext } from '../../server/context.ts'
-import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
-import { getTestContext } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
 import { offset } from '../positions/helpers.ts'
 import { runOrderPass } from '../../server/orders/pass.ts'
 import { fixes, placedDevice } from '../orders/helpers.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { type RunningApp, type WatchedPage } from './browser.ts'
+import { browserSuite, signedIn } from '../support/browserSuite.ts'
 
 /** SCREENSHOT=1 saves the order on its way (1920×1080) here. */
 const screenshot = fileURLToPath(new URL('../../docs/screenshots/orders.png', import.meta.url))
@@ -34,24 +32,16 @@ describe('调派指令 on the map (Debian chromium)', function () {
   let client: Client
   let command: Record<string, string>
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000)
-    await buildIfStale()
-    ctx = await getTestContext()
-    knex = ctx.knex
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    client = await testClient(ctx)
-    command = await loginAs(client, 'command')
-  })
-
-  after(async () => {
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    prepare: async (s) => {
+      ctx = s.ctx
+      knex = ctx.knex
+    },
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      client = await testClient(ctx)
+      command = await loginAs(client, 'command')
+    },
   })
 
   afterEach(async () => {
@@ -60,10 +50,7 @@ describe('调派指令 on the map (Debian chromium)', function () {
   })
 
   async function open(username: string): Promise<Page> {
-    watched = await openWatchedPage(browser, process.env.SCREENSHOT === '1' ? { viewport: { width: 1920, height: 1080 } } : {})
-    await watched.page.goto(`${app.base}/`)
-    await signIn(watched.page, username, DEMO_PASSWORD)
-    await waitForMap(watched.page)
+    watched = await signedIn(browser, app.base, username, { map: true, page: process.env.SCREENSHOT === '1' ? { viewport: { width: 1920, height: 1080 } } : {} })
     await watched.page.waitForSelector('#events-live[data-stream="open"]', { timeout: 60_000 })
     return watched.page
   }
@@ -158,10 +145,8 @@ describe('调派指令 on the map (Debian chromium)', function () {
     const near = offset(p.lon, p.lat, 250, 0)
     const d = await placedDevice(client, knex, command, '990102001001', 3, null)
     await fixes(client, d.token, [[near[0], near[1], Date.now() - 5000]])
-    watched = await openWatchedPage(browser)
+    watched = await signedIn(browser, app.base, 'street1', { path: `/#event=${number}` })
     const page = watched.page
-    await page.goto(`${app.base}/#event=${number}`)
-    await signIn(page, 'street1', DEMO_PASSWORD)
     const section = page.locator(`#event-detail[data-number="${number}"] section.dispatch`)
     await page.waitForSelector(`#event-detail[data-number="${number}"] section.dispatch[data-state="ready"]`, { timeout: 60_000 })
     await section.locator(`li[data-member-id="${d.memberId}"] button.order-send`).click()

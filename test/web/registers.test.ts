@@ -14,13 +14,12 @@ import type { AppContext } from '../../server/context.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
 import { loadDemoPeople } from '../../fixtures/registers/people.ts'
 import { checkCharacter } from '../../server/privacy/idNumber.ts'
-import { buildIfStale } from '../../web-map/build.ts'
 import { CAPABILITIES } from '../../server/auth/capabilities.ts'
 import { PLACE_READ_ROLES } from '../../server/registers/access.ts'
 import { TAB_NEEDS } from '../../web-map/src/ui/roles.ts'
-import { getTestContext } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { openWatchedPage, signIn, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { browserSuite } from '../support/browserSuite.ts'
 
 const screenshot = fileURLToPath(new URL('../../docs/screenshots/registers.png', import.meta.url))
 const R = 6378137
@@ -96,34 +95,30 @@ describe('登记 panel: registers by grid, unmask, edit, create (Debian chromium
     await page.waitForSelector(`.registers[data-register="${name}"]:not([data-loading])`)
   }
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000)
-    await buildIfStale()
-    ctx = await getTestContext()
-    // the demo people (a no-op when the test database holds them already)
-    await loadDemoPeople(ctx.knex, { scale: 'small', seed: 1, cityCode: '990100' })
-    grid = await gridWithResidents(ctx.knex)
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    client = await testClient()
-    auth = await loginAs(client, 'street1')
-    watched = await openWatchedPage(browser, { timezoneId: 'UTC', viewport: { width: 1920, height: 1080 } })
-    page = watched.page
-  })
-
-  after(async () => {
-    await watched?.close()
-    await browser?.close()
-    await app?.close()
-    if (edited) await ctx.knex('house').where({ id: edited.id }).update({ room: edited.room })
-    if (createdId) {
-      await ctx.knex('resident_residence').where({ resident_id: createdId }).delete()
-      await ctx.knex('resident').where({ id: createdId }).delete()
-    }
+  browserSuite({
+    prepare: async (s) => {
+      ctx = s.ctx
+      // the demo people (a no-op when the test database holds them already)
+      await loadDemoPeople(ctx.knex, { scale: 'small', seed: 1, cityCode: '990100' })
+      grid = await gridWithResidents(ctx.knex)
+    },
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      client = await testClient()
+      auth = await loginAs(client, 'street1')
+      watched = await openWatchedPage(browser, { timezoneId: 'UTC', viewport: { width: 1920, height: 1080 } })
+      page = watched.page
+    },
+    closing: async () => {
+      await watched?.close()
+    },
+    closed: async () => {
+      if (edited) await ctx.knex('house').where({ id: edited.id }).update({ room: edited.room })
+      if (createdId) {
+        await ctx.knex('resident_residence').where({ resident_id: createdId }).delete()
+        await ctx.knex('resident').where({ id: createdId }).delete()
+      }
+    },
   })
 
   it('offers the tab to the roles the server lets read registers', () => {

@@ -6,12 +6,11 @@ import { expect } from 'chai'
 import type { Browser } from 'playwright-core'
 import type { AppContext } from '../../server/context.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
-import { getTestContext } from '../support/db.ts'
 import { loginAs, testClient } from '../support/http.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
 import { offset, registerDevice } from '../positions/helpers.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { openWatchedPage, signIn, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { browserSuite } from '../support/browserSuite.ts'
 
 describe('复盘 panel (Debian chromium)', function () {
   this.timeout(180_000)
@@ -22,38 +21,29 @@ describe('复盘 panel (Debian chromium)', function () {
   let number: string
   let walkEnd: number
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000)
-    await buildIfStale()
-    ctx = await getTestContext()
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    const client = await testClient()
-    const command = await loginAs(client, 'command')
-    const p = await pointIn(ctx.knex, '990102001002', 4)
-    const res = await client.post('/api/v1/events', { channel: 'superior', demandType: '投诉举报', classCode: '0601', description: uniq('邻里纠纷'),
-      location: { x: p.lon, y: p.lat } }, command)
-    expect(res.statusCode, res.body).to.equal(201)
-    const e = res.json().event as { number: string; assignee: { member: { id: number } | null } }
-    number = e.number
-    const device = await registerDevice(client, command, { memberId: e.assignee.member!.id, adminCode: '990102001002' })
-    const t0 = Date.now() + 500
-    const walk = Array.from({ length: 6 }, (_, i) => [...offset(p.lon, p.lat, 200 - i * 40, 0), t0 + i * 1000] as [number, number, number])
-    walkEnd = walk.at(-1)![2]
-    const sent = await client.post('/api/v1/positions', { positions: walk.map(([lon, lat, t]) => ({ lon, lat, time: new Date(t).toISOString(), accuracy: 5 })) },
-      { 'x-device-token': device.token })
-    expect(sent.json().accepted, sent.body).to.equal(walk.length)
-    await new Promise((r) => setTimeout(r, walkEnd - Date.now() + 500))
-  })
-
-  after(async () => {
-    await watched?.close()
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      const client = await testClient()
+      const command = await loginAs(client, 'command')
+      const p = await pointIn(ctx.knex, '990102001002', 4)
+      const res = await client.post('/api/v1/events', { channel: 'superior', demandType: '投诉举报', classCode: '0601', description: uniq('邻里纠纷'),
+        location: { x: p.lon, y: p.lat } }, command)
+      expect(res.statusCode, res.body).to.equal(201)
+      const e = res.json().event as { number: string; assignee: { member: { id: number } | null } }
+      number = e.number
+      const device = await registerDevice(client, command, { memberId: e.assignee.member!.id, adminCode: '990102001002' })
+      const t0 = Date.now() + 500
+      const walk = Array.from({ length: 6 }, (_, i) => [...offset(p.lon, p.lat, 200 - i * 40, 0), t0 + i * 1000] as [number, number, number])
+      walkEnd = walk.at(-1)![2]
+      const sent = await client.post('/api/v1/positions', { positions: walk.map(([lon, lat, t]) => ({ lon, lat, time: new Date(t).toISOString(), accuracy: 5 })) },
+        { 'x-device-token': device.token })
+      expect(sent.json().accepted, sent.body).to.equal(walk.length)
+      await new Promise((r) => setTimeout(r, walkEnd - Date.now() + 500))
+    },
+    closing: async () => {
+      await watched?.close()
+    },
   })
 
   it('opens an event by its link, scrubs the member along the track with the clock, and plays', async () => {

@@ -10,12 +10,11 @@ import { AppError } from '../../server/http/errors.ts'
 import { capabilitiesOf } from '../../server/auth/capabilities.ts'
 import type { Role } from '../../server/auth/roles.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
 import { TAB_NEEDS } from '../../web-map/src/ui/roles.ts'
 import { DRAFT_MESSAGE, EXPIRED_MESSAGE } from '../../web-map/src/ui/sessionMessages.ts'
-import { getTestContext } from '../support/db.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { openWatchedPage, signIn, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { browserSuite, callApi } from '../support/browserSuite.ts'
 
 const C1 = '990102001001'
 
@@ -30,12 +29,7 @@ describe('role menus, big screen and an expired login (角色菜单 · 大屏 ·
   const expired = new Set<string>()
   let restoreTokens: () => void = () => undefined
 
-  async function api(method: string, path: string, auth: Record<string, string>, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-    const res = await fetch(`${app.base}${path}`, {
-      method, headers: { ...auth, ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
-    })
-    return { status: res.status, json: await res.json() as Record<string, unknown> }
-  }
+  const api = (method: string, path: string, auth: Record<string, string>, body?: unknown) => callApi(app.base, auth, method, path, body)
 
   async function login(username: string): Promise<Record<string, string>> {
     const r = await api('POST', '/api/v1/auth/login', {}, { username, password: DEMO_PASSWORD })
@@ -43,36 +37,28 @@ describe('role menus, big screen and an expired login (角色菜单 · 大屏 ·
     return { authorization: `Bearer ${String(r.json.token)}` }
   }
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000)
-    await buildIfStale()
-    ctx = await getTestContext()
-    // expiry on demand: the token service refuses, as expired, every token it issued before expireAll()
-    const tokens = ctx.tokens
-    const issue = tokens.issue.bind(tokens)
-    const verify = tokens.verify.bind(tokens)
-    tokens.issue = async (userId, sessionId) => {
-      const t = await issue(userId, sessionId)
-      issued.push(t.token)
-      return t
-    }
-    tokens.verify = async (token) => {
-      if (expired.has(token)) throw new AppError(401, 'unauthorized', 'token expired')
-      return verify(token)
-    }
-    restoreTokens = () => { tokens.issue = issue; tokens.verify = verify }
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-  })
-
-  after(async () => {
-    restoreTokens()
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    prepare: async (s) => {
+      ctx = s.ctx
+      // expiry on demand: the token service refuses, as expired, every token it issued before expireAll()
+      const tokens = ctx.tokens
+      const issue = tokens.issue.bind(tokens)
+      const verify = tokens.verify.bind(tokens)
+      tokens.issue = async (userId, sessionId) => {
+        const t = await issue(userId, sessionId)
+        issued.push(t.token)
+        return t
+      }
+      tokens.verify = async (token) => {
+        if (expired.has(token)) throw new AppError(401, 'unauthorized', 'token expired')
+        return verify(token)
+      }
+      restoreTokens = () => { tokens.issue = issue; tokens.verify = verify }
+    },
+    ready: (s) => { ({ ctx, app, browser } = s) },
+    closing: async () => {
+      restoreTokens()
+    },
   })
 
   afterEach(async () => {

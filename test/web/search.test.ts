@@ -6,10 +6,9 @@ import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
 import type { AppContext } from '../../server/context.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
-import { getTestContext } from '../support/db.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { openWatchedPage, signIn, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { bearer, browserSuite } from '../support/browserSuite.ts'
 
 describe('search box in a browser (搜索)', function () {
   this.timeout(180_000)
@@ -22,37 +21,23 @@ describe('search box in a browser (搜索)', function () {
   let point: { lon: number; lat: number }
 
   async function report(community: string, description: string): Promise<string> {
-    const login = await fetch(`${app.base}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'command', password: DEMO_PASSWORD }),
-    })
-    const token = (await login.json() as { token: string }).token
+    const command = await bearer(app.base, 'command')
     const p = await pointIn(ctx.knex, community, 5)
     const res = await fetch(`${app.base}/api/v1/events`, {
-      method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      method: 'POST', headers: { ...command, 'content-type': 'application/json' },
       body: JSON.stringify({ channel: 'superior', demandType: '投诉举报', classCode: '0102', description, location: { x: p.lon, y: p.lat } }),
     })
     expect(res.status).to.equal(201)
     return (await res.json() as { event: { number: string } }).event.number
   }
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000) // may build the page (vite) and create the shared test database
-    await buildIfStale()
-    ctx = await getTestContext()
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    number = await report('990102001002', uniq('搜索框测试：井盖缺失'))
-    otherStreet = await report('990102002002', uniq('搜索框测试：路灯不亮'))
-    point = await pointIn(ctx.knex, '990102001002', 5)
-  })
-
-  after(async () => {
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      number = await report('990102001002', uniq('搜索框测试：井盖缺失'))
+      otherStreet = await report('990102002002', uniq('搜索框测试：路灯不亮'))
+      point = await pointIn(ctx.knex, '990102001002', 5)
+    },
   })
 
   afterEach(async () => {

@@ -11,12 +11,11 @@ import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
 import type { AppContext } from '../../server/context.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
 import { addDays as serverAddDays, civilDay, periodLabel, periodStart, isoDate } from '../../server/analytics/periods.ts'
 import { addDays, isoWeek, RATE_TITLES, shanghaiToday, weekStart } from '../../web-map/src/panels/situation/situationApi.ts'
-import { getTestContext } from '../support/db.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { openWatchedPage, signIn, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { bearer, browserSuite } from '../support/browserSuite.ts'
 
 describe('situation panel: Shanghai calendar', () => {
   it('names days and ISO weeks as the server does, whatever the instant', () => {
@@ -46,13 +45,7 @@ describe('situation panel in a browser (态势)', function () {
   const seeded: string[] = []
   let grid = ''
 
-  async function login(username: string): Promise<Record<string, string>> {
-    const res = await fetch(`${app.base}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-    })
-    expect(res.status).to.equal(200)
-    return { authorization: `Bearer ${(await res.json() as { token: string }).token}` }
-  }
+  const login = (username: string): Promise<Record<string, string>> => bearer(app.base, username)
 
   async function api(path: string, user = 'command', init: RequestInit = {}): Promise<Json> {
     const res = await fetch(`${app.base}${path}`, { ...init, headers: { ...auth[user], ...(init.body ? { 'content-type': 'application/json' } : {}) } })
@@ -70,35 +63,24 @@ describe('situation panel in a browser (态势)', function () {
     return { number: (body.event as { number: string }).number, grid: p.grid }
   }
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000)
-    await buildIfStale()
-    ctx = await getTestContext()
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    auth.command = await login('command')
-    auth.street1 = await login('street1')
-    // a few events today: two in one grid of 阳光社区, one elsewhere in the street, one in the other street
-    const a = await report('990102001003', 3)
-    const b = await report('990102001003', 3)
-    const c = await report('990102001001', 0)
-    const d = await report('990102002001', 0)
-    grid = a.grid
-    seeded.push(a.number, b.number, c.number, d.number)
+  browserSuite({
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      auth.command = await login('command')
+      auth.street1 = await login('street1')
+      // a few events today: two in one grid of 阳光社区, one elsewhere in the street, one in the other street
+      const a = await report('990102001003', 3)
+      const b = await report('990102001003', 3)
+      const c = await report('990102001001', 0)
+      const d = await report('990102002001', 0)
+      grid = a.grid
+      seeded.push(a.number, b.number, c.number, d.number)
+    },
   })
 
   afterEach(async () => {
     await watched?.close()
     watched = undefined
-  })
-
-  after(async () => {
-    await browser?.close()
-    await app?.close()
   })
 
   async function openSituation(username: string): Promise<Page> {

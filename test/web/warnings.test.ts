@@ -10,7 +10,6 @@ import type { Browser, Page } from 'playwright-core'
 import type { Knex } from 'knex'
 import type { AppContext } from '../../server/context.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
 import { sqlFile } from '../../server/db/sql.ts'
 import { notifyField } from '../../server/stream/notify.ts'
 import { streamItem, type StoredRow } from '../../server/warnings/pass.ts'
@@ -19,10 +18,10 @@ import { insertAlerts } from '../../server/fences/repository.ts'
 import { WARNING_KIND_NAMES } from '../../web-map/src/client/warningsApi.ts'
 import { beijingTime } from '../../web-map/src/ui/time.ts'
 import { byNewest, fromFenceAlert, type Alarm } from '../../web-map/src/panels/warnings/alarms.ts'
-import { getTestContext } from '../support/db.ts'
 import { streamHubOf } from '../../server/stream/routes.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, type RunningApp, type WatchedPage } from './browser.ts'
+import { openWatchedPage, signIn, type RunningApp, type WatchedPage } from './browser.ts'
+import { bearer, browserSuite } from '../support/browserSuite.ts'
 
 const CITY = '990100'
 const C1 = '990102001001' // street1's community
@@ -56,13 +55,7 @@ describe('预警 panel in a browser', function () {
   const tag = `web-warnings-${Math.random().toString(36).slice(2, 8)}`
   const auth: Record<string, Record<string, string>> = {}
 
-  async function login(username: string): Promise<Record<string, string>> {
-    const res = await fetch(`${app.base}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-    })
-    expect(res.status).to.equal(200)
-    return { authorization: `Bearer ${(await res.json() as { token: string }).token}` }
-  }
+  const login = (username: string): Promise<Record<string, string>> => bearer(app.base, username)
 
   async function api(user: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
     const res = await fetch(`${app.base}${path}`, {
@@ -82,27 +75,21 @@ describe('预警 panel in a browser', function () {
     })
   }
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000) // may build the page (vite) and create the shared test database
-    await buildIfStale()
-    ctx = await getTestContext()
-    knex = ctx.knex
-    app = await startApp(ctx)
-    browser = await launchBrowser()
-    for (const u of ['command', 'street1', 'street2', 'district']) auth[u] = await login(u)
-  })
-
-  after(async () => {
-    await browser?.close()
-    await app?.close()
-    if (knex) {
-      await knex.raw("DELETE FROM warning WHERE detail->>'test' = ?", [tag])
-      await knex('fence').where({ name: FENCE_NAME }).delete()
-    }
+  browserSuite({
+    prepare: async (s) => {
+      ctx = s.ctx
+      knex = ctx.knex
+    },
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      for (const u of ['command', 'street1', 'street2', 'district']) auth[u] = await login(u)
+    },
+    closed: async () => {
+      if (knex) {
+        await knex.raw("DELETE FROM warning WHERE detail->>'test' = ?", [tag])
+        await knex('fence').where({ name: FENCE_NAME }).delete()
+      }
+    },
   })
 
   afterEach(async () => {

@@ -7,12 +7,12 @@ import { expect } from 'chai'
 import type { Browser, Page } from 'playwright-core'
 import type { AppContext } from '../../server/context.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
-import { buildIfStale } from '../../web-map/build.ts'
 import pino from 'pino'
-import { getTestContext, getTestDatabase } from '../support/db.ts'
+import { getTestDatabase } from '../support/db.ts'
 import { followChanges } from '../../tiles/changes.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
-import { canvasCoverage, CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { canvasCoverage, openWatchedPage, signIn, waitForMap, type RunningApp, type WatchedPage } from './browser.ts'
+import { bearer, browserSuite } from '../support/browserSuite.ts'
 
 /** Beijing time (UTC+8, no daylight saving) computed here, independently of the page's formatter. */
 const beijing = (iso: string) => new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ')
@@ -46,28 +46,16 @@ describe('command screen wording and page fixes (城市云图 · 指挥调度)',
   let auth: Record<string, string>
   let stopFollowing: (() => Promise<void>) | undefined
 
-  before(async function () {
-    if (chromiumMissing) {
-      console.warn(`      skipped: ${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH): browser tests not run`)
-      this.skip()
-    }
-    this.timeout(900_000) // may build the page (vite) and create the shared test database
-    await buildIfStale()
-    ctx = await getTestContext()
-    app = await startApp(ctx)
-    // as the server's main does: writes drop the cached tiles they touch (a new event shows on a reloaded tile)
-    stopFollowing = await followChanges((await getTestDatabase()).db.listen, pino({ level: 'silent' }))
-    browser = await launchBrowser()
-    const res = await fetch(`${app.base}/api/v1/auth/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'command', password: DEMO_PASSWORD }),
-    })
-    auth = { authorization: `Bearer ${(await res.json() as { token: string }).token}` }
-  })
-
-  after(async () => {
-    await stopFollowing?.()
-    await browser?.close()
-    await app?.close()
+  browserSuite({
+    ready: async (s) => {
+      ({ ctx, app, browser } = s)
+      // as the server's main does: writes drop the cached tiles they touch (a new event shows on a reloaded tile)
+      stopFollowing = await followChanges((await getTestDatabase()).db.listen, pino({ level: 'silent' }))
+      auth = await bearer(app.base, 'command')
+    },
+    closing: async () => {
+      await stopFollowing?.()
+    },
   })
 
   afterEach(async () => {
