@@ -79,6 +79,11 @@ export function toAppError(err: unknown): AppError {
   if (/^(Z_(DATA|BUF)_ERROR|ERR__ERROR_FORMAT|ERR_BROTLI)/.test(String((err as { code?: unknown })?.code ?? ''))) {
     return new AppError(400, 'bad_request', 'the request body is not valid data of its Content-Encoding', {}, undefined, { cause: err }).coded('http.bad_content_encoding')
   }
+  // a date the validators let through but PostgreSQL refuses (year 0, 31 February): the input's fault.
+  // SQLSTATE 22007 invalid_datetime_format, 22008 datetime_field_overflow
+  if (/^2200[78]$/.test(String((err as { code?: unknown })?.code ?? ''))) {
+    return new AppError(400, 'bad_request', 'a date or time in the request is out of range (e.g. year 0 or 31 February)', {}, undefined, { cause: err }).coded('http.bad_datetime')
+  }
   return new AppError(500, 'internal', 'internal error', {}, undefined, { cause: err })
 }
 

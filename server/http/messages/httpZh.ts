@@ -106,5 +106,6 @@ export function registerHttpMessages(): void {
     'http.bad_cursor': '翻页标记无效，请从第一页重新加载',
     'http.nul_character': nulZh,
     'http.bad_content_encoding': '请求内容与其声明的压缩格式（Content-Encoding）不符',
+    'http.bad_datetime': '日期或时间超出有效范围（如 0000 年或 2 月 31 日），请检查填写的日期',
   })
 }
