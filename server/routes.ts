@@ -48,6 +48,11 @@ import { unitRoutes } from './units/routes.ts'
 import { organisationRoutes } from './organisations/routes.ts'
 import { registerRoutes } from './registers/routes.ts'
 import { specialGroupRoutes } from './special-groups/routes.ts'
+import { disputeRoutes } from './disputes/routes.ts'
+import { mediatorRoutes } from './mediators/routes.ts'
+import { noticeRoutes } from './notices/routes.ts'
+import { knowledgeRoutes } from './knowledge/routes.ts'
+import { publicKnowledgeRoutes } from './knowledge/publicRoutes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -95,4 +100,9 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   organisationRoutes,
   registerRoutes, // /api/v1/registers: the generic services of every register (server/registers/)
   specialGroupRoutes,
+  noticeRoutes,
+  knowledgeRoutes,
+  publicKnowledgeRoutes, // /api/v1/public/knowledge: published public articles, no sign-in
+  disputeRoutes,
+  mediatorRoutes,
 ]

@@ -1,5 +1,8 @@
 // The map page at /: the static files of the Vite build in web-map/dist (built by
 // `npm run build:web`, or by `npm start` through web-map/build.ts when missing or stale).
+// The residents' page (H5, the build's second entry, dist/public-page/index.html) at /public/:
+// it routes with the History API, so any /public/<path> without a file extension (a link to
+// /public/follow/<number> shared or reloaded) answers the same page; the API stays under /api.
 // Only files listed at start-up are served: no request path ever reaches the file system.
 // The page is locked to its own origin by a Content-Security-Policy, so a stray reference to a
 // CDN, web font or internet base map fails loudly in the browser instead of leaking requests.
@@ -7,6 +10,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import Router from '@koa/router'
+import type { Context } from 'koa'
 import { AppError } from '../server/http/errors.ts'
 
 export const webMapDist = fileURLToPath(new URL('../web-map/dist/', import.meta.url))
@@ -36,8 +40,16 @@ export function listWebMapFiles(dist = webMapDist): Map<string, string> {
   }
   walk(dist, '')
   files.set('/', files.get('/index.html')!)
+  // the residents' page has one URL: /public/ (its build folder's name is not one)
+  const residents = files.get(`/${PUBLIC_PAGE}`)
+  for (const url of [...files.keys()]) if (url.startsWith('/public-page/')) files.delete(url)
+  if (residents) files.set('/public/', residents)
   return files
 }
+
+const PUBLIC_PAGE = 'public-page/index.html'
+/** A client-side route of the residents' page: segments of letters, digits, - and _ (no extension). */
+const PUBLIC_ROUTE = /^\/public\/(?:[A-Za-z0-9_-]+\/)*[A-Za-z0-9_-]*$/
 
 function cacheControl(url: string): string {
   // Vite names every asset by a hash of its content: a changed file is a new URL
@@ -54,17 +66,25 @@ export function webMapRoutes(dist = webMapDist): Router {
     })
     return router
   }
-  for (const [url, file] of files) {
-    router.get(url, (ctx) => {
-      ctx.type = types[path.extname(file)] ?? 'application/octet-stream'
-      ctx.set('Cache-Control', cacheControl(url))
-      ctx.set('X-Content-Type-Options', 'nosniff')
-      if (file.endsWith('.html')) {
-        ctx.set('Content-Security-Policy', PAGE_CSP)
-        ctx.set('Referrer-Policy', 'no-referrer')
-      }
-      ctx.body = fs.createReadStream(file)
+  const serve = (ctx: Context, url: string, file: string) => {
+    ctx.type = types[path.extname(file)] ?? 'application/octet-stream'
+    ctx.set('Cache-Control', cacheControl(url))
+    ctx.set('X-Content-Type-Options', 'nosniff')
+    if (file.endsWith('.html')) {
+      ctx.set('Content-Security-Policy', PAGE_CSP)
+      ctx.set('Referrer-Policy', 'no-referrer')
+    }
+    ctx.body = fs.createReadStream(file)
+  }
+  for (const [url, file] of files) router.get(url, (ctx) => serve(ctx, url, file))
+  const residents = files.get('/public/')
+  if (residents) {
+    router.get('/public', (ctx) => {
+      ctx.status = 301
+      ctx.redirect('/public/')
     })
+    // the page's own routes (no extension): a missing file such as /public/x.js stays a 404
+    router.get('/public/*rest', (ctx, next) => (PUBLIC_ROUTE.test(ctx.path) ? serve(ctx, '/public/', residents) : next()))
   }
   return router
 }

@@ -1,4 +1,7 @@
-// Vite build of the map page: web-map/index.html → web-map/dist, served by gridgov at /.
+// Vite build of the map page: web-map/index.html → web-map/dist, served by gridgov at /, and of
+// the residents' page (H5): web-map/public-page/index.html → web-map/dist/public-page, served at
+// /public/ (tiles/webmap.ts). Two entries of one build: they share /assets/ and the CSP, but the
+// residents' page imports no OpenLayers (its chunk stays small on a phone).
 // `npm run build:web` uses this file; web-map/build.ts passes the same config to vite's API.
 // During development `npx vite --config web-map/vite.config.ts` proxies the API and the tiles
 // to a gridgov started with `npm start` (GRIDGOV_URL, default http://127.0.0.1:3000).
@@ -22,8 +25,21 @@ export default defineConfig({
     chunkSizeWarningLimit: 1024,
     // every asset is a file of our origin (the page's CSP has no data: for scripts or styles)
     assetsInlineLimit: 0,
+    rollupOptions: {
+      input: { main: `${root}index.html`, public: `${root}public-page/index.html` },
+    },
   },
   server: {
     proxy: { '/api': backend, '/tiles': backend },
   },
+  plugins: [{
+    // in development too, /public/<route> is the residents' page (the server does this in production)
+    name: 'residents-page-routes',
+    configureServer(server) {
+      server.middlewares.use((req, _res, next) => {
+        if (req.url && /^\/public(\/[A-Za-z0-9_/-]*)?(\?.*)?$/.test(req.url)) req.url = '/public-page/index.html'
+        next()
+      })
+    },
+  }],
 })

@@ -15,6 +15,8 @@ export interface Principal {
   departmentId: number | null
   cityCode: string | null
   jurisdiction: Jurisdiction
+  /** A resident without an account who proved, by a code sent to its reporter phone, that this event number is theirs (server/public/). */
+  provenReport?: string
 }
 
 export const anonymous: Principal = Object.freeze({

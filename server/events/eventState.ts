@@ -28,7 +28,7 @@ export const snapshotOf = (e: EventRow, x: Extras): Snapshot => ({
 
 export function actorOf(p: Principal, e: EventRow, x: Extras): Actor {
   return {
-    role: p.role, isAssignee: isAssignee(p, e), isReporter: p.userId !== null && e.reporter_user_id === p.userId,
+    role: p.role, isAssignee: isAssignee(p, e), isReporter: (p.userId !== null && e.reporter_user_id === p.userId) || (p.provenReport !== undefined && p.provenReport === e.number),
     isAssisting: assistingUnitOf(p, x) !== undefined,
   }
 }

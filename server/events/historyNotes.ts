@@ -34,6 +34,7 @@ export const HISTORY_CODES = {
   'arrive.geofence': ['distanceM', 'radiusM', 'inGrid'],
   'feedback.platform': ['platform', 'status', 'satisfaction'],
   'attachment.added': ['mediaType', 'sizeBytes', 'stage'],
+  'knowledge.cited': ['article', 'title', 'visibility'],
 } as const satisfies Record<string, readonly string[]>
 
 export type HistoryCode = keyof typeof HISTORY_CODES
@@ -92,6 +93,7 @@ export function noteOf(row: HistoryRowLike): HistoryNote | null {
     case 'arrive': return note('arrive.geofence', x)
     case 'platform_feedback': return note('feedback.platform', x)
     case 'attachment_added': return note('attachment.added', x)
+    case 'cite_knowledge': return note('knowledge.cited', { article: x.articleId, title: x.title, visibility: x.visibility })
     default: return null
   }
 }

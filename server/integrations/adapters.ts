@@ -1,9 +1,10 @@
 // How a message reaches a third-party platform. The deliverer knows only this interface: an
 // adapter takes one message and answers what happened, never throws, and classifies the
-// outcome so the deliverer can decide between done, retry and dead letter. 'webhook' (JSON
-// over HTTP, server/integrations/webhook.ts) is the one implementation; a SOAP or file-drop
-// adapter is another entry in `adapters` and in the CHECK of integration_platform.adapter.
-import { webhookAdapter } from './webhook.ts'
+// outcome so the deliverer can decide between done, retry and dead letter. Adapters register
+// themselves here (registerAdapter): 'webhook' (JSON over HTTP, webhook.ts) and 'sms' (an SMS
+// gateway, sms.ts); a SOAP or file-drop adapter is another registration and another value in
+// the CHECK of integration_platform.adapter. The registry keeps this file free of imports of
+// its implementations (no import cycle).
 
 /** One outbox row on its way out. */
 export interface OutboundMessage {
@@ -50,6 +51,14 @@ export interface Adapter {
   deliver(message: OutboundMessage, target: PlatformTarget, signal: AbortSignal): Promise<DeliveryResult>
 }
 
-export const adapters: Record<string, Adapter> = {
-  webhook: webhookAdapter,
+const registry = new Map<string, Adapter>()
+
+/** Called once by each adapter module when it is loaded. */
+export function registerAdapter(name: string, adapter: Adapter): void {
+  registry.set(name, adapter)
+}
+
+/** The adapter of a platform row, if this version has it. */
+export function adapterFor(name: string): Adapter | undefined {
+  return registry.get(name)
 }

@@ -12,7 +12,10 @@ import type { Knex } from 'knex'
 import type { Logger } from 'pino'
 import type { AppContext } from '../context.ts'
 import { sqlFile } from '../db/sql.ts'
-import { adapters, type DeliveryResult, type OutboundMessage, type PlatformTarget } from './adapters.ts'
+import { adapterFor, type DeliveryResult, type OutboundMessage, type PlatformTarget } from './adapters.ts'
+// the adapters register themselves when loaded
+import './webhook.ts'
+import './sms.ts'
 import { backoffMs, defaultBackoff, type BackoffPolicy } from './backoff.ts'
 
 export interface DelivererOptions {
@@ -62,7 +65,7 @@ export async function deliverDue(knex: Knex, opts: DelivererOptions = {}, stop: 
 }
 
 async function send(row: Claimed, stop: AbortSignal): Promise<DeliveryResult> {
-  const adapter = adapters[row.adapter]
+  const adapter = adapterFor(row.adapter)
   if (!adapter) {
     // the CHECK on integration_platform.adapter makes this a deployment mismatch: keep retrying
     return { outcome: 'retry', statusCode: null, error: `no adapter ${row.adapter} in this version`, response: null, retryAfterMs: null, durationMs: 0 }

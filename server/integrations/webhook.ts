@@ -9,7 +9,7 @@
 // Contract: any 2xx is "accepted" (the body is logged, not interpreted). Redirects are not
 // followed (a moved endpoint is a configuration change, not something to chase silently).
 import crypto from 'node:crypto'
-import type { Adapter, DeliveryResult, Outcome } from './adapters.ts'
+import { registerAdapter, type Adapter, type DeliveryResult, type Outcome } from './adapters.ts'
 
 /** How much of the answer is read and logged. A hostile endpoint cannot make us buffer more. */
 const READ_LIMIT = 64 * 1024
@@ -39,7 +39,7 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
 }
 
 /** Reads at most READ_LIMIT bytes of the body, then stops the stream. */
-async function readSome(res: Response): Promise<string> {
+export async function readSome(res: Response): Promise<string> {
   if (!res.body) return ''
   const reader = res.body.getReader()
   const chunks: Uint8Array[] = []
@@ -58,7 +58,7 @@ async function readSome(res: Response): Promise<string> {
 }
 
 /** A readable reason for a failed fetch: undici hides the socket error in `cause`. */
-function describe(err: unknown, timedOut: boolean, timeoutMs: number): string {
+export function describe(err: unknown, timedOut: boolean, timeoutMs: number): string {
   if (timedOut) return `timed out after ${timeoutMs} ms`
   const e = err as { name?: string; message?: string; cause?: { code?: string; message?: string } }
   if (e?.name === 'AbortError') return 'aborted: the deliverer is stopping'
@@ -108,3 +108,5 @@ export const webhookAdapter: Adapter = {
     }
   },
 }
+
+registerAdapter('webhook', webhookAdapter)

@@ -35,8 +35,10 @@ import { MEDIA_TYPES } from '../events/attachments.ts'
 import { queryParameters } from './zod.ts'
 import { describeHistoryCodes } from '../events/historyNotes.ts'
 import { publicPaths } from '../public/openapi.ts'
+import { noticePaths } from '../notices/openapi.ts'
 import { basemapPaths } from '../basemap/openapi.ts'
 import { exemplaryPaths } from '../exemplary/openapi.ts'
+import { knowledgePaths } from '../knowledge/openapi.ts'
 import { orderPaths } from '../orders/openapi.ts'
 import { specialGroupPaths } from '../special-groups/openapi.ts'
 import { vehiclePaths } from '../vehicles/openapi.ts'
@@ -46,6 +48,8 @@ import { partyPaths } from '../party/openapi.ts'
 import { placesPaths } from '../places/openapi.ts'
 import { peoplePaths } from '../residents/openapi.ts'
 import { enforcementPaths } from '../enforcement/openapi.ts'
+import { disputePaths } from '../disputes/openapi.ts'
+import { mediatorPaths } from '../mediators/openapi.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 
@@ -111,8 +115,10 @@ export const openApiDocument = {
     ...auditPaths,
     ...dispatchOptionsPaths,
     ...publicPaths,
+    ...noticePaths,
     ...basemapPaths,
     ...exemplaryPaths,
+    ...knowledgePaths,
     ...orderPaths,
     ...specialGroupPaths,
     ...vehiclePaths,
@@ -122,6 +128,8 @@ export const openApiDocument = {
     ...placesPaths,
     ...peoplePaths,
     ...enforcementPaths,
+    ...disputePaths,
+    ...mediatorPaths,
     ...searchPaths,
     '/health': {
       get: {

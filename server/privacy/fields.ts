@@ -49,6 +49,13 @@ export const PERSONAL_FIELDS: readonly { column: string; kind: PersonalKind; ret
   { column: 'party_org.secretary_phone', kind: 'phone', returned: true },
   { column: 'party_member.name', kind: 'name', returned: true },
   { column: 'party_member.phone', kind: 'phone', returned: true },
+  { column: 'mediator.name', kind: 'name', returned: true },
+  { column: 'mediator.phone', kind: 'phone', returned: true },
+  { column: 'dispute_party.name', kind: 'name', returned: true },
+  { column: 'dispute_party.phone', kind: 'phone', returned: true },
+  { column: 'dispute_party.id_number_sealed', kind: 'idNumber', returned: true },
+  // who attended a mediation session: names of the parties and others
+  { column: 'dispute_session.attendees', kind: 'name', returned: true },
 ]
 
 /** 13812345678 → 138****5678: the first three and last four digits; under seven digits, all stars. */

@@ -1,4 +1,5 @@
 // The OpenAPI paths of /api/v1/public, and the constants both it and the route use.
+import { residentPaths } from './residentsOpenapi.ts'
 
 /** Simplification tolerance as a share of an area's size (√area / RELATIVE): an outline, not a survey. */
 export const RELATIVE = 400
@@ -6,6 +7,7 @@ export const RELATIVE = 400
 export const MAX_AGE = 600
 
 export const publicPaths = {
+  ...residentPaths,
   '/api/v1/public/outline': {
     get: {
       summary: 'City and district outlines with their names, for the map before sign-in (no authentication)',

@@ -1,4 +1,5 @@
-// /api/v1/public: what the page shows before anyone signs in. Only the city and district
+// /api/v1/public: what the pages show before anyone signs in. The residents' endpoints are in
+// reportRoutes.ts and ../notices/publicRoutes.ts. The outline: only the city and district
 // outlines with their names: public administrative boundaries that any printed map carries, so
 // the command screen opens on its city instead of an empty dark canvas. Served from the database
 // (not baked into the bundle at build time) because each deployment imports its own city.
@@ -8,12 +9,20 @@ import Router from '@koa/router'
 import type { AppContext } from '../context.ts'
 import { sqlFile } from '../db/sql.ts'
 import { MAX_AGE, RELATIVE } from './openapi.ts'
+import { registerMessages } from '../http/messages/registry.ts'
+import { publicMessagesZh } from './messagesZh.ts'
+import { mountReportRoutes } from './reportRoutes.ts'
+import { mountPublicNotices } from '../notices/publicRoutes.ts'
 
 interface OutlineRow { code: string; level: string; name: string; parent_code: string | null; geometry: unknown; label: { coordinates: [number, number] } }
 interface Outline { body: string; etag: string; at: number }
 
 export function publicRoutes(app: AppContext): Router {
+  registerMessages('zh', publicMessagesZh)
   const router = new Router({ prefix: '/api/v1/public' })
+  // the residents' page (server/public/reportRoutes.ts) and the public read of notices (server/notices/)
+  mountReportRoutes(router, app)
+  mountPublicNotices(router, app)
   let kept: Promise<Outline> | undefined
 
   const compute = async (): Promise<Outline> => {

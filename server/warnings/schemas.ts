@@ -1,6 +1,7 @@
 // Request shapes of /api/v1/warnings and /api/v1/warning-rules (zod: a 400 names each field).
 import { z } from 'zod'
 import { KINDS, paramSchemas, type Kind } from './rules.ts'
+import { allWarningKinds } from './kinds.ts'
 import { AppError } from '../http/errors.ts'
 import { instantSchema } from '../http/dates.ts'
 
@@ -11,7 +12,11 @@ const commaList = <T extends string>(values: readonly [T, ...T[]], what: string)
   .pipe(z.array(z.enum(values, { message: `each ${what} must be one of ${values.join(', ')}` })).min(1, `must name at least one ${what}`).max(values.length))
 
 export const warningListQuery = z.object({
-  kind: commaList(KINDS, 'kind').optional().describe('comma list of spike, mass, repeat_reporter, near_deadline, new_hotspot'),
+  // the pass's kinds and those registered by other capabilities (kinds.ts), known when a request arrives
+  kind: z.string().max(200).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine((k) => allWarningKinds().includes(k), { message: 'each kind must be a warning kind (see the OpenAPI description)' }))
+      .min(1, 'must name at least one kind').max(20)).optional()
+    .describe(`comma list of ${KINDS.join(', ')} or a kind raised by another capability (dispute_risk)`),
   level: commaList(['1', '2', '3'], 'level').optional().describe('comma list of levels: 1 红, 2 橙, 3 黄'),
   acknowledged: z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true').optional(),
   from: instant.optional().describe('raised at or after (inclusive)'),

@@ -8,7 +8,8 @@ import { adminPrefix } from '../db/jurisdiction.ts'
 import { AppError, notFound } from '../http/errors.ts'
 import { decodeTimeCursor, encodeTimeCursor } from '../http/cursor.ts'
 import { notifyField } from '../stream/notify.ts'
-import { KIND_NAMES, type Kind } from './rules.ts'
+import type { Kind } from './rules.ts'
+import { warningKindName } from './kinds.ts'
 import type { WarningListQuery } from './schemas.ts'
 
 export const LEVEL_NAMES: Record<number, string> = { 1: '红色', 2: '橙色', 3: '黄色' }
@@ -31,7 +32,7 @@ function selectWarnings(knex: Knex | Knex.Transaction) {
 
 export function warningView(r: Row) {
   return {
-    id: Number(r.id), kind: r.kind, kindName: KIND_NAMES[r.kind], level: Number(r.level), levelName: LEVEL_NAMES[Number(r.level)],
+    id: Number(r.id), kind: r.kind, kindName: warningKindName(r.kind), level: Number(r.level), levelName: LEVEL_NAMES[Number(r.level)],
     title: r.title, areaCode: r.area_code, areaName: r.area_name, lon: Number(r.lon), lat: Number(r.lat),
     eventIds: r.event_ids.map(Number), detail: r.detail, ruleVersion: r.rule_version, raisedAt: r.raised_at.toISOString(),
     acknowledgedAt: r.acknowledged_at?.toISOString() ?? null, acknowledgedBy: r.acknowledged_by === null ? null : Number(r.acknowledged_by),

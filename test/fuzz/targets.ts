@@ -31,6 +31,9 @@ const extras: [Target['method'], string, Kind][] = [
   ['GET', '/', 'static'],
   ['GET', '/index.html', 'static'],
   ['GET', '/assets/{asset}', 'static'],
+  ['GET', '/public', 'static'],
+  ['GET', '/public/', 'static'],
+  ['GET', '/public/{route}', 'static'],
   ['GET', '/ogc/wms', 'wms'],
   ['GET', '/ogc/wfs', 'wfs'],
   ['POST', '/ogc/wfs', 'wfs-post'],
@@ -52,7 +55,7 @@ const extras: [Target['method'], string, Kind][] = [
 ]
 
 /** bodies that are not JSON: read raw by their route */
-const rawUploads = new Set(['POST /api/v1/import', 'POST /api/v1/event-imports', 'POST /api/v1/events/{number}/attachments'])
+const rawUploads = new Set(['POST /api/v1/import', 'POST /api/v1/event-imports', 'POST /api/v1/events/{number}/attachments', 'POST /api/v1/public/reports'])
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
 

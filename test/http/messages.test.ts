@@ -95,9 +95,11 @@ describe('messages: coded refusals in Chinese', function () {
       expect(missing, 'codes without Chinese').to.deep.equal([])
       // codes chosen at run time come only from places whose codes are literals elsewhere
       expect(dynamic.sort()).to.deep.equal([
+        'disputes/machine.ts: code',
         'events/transitions.ts: d.code',
         'houses/register.ts: err.code',
         'http/errors.ts: genericCode(err.status)',
+        'public/photos.ts: code',
         'registers/routes.ts: err.code',
         'residents/move.ts: code',
         'teams/location.ts: code',

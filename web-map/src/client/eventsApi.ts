@@ -58,7 +58,7 @@ export const ACTION_TITLES: Record<string, string> = {
 /** History entries that are not workflow actions (intake, notes, the scheduler, platforms). */
 const HISTORY_TITLES: Record<string, string> = {
   report: '上报', attachment_added: '添加附件', link_duplicate: '关联重复', petition: '转信访',
-  satisfied: '满意', dissatisfied: '不满意', import: '历史事件导入', arrive: '到场',
+  satisfied: '满意', dissatisfied: '不满意', import: '历史事件导入', arrive: '到场', cite_knowledge: '引用知识',
 }
 
 export const actionTitle = (a: string): string => ACTION_TITLES[a] ?? HISTORY_TITLES[a] ?? a

@@ -76,6 +76,7 @@ export const HISTORY_WORDING: Record<string, (p: NoteParams) => string> = {
   'arrive.geofence': (p) => (p.inGrid ? `网格员到场（已进入事件所在网格，距事件 ${text(p.distanceM)} 米）` : `网格员到场（距事件 ${text(p.distanceM)} 米）`),
   'feedback.platform': (p) => `${text(p.platform)} 平台反馈：${named(FEEDBACK_TITLES, p.status)}${p.satisfaction ? `，${named(SATISFACTION, p.satisfaction)}` : ''}`,
   'attachment.added': (p) => `添加附件（${named(STAGE_TITLES, p.stage)}阶段，${size(p.sizeBytes)}）`,
+  'knowledge.cited': (p) => `引用知识 ${text(p.article)}「${text(p.title)}」${p.visibility === 'public' ? '（公开，群众可见）' : '（内部）'}`,
 }
 
 /** The Chinese line of a note, or null for an unknown code (the caller shows the comment instead). */
