@@ -1,15 +1,19 @@
 // Child process of a bench (see startAppChild in support.ts): the gridgov app over the database
 // in GRIDGOV_BENCH_APP_DATABASE_URL on a loopback port; sends the port, exits on any message.
+// GRIDGOV_BENCH_TILE_CACHE=0 turns its tile cache off.
 import http from 'node:http'
 import { loadConfig } from '../../server/config.ts'
 import { boot, createLogger } from '../../server/boot.ts'
 import { createApp } from '../../server/app.ts'
 import { listenLoopback } from './support.ts'
+import { tileServiceOf } from '../../tiles/routes.ts'
 
 const databaseUrl = process.env.GRIDGOV_BENCH_APP_DATABASE_URL
 if (!databaseUrl) throw new Error('app-child.ts is started by startAppChild() with GRIDGOV_BENCH_APP_DATABASE_URL')
 const config = { ...loadConfig({ ...process.env, DATABASE_URL: databaseUrl }), logLevel: 'silent' as const, seedDemo: false }
 const { context, db } = await boot(config, createLogger(config))
+// GRIDGOV_BENCH_TILE_CACHE=0: tiles rendered on every request (the peers bench's uncached tile row)
+if (process.env.GRIDGOV_BENCH_TILE_CACHE === '0') tileServiceOf(context, { cacheBytes: 0 })
 const server = http.createServer(createApp(context).callback())
 process.send?.(await listenLoopback(server))
 process.on('message', async () => {

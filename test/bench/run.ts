@@ -26,6 +26,8 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   'field-frames': (r) => import('./fieldFrames.ts').then((m) => m.benchFieldFrames(r)),
   load: (r) => import('./load.ts').then((m) => m.benchLoad(r)),
   registers: (r) => import('./registers.ts').then((m) => m.benchRegisters(r)),
+  peers: (r) => import('./peers.ts').then((m) => m.benchPeers(r)),
+  knowledge: (r) => import('./knowledge.ts').then((m) => m.benchKnowledge(r)),
 }
 const results: BenchResult[] = []
 for (const [name, run] of Object.entries(benches)) {

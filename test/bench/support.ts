@@ -76,7 +76,7 @@ export function listenLoopback(server: http.Server): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)))
 }
 
-export interface Child<T> { message: T; stop(): Promise<void> }
+export interface Child<T> { message: T; pid: number; stop(): Promise<void> }
 
 /** Forks a bench child module (run by tsx) and waits for its first message; stop() asks it to exit. */
 export async function forkChild<T>(module: URL, env: NodeJS.ProcessEnv = process.env): Promise<Child<T>> {
@@ -88,6 +88,7 @@ export async function forkChild<T>(module: URL, env: NodeJS.ProcessEnv = process
   })
   return {
     message,
+    pid: child.pid!,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.send('stop')
       await exited
@@ -96,9 +97,9 @@ export async function forkChild<T>(module: URL, env: NodeJS.ProcessEnv = process
 }
 
 /** The gridgov app (boot + koa) over `databaseUrl` in a child process on a loopback port, like production. */
-export async function startAppChild(databaseUrl: string): Promise<{ origin: string; stop(): Promise<void> }> {
-  const child = await forkChild<number>(new URL('./app-child.ts', import.meta.url), { ...process.env, GRIDGOV_BENCH_APP_DATABASE_URL: databaseUrl })
-  return { origin: `http://127.0.0.1:${child.message}`, stop: child.stop }
+export async function startAppChild(databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<{ origin: string; pid: number; stop(): Promise<void> }> {
+  const child = await forkChild<number>(new URL('./app-child.ts', import.meta.url), { ...process.env, ...env, GRIDGOV_BENCH_APP_DATABASE_URL: databaseUrl })
+  return { origin: `http://127.0.0.1:${child.message}`, pid: child.pid, stop: child.stop }
 }
 
 /** Runs `work` over items with `concurrency` workers, like concurrent clients; results in item order. */
