@@ -20,7 +20,7 @@ import { checkCode, consumeCode, issueCode, reporterPhoneOf } from './codes.ts'
 import { assertFollowToken, issueFollowToken, tokenInvalid } from './follow.ts'
 import { readForm } from './multipart.ts'
 import { discardPhotos, MAX_PHOTOS, mismatchMetres, preparePhoto, storePhotos, type Photo } from './photos.ts'
-import { geodesicMetres } from './geodesic.ts'
+import { geodesicMetres } from '../positions/trajectory.ts'
 import { reportRow, reportView, residentPrincipal, SATISFACTION_IN, type ReportRow } from './view.ts'
 
 // eslint-disable-next-line no-control-regex -- the NUL is what is refused (PostgreSQL cannot store it)
