@@ -17,7 +17,7 @@
 import type { Knex } from 'knex'
 import { z } from 'zod'
 import { registerAdapter, type Adapter, type DeliveryResult } from './adapters.ts'
-import { classify, describe, readSome, retryAfterMs, signature } from './webhook.ts'
+import { classify, httpError, postJson, type Judge } from './webhook.ts'
 import { dataKeyring } from '../privacy/keyring.ts'
 import { maskPhone } from '../privacy/fields.ts'
 
@@ -67,47 +67,25 @@ export function gatewayBody(p: SmsPayload, key: string): Record<string, string> 
   return { PhoneNumbers: phone, SignName: p.signName, TemplateCode: p.templateCode, TemplateParam: JSON.stringify({ code }), OutId: key }
 }
 
+/** A 2xx whose Code is not OK is a refusal: retried when it names a flow limit. */
+const smsJudge: Judge = (res, text) => {
+  const outcome = classify(res.status)
+  if (outcome !== 'delivered') return { outcome, error: httpError(res) }
+  const code = gatewayCode(text)
+  if (code === 'OK') return { outcome, error: null }
+  return { outcome: /LIMIT|THROTTL|BUSY/i.test(code) ? 'retry' : 'rejected', error: `gateway answered Code ${code.slice(0, 100)}` }
+}
+
 export const smsAdapter: Adapter = {
   async deliver(message, target, stop): Promise<DeliveryResult> {
-    const started = performance.now()
-    const done = (r: Omit<DeliveryResult, 'durationMs'>): DeliveryResult => ({ ...r, durationMs: Math.round(performance.now() - started) })
     let body: string
     try {
       body = JSON.stringify(gatewayBody(message.payload as SmsPayload, message.key))
     } catch (err) {
       // sealed with a key this instance lacks, or not an SMS payload: nothing a retry mends soon
-      return done({ outcome: 'rejected', statusCode: null, response: null, error: `unreadable SMS message: ${(err as Error).message}`.slice(0, LOG_LIMIT), retryAfterMs: null })
+      return { outcome: 'rejected', statusCode: null, response: null, error: `unreadable SMS message: ${(err as Error).message}`.slice(0, LOG_LIMIT), retryAfterMs: null, durationMs: 0 }
     }
-    const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'gridgov-outbox/1', 'idempotency-key': message.key }
-    if (target.secret) {
-      const ts = String(Math.floor(Date.now() / 1000))
-      headers['x-gridgov-timestamp'] = ts
-      headers['x-gridgov-signature'] = signature(target.secret, ts, body)
-    }
-    const controller = new AbortController()
-    let timedOut = false
-    const timer = setTimeout(() => { timedOut = true; controller.abort() }, target.timeoutMs)
-    const onStop = () => controller.abort()
-    stop.addEventListener('abort', onStop)
-    try {
-      const res = await fetch(target.endpoint, { method: 'POST', headers, body, redirect: 'manual', signal: controller.signal })
-      const text = await readSome(res)
-      let outcome = classify(res.status)
-      let error = outcome === 'delivered' ? null : `HTTP ${res.status}`
-      if (outcome === 'delivered') {
-        const code = gatewayCode(text)
-        if (code !== 'OK') {
-          outcome = /LIMIT|THROTTL|BUSY/i.test(code) ? 'retry' : 'rejected'
-          error = `gateway answered Code ${code.slice(0, 100)}`
-        }
-      }
-      return done({ outcome, statusCode: res.status, response: text ? text.slice(0, LOG_LIMIT) : null, error, retryAfterMs: retryAfterMs(res.headers.get('retry-after')) })
-    } catch (err) {
-      return done({ outcome: 'retry', statusCode: null, response: null, error: describe(err, timedOut, target.timeoutMs), retryAfterMs: null })
-    } finally {
-      clearTimeout(timer)
-      stop.removeEventListener('abort', onStop)
-    }
+    return postJson(target, body, { 'idempotency-key': message.key }, stop, smsJudge)
   },
 }
 

@@ -9,7 +9,7 @@
 // Contract: any 2xx is "accepted" (the body is logged, not interpreted). Redirects are not
 // followed (a moved endpoint is a configuration change, not something to chase silently).
 import crypto from 'node:crypto'
-import { registerAdapter, type Adapter, type DeliveryResult, type Outcome } from './adapters.ts'
+import { registerAdapter, type Adapter, type DeliveryResult, type Outcome, type PlatformTarget } from './adapters.ts'
 
 /** How much of the answer is read and logged. A hostile endpoint cannot make us buffer more. */
 const READ_LIMIT = 64 * 1024
@@ -66,46 +66,60 @@ export function describe(err: unknown, timedOut: boolean, timeoutMs: number): st
   return `${e?.message ?? String(err)}${cause}`.slice(0, LOG_LIMIT)
 }
 
+/** Refines the outcome of an HTTP answer (the SMS gateway's 2xx may still say no). */
+export type Judge = (res: { status: number; statusText: string }, text: string) => { outcome: Outcome; error: string | null }
+
+/** `HTTP 502 Bad Gateway`: the delivery log's words for a refused answer. */
+export const httpError = (res: { status: number; statusText: string }) => `HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`
+
+const byStatus: Judge = (res) => {
+  const outcome = classify(res.status)
+  return { outcome, error: outcome === 'delivered' ? null : httpError(res) }
+}
+
+/**
+ * One signed JSON POST of an adapter: the headers given, signed with the platform's secret
+ * (X-Gridgov-Timestamp, X-Gridgov-Signature), within the platform's timeout, stopped with the
+ * deliverer; no answer at all is always worth another try.
+ */
+export async function postJson(target: PlatformTarget, body: string, extra: Record<string, string>, stop: AbortSignal,
+  judge: Judge = byStatus): Promise<DeliveryResult> {
+  const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8', 'user-agent': 'gridgov-outbox/1', ...extra }
+  if (target.secret) {
+    const ts = String(Math.floor(Date.now() / 1000))
+    headers['x-gridgov-timestamp'] = ts
+    headers['x-gridgov-signature'] = signature(target.secret, ts, body)
+  }
+  // one controller for both the timeout (which also covers reading the answer) and stop()
+  const controller = new AbortController()
+  let timedOut = false
+  const timer = setTimeout(() => { timedOut = true; controller.abort() }, target.timeoutMs)
+  const onStop = () => controller.abort()
+  stop.addEventListener('abort', onStop)
+  const started = performance.now()
+  const done = (r: Omit<DeliveryResult, 'durationMs'>): DeliveryResult => ({ ...r, durationMs: Math.round(performance.now() - started) })
+  try {
+    const res = await fetch(target.endpoint, { method: 'POST', headers, body, redirect: 'manual', signal: controller.signal })
+    const text = await readSome(res)
+    const { outcome, error } = judge(res, text)
+    return done({
+      outcome, statusCode: res.status, response: text ? text.slice(0, LOG_LIMIT) : null, error,
+      retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
+    })
+  } catch (err) {
+    return done({ outcome: 'retry', statusCode: null, response: null, error: describe(err, timedOut, target.timeoutMs), retryAfterMs: null })
+  } finally {
+    clearTimeout(timer)
+    stop.removeEventListener('abort', onStop)
+  }
+}
+
 export const webhookAdapter: Adapter = {
-  async deliver(message, target, stop): Promise<DeliveryResult> {
-    const body = JSON.stringify(message.payload)
-    const headers: Record<string, string> = {
-      'content-type': 'application/json; charset=utf-8',
-      'user-agent': 'gridgov-outbox/1',
-      'x-gridgov-message-id': message.key,
-      'idempotency-key': message.key,
-      'x-gridgov-attempt': String(message.attempt),
-    }
-    if (message.requestId) headers['x-request-id'] = message.requestId
-    if (target.secret) {
-      const ts = String(Math.floor(Date.now() / 1000))
-      headers['x-gridgov-timestamp'] = ts
-      headers['x-gridgov-signature'] = signature(target.secret, ts, body)
-    }
-    // one controller for both the timeout (which also covers reading the answer) and stop()
-    const controller = new AbortController()
-    let timedOut = false
-    const timer = setTimeout(() => { timedOut = true; controller.abort() }, target.timeoutMs)
-    const onStop = () => controller.abort()
-    stop.addEventListener('abort', onStop)
-    const started = performance.now()
-    const done = (r: Omit<DeliveryResult, 'durationMs'>): DeliveryResult => ({ ...r, durationMs: Math.round(performance.now() - started) })
-    try {
-      const res = await fetch(target.endpoint, { method: 'POST', headers, body, redirect: 'manual', signal: controller.signal })
-      const text = await readSome(res)
-      const outcome = classify(res.status)
-      return done({
-        outcome, statusCode: res.status, response: text ? text.slice(0, LOG_LIMIT) : null,
-        error: outcome === 'delivered' ? null : `HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}`,
-        retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
-      })
-    } catch (err) {
-      // no answer at all (timeout, refused, reset, not HTTP): always worth another try
-      return done({ outcome: 'retry', statusCode: null, response: null, error: describe(err, timedOut, target.timeoutMs), retryAfterMs: null })
-    } finally {
-      clearTimeout(timer)
-      stop.removeEventListener('abort', onStop)
-    }
+  deliver(message, target, stop): Promise<DeliveryResult> {
+    return postJson(target, JSON.stringify(message.payload), {
+      'x-gridgov-message-id': message.key, 'idempotency-key': message.key, 'x-gridgov-attempt': String(message.attempt),
+      ...(message.requestId ? { 'x-request-id': message.requestId } : {}),
+    }, stop)
   },
 }
 
