@@ -9,6 +9,7 @@ import { buildLayerStatement, tileKindAt, type Encoder, type LayerStatement, typ
 import { encodeLayer, type TileRow } from './encoder.ts'
 import { TileCache, type TileKey } from './cache.ts'
 import type { BBox, TileCoord } from './tilemath.ts'
+import { onMapChanges } from './changes.ts'
 
 export interface TileServiceOptions {
   /** 'auto' (default): ST_AsMVT when PostGIS has protobuf, else the Node encoder. */
@@ -156,3 +157,5 @@ export function invalidateAll(): number {
 export function invalidateTable(table: string, bbox: BBox): number {
   return liveServices().reduce((n, s) => n + s.invalidateTable(table, bbox), 0)
 }
+
+onMapChanges({ changed: invalidateTable, missed: invalidateAll })

@@ -10,6 +10,7 @@ import { encodeLayer, type TileRow } from '../../tiles/encoder.ts'
 import type { Encoder } from '../../tiles/layersql.ts'
 import type { BBox, TileCoord } from '../../tiles/tilemath.ts'
 import { BASEMAP_LAYERS, generalisationAt } from './generalise.ts'
+import { onMapChanges } from '../../tiles/changes.ts'
 
 /** The tables the base map is drawn from: a write to one of them drops the tiles it touches. */
 export const BASEMAP_TABLES = ['water_area', 'water_line', 'road', 'place_name'] as const
@@ -81,3 +82,9 @@ export function invalidateBasemap(table: string, bbox: BBox): number {
   }
   return dropped
 }
+
+const WORLD: BBox = [-180, -90, 180, 90]
+onMapChanges({
+  changed: invalidateBasemap,
+  missed: () => BASEMAP_TABLES.reduce((n, t) => n + invalidateBasemap(t, WORLD), 0),
+})

@@ -8,6 +8,7 @@ import { until } from '../support/wait.ts'
 import { followChanges } from '../../tiles/changes.ts'
 import { tileServiceOf } from '../../tiles/routes.ts'
 import { streetsMeetingPoint, tileAt, tileUrl } from './support.ts'
+import { imageCache } from '../../server/ogc/wms/getMap.ts'
 
 const ID_SEQ = '999872' // beyond the demo generator's sequences
 
@@ -80,5 +81,30 @@ describe('change notifications → tile caches', () => {
     await client.context.knex.raw('SELECT pg_notify(?, ?)', ['gridgov_changes', sentinel])
     expect(await until(() => payloads.includes(sentinel)), 'the sentinel arrives').to.equal(true)
     expect(payloads).to.deep.equal([sentinel])
+  })
+
+  it('drops exactly the WMS images a write touches, and the next GetMap draws the change', async () => {
+    const knex = client.context.knex
+    const cache = imageCache(client.context)
+    cache.clear()
+    const getMap = (lon: number, lat: number) => client.get('/ogc/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=components&STYLES='
+      + `&CRS=CRS:84&BBOX=${lon - 0.0005},${lat - 0.0005},${lon + 0.0005},${lat + 0.0005}&WIDTH=64&HEIGHT=64&FORMAT=image/png`, command)
+    const spot: [number, number] = [point[0] + 0.0002, point[1] - 0.0001]
+    const nearBefore = await getMap(...spot)
+    const farBefore = await getMap(spot[0] + 0.01, spot[1])
+    expect(nearBefore.statusCode).to.equal(200)
+    expect(cache.size, 'both images cached').to.equal(2)
+
+    const community = await knex.raw("SELECT code FROM admin_division WHERE level = 'community' AND ST_Intersects(geom, ST_SetSRID(ST_Point(?, ?), 4490))", spot)
+    await knex('component').insert({
+      id: componentId, class_code: componentId.slice(6, 10), name: '测试消防栓', community_code: community.rows[0].code,
+      city_code: '990100', geom: knex.raw('ST_SetSRID(ST_Point(?, ?), 4490)', spot),
+    })
+    expect(await until(() => cache.size === 1), 'the near image dropped, the far one kept').to.equal(true)
+    const farAgain = await getMap(spot[0] + 0.01, spot[1])
+    expect(farAgain.headers.etag, 'far image served from the cache').to.equal(farBefore.headers.etag)
+    const nearAfter = await getMap(...spot)
+    expect(nearAfter.headers.etag, 'the near image is drawn again, with the new component').to.not.equal(nearBefore.headers.etag)
+    await knex('component').where({ id: componentId }).delete()
   })
 })

@@ -20,7 +20,15 @@ export interface ImageCacheOptions {
   maxEntryBytes?: number
 }
 
-interface Entry { image: CachedImage; until: number }
+/** What a cached image shows, so a change to the data drops exactly the pictures it touches. */
+export interface ImageScope {
+  /** Catalogue layer ids drawn in the image. */
+  layers: string[]
+  /** The image's extent in CGCS2000 longitude/latitude; absent: any change to a layer drops it. */
+  lonLat?: [number, number, number, number]
+}
+
+interface Entry { image: CachedImage; until: number; scope?: ImageScope }
 
 export class ImageCache {
   private readonly entries = new Map<string, Entry>()
@@ -41,14 +49,14 @@ export class ImageCache {
   }
 
   /** The cached image for the key, or the one `render` produces (shared by concurrent callers). */
-  async getOrRender(key: string, render: () => Promise<{ body: Buffer; contentType: string }>): Promise<CachedImage> {
+  async getOrRender(key: string, render: () => Promise<{ body: Buffer; contentType: string }>, scope?: ImageScope): Promise<CachedImage> {
     const hit = this.lookup(key)
     if (hit) return hit
     const pending = this.inFlight.get(key)
     if (pending) return pending
     const job = render().then(({ body, contentType }) => {
       const image = { body, contentType, etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"` }
-      this.store(key, image)
+      this.store(key, image, scope)
       return image
     }).finally(() => this.inFlight.delete(key))
     this.inFlight.set(key, job)
@@ -72,14 +80,29 @@ export class ImageCache {
     return entry.image
   }
 
-  private store(key: string, image: CachedImage): void {
+  /** Drops the images of a layer whose extent meets the changed box; returns how many. */
+  invalidate(layer: string, bbox: [number, number, number, number]): number {
+    let dropped = 0
+    for (const [k, e] of this.entries) {
+      const scope = e.scope
+      if (scope && !scope.layers.includes(layer)) continue
+      const box = scope?.lonLat
+      if (box && (box[0] > bbox[2] || box[2] < bbox[0] || box[1] > bbox[3] || box[3] < bbox[1])) continue
+      this.entries.delete(k)
+      this.bytes -= e.image.body.length
+      dropped++
+    }
+    return dropped
+  }
+
+  private store(key: string, image: CachedImage, scope?: ImageScope): void {
     if (image.body.length > this.maxEntryBytes) return
     const old = this.entries.get(key)
     if (old) {
       this.bytes -= old.image.body.length
       this.entries.delete(key)
     }
-    this.entries.set(key, { image, until: Date.now() + this.ttlMs })
+    this.entries.set(key, { image, until: Date.now() + this.ttlMs, scope })
     this.bytes += image.body.length
     for (const [k, e] of this.entries) {
       if (this.bytes <= this.maxBytes) break

@@ -15,10 +15,14 @@ import { IMAGE_FORMATS, renderErrorImage, renderMap, type ImageFormat, type Pain
 import { ImageCache, type CachedImage } from './cache.ts'
 import { layersOf } from '../common/access.ts'
 import { noteLayerRead } from '../../../tiles/layerAccess.ts'
+import { onMapChanges } from '../../../tiles/changes.ts'
+import { toStorage } from '../../geo/crs.ts'
 
 type ExceptionMode = 'xml' | 'inimage' | 'blank'
 
 const caches = new WeakMap<AppContext, ImageCache>()
+// every application's cache with its catalogue, so a change notification finds the layers of a table
+const live = new Set<WeakRef<{ cache: ImageCache; app: AppContext }>>()
 
 /** The rendered-image cache of an application (tests clear it to compare fresh renders). */
 export function imageCache(app: AppContext): ImageCache {
@@ -26,8 +30,47 @@ export function imageCache(app: AppContext): ImageCache {
   if (!cache) {
     cache = new ImageCache()
     caches.set(app, cache)
+    live.add(new WeakRef({ cache, app }))
   }
   return cache
+}
+
+function eachCache(visit: (cache: ImageCache, app: AppContext) => number): number {
+  let dropped = 0
+  for (const ref of live) {
+    const entry = ref.deref()
+    if (entry) dropped += visit(entry.cache, entry.app)
+    else live.delete(ref)
+  }
+  return dropped
+}
+
+// WMS and WMTS pictures follow the same change notifications as the vector tiles
+onMapChanges({
+  changed: (table, bbox) => eachCache((cache, app) => app.catalogue.layers
+    .filter((l) => l.table === table).reduce((n, l) => n + cache.invalidate(l.id, bbox), 0)),
+  missed: () => eachCache((cache) => { const n = cache.size; cache.clear(); return n }),
+})
+
+/** The lon/lat (EPSG:4490) extent a map request shows, for dropping it when its data change. */
+export function requestLonLat(req: Pick<MapRequest, 'bbox' | 'crs'>): [number, number, number, number] | undefined {
+  const [x0, y0, x1, y1] = req.bbox
+  if (req.crs.geographic) return [x0, y0, x1, y1]
+  try {
+    const lons: number[] = [], lats: number[] = []
+    const steps = 4
+    for (let i = 0; i <= steps; i++) {
+      const x = x0 + ((x1 - x0) * i) / steps, y = y0 + ((y1 - y0) * i) / steps
+      for (const [a, b] of [[x, y0], [x, y1], [x0, y], [x1, y]] as const) {
+        const p = toStorage(...(req.crs.latFirst ? [b, a] as const : [a, b] as const), req.crs)
+        lons.push(p.lon)
+        lats.push(p.lat)
+      }
+    }
+    return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)]
+  } catch {
+    return undefined // outside the projection's range: any change to its layers drops it
+  }
 }
 
 /** FORMAT: one of the offered image types (parameters such as `; mode=8bit` are ignored). */
@@ -134,7 +177,8 @@ export async function handleGetMap(app: AppContext, ctx: Context, kvp: Kvp, vers
       return
     }
     const key = cacheKey(req, format, paint, jurisdiction)
-    const image = await imageCache(app).getOrRender(key, () => render(app, req, format, paint, jurisdiction))
+    const scope = { layers: req.layers.map((l) => l.layer.id), lonLat: requestLonLat(req) }
+    const image = await imageCache(app).getOrRender(key, () => render(app, req, format, paint, jurisdiction), scope)
     sendImage(ctx, image)
   } catch (err) {
     if (mode === 'xml' || !(err instanceof AppError) || err.status >= 500) throw err
