@@ -13,7 +13,7 @@ export const crsUris: string[] = [CRS84, ...supportedCrs().filter((c) => c.uri &
 const offered = new Set(crsUris)
 
 /** A listed URI (exactly, as advertised) → output CRS; anything else → 400. */
-export function crsParam(value: string | undefined, name: 'crs' | 'bbox-crs'): OutputCrs {
+export function crsParam(value: string | undefined, name: 'crs' | 'bbox-crs' | 'filter-crs'): OutputCrs {
   const uri = value?.trim() || CRS84
   if (!offered.has(uri)) {
     throw new AppError(400, 'unsupported_crs', `${name} "${uri.slice(0, 80)}" is not offered; see the crs list of the collection`, {},
