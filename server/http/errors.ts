@@ -84,6 +84,11 @@ export function toAppError(err: unknown): AppError {
   if (/^2200[78]$/.test(String((err as { code?: unknown })?.code ?? ''))) {
     return new AppError(400, 'bad_request', 'a date or time in the request is out of range (e.g. year 0 or 31 February)', {}, undefined, { cause: err }).coded('http.bad_datetime')
   }
+  // two writers crossed (40P01 deadlock_detected, 40001 serialization_failure): PostgreSQL rolled
+  // this one back whole, so the same request may simply be sent again
+  if (/^40(P01|001)$/.test(String((err as { code?: unknown })?.code ?? ''))) {
+    return new AppError(503, 'busy', 'a concurrent change collided with this one and it was rolled back whole; send it again', {}, undefined, { cause: err }).coded('http.write_collision')
+  }
   return new AppError(500, 'internal', 'internal error', {}, undefined, { cause: err })
 }
 
@@ -119,6 +124,7 @@ export function errorMiddleware() {
       }
       ctx.status = err.status
       if (err.code === 'db.unavailable') ctx.set('Retry-After', String(DB_RETRY_AFTER_SECONDS))
+      if (err.code === 'http.write_collision') ctx.set('Retry-After', '1')
       const format = errorFormats.find((f) => f.matches(ctx.path))
       if (format) {
         format.write(ctx, err, requestId)
@@ -173,13 +179,15 @@ function writeOgcException(ctx: Context, err: AppError): void {
   const text = escapeXml(err.status >= 500 && !err.code ? `internal error (request id ${String(ctx.state.requestId ?? '')})` : err.detail)
   const locator = err.ogc?.locator ? ` locator="${escapeXml(err.ogc.locator)}"` : ''
   ctx.type = 'text/xml; charset=utf-8'
-  if (ctx.path.startsWith('/ogc/wms')) {
+  // WMTS 1.0.0 answers an OWS 1.1 ExceptionReport of its own version (and /ogc/wmts starts with /ogc/wms)
+  const wmts = ctx.path === '/ogc/wmts' || ctx.path.startsWith('/ogc/wmts/')
+  if (ctx.path.startsWith('/ogc/wms') && !wmts) {
     const version = ctx.state.ogcVersion === '1.1.1' ? '1.1.1' : '1.3.0'
     ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<ServiceExceptionReport version="${version}" xmlns="http://www.opengis.net/ogc">` +
       `<ServiceException code="${escapeXml(code)}"${locator}>${text}</ServiceException></ServiceExceptionReport>`
     return
   }
-  const version = ctx.state.ogcVersion === '1.1.0' ? '1.1.0' : '2.0.0'
+  const version = wmts ? '1.0.0' : ctx.state.ogcVersion === '1.1.0' ? '1.1.0' : '2.0.0'
   const owsNs = version === '1.1.0' ? 'http://www.opengis.net/ows' : 'http://www.opengis.net/ows/1.1'
   ctx.body = `<?xml version="1.0" encoding="UTF-8"?>\n<ows:ExceptionReport xmlns:ows="${owsNs}" version="${version}" xml:lang="zh-CN">` +
     `<ows:Exception exceptionCode="${escapeXml(code)}"${locator}><ows:ExceptionText>${text}</ows:ExceptionText></ows:Exception></ows:ExceptionReport>`

@@ -53,6 +53,9 @@ function goodValue(name: string, schema: Schema | undefined, target: Target, s: 
     case 'x': return String(s.tile.x)
     case 'y': return String(s.tile.y)
     case 'layers': return 'base_grids'
+    case 'wmtsStyle': return 'default'
+    case 'wmtsSet': return 'GoogleMapsCompatible'
+    case 'wmtsTile': return `${s.tile.x}.png`
     case 'asset': return s.asset
     case 'format': return 'json'
     case 'fid': return s.featureId
@@ -138,6 +141,7 @@ export function buildRequest(target: Target, r: Prng, s: Seeds, opts: { depthSca
   const base = { target, method: target.method, headers: {} as Record<string, string> }
   switch (target.kind) {
     case 'wms': return { ...base, path: `/ogc/wms?${wmsQuery(r, s)}`, mutation: 'wms kvp' }
+    case 'wmts': return { ...base, path: `/ogc/wmts?${wmtsQuery(r, s)}`, mutation: 'wmts kvp' }
     case 'wfs': return { ...base, path: `/ogc/wfs?${wfsQuery(r, s)}`, mutation: 'wfs kvp' }
     case 'wfs-post': return { ...base, path: '/ogc/wfs', headers: { 'content-type': r.pick(['application/xml', 'text/xml', 'text/plain', 'application/json']) }, body: Buffer.from(hostileXml(r, s.typeName, s.lon, s.lat)), mutation: 'wfs xml' }
     case 'features': return { ...base, path: `${pathFor(target, r, s, r.chance(0.4))}${featuresQuery(r, s, target)}`, mutation: 'features' }
@@ -220,6 +224,21 @@ function wmsQuery(r: Prng, s: Seeds): string {
   for (let i = r.int(1, 3); i > 0; i--) {
     const k = r.pick([...keys, 'BGCOLOR', 'TIME', 'SLD_BODY', 'CQL_FILTER', 'EXCEPTIONS', 'TRANSPARENT'])
     p[k] = hostileValues[k]?.() ?? h()
+  }
+  return Object.entries(p).map(([k, v]) => `${r.chance(0.2) ? k.toLowerCase() : k}=${v}`).join('&')
+}
+
+function wmtsQuery(r: Prng, s: Seeds): string {
+  const set = r.pick(['GoogleMapsCompatible', 'CGCS2000', 'EPSG:4326', ''])
+  const p: Record<string, string> = {
+    SERVICE: 'WMTS', VERSION: r.pick(['1.0.0', '1.0.0', '2.0.0', '']), REQUEST: r.pick(['GetTile', 'GetTile', 'GetTile', 'GetCapabilities', 'GetFeatureInfo']),
+    LAYER: r.pick(['base_grids', 'components', 'inspectors', 'nope']), STYLE: r.pick(['default', 'by_state', '']), FORMAT: r.pick(['image/png', 'image/jpeg', 'image/gif']),
+    TILEMATRIXSET: set, TILEMATRIX: String(set === 'CGCS2000' ? s.tile.z + 1 : s.tile.z), TILEROW: String(s.tile.y), TILECOL: String(s.tile.x),
+    I: '128', J: '128', INFOFORMAT: r.pick(['application/json', 'text/html', 'text/xml', 'application/vnd.ogc.gml']),
+  }
+  for (let i = r.int(1, 3); i > 0; i--) {
+    const k = r.pick([...Object.keys(p), 'ACCEPTVERSIONS'])
+    p[k] = r.chance(0.4) ? r.pick(numberStrings.map(enc)) : hostileUrlValue(r)
   }
   return Object.entries(p).map(([k, v]) => `${r.chance(0.2) ? k.toLowerCase() : k}=${v}`).join('&')
 }

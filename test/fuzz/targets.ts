@@ -6,7 +6,7 @@ import { openApiDocument } from '../../server/openapi/document.ts'
 import { routeFactories } from '../../server/routes.ts'
 import type { AppContext } from '../../server/context.ts'
 
-export type Kind = 'rest' | 'wms' | 'wfs' | 'wfs-post' | 'features' | 'open311' | 'open311-post' | 'tiles' | 'static' | 'raw-upload'
+export type Kind = 'rest' | 'wms' | 'wmts' | 'wfs' | 'wfs-post' | 'features' | 'open311' | 'open311-post' | 'tiles' | 'static' | 'raw-upload'
 
 export interface Param { name: string; in: 'query' | 'path' | 'header'; schema?: Schema }
 export interface Schema { type?: string | string[]; enum?: unknown[]; properties?: Record<string, Schema>; required?: string[]; items?: Schema;
@@ -35,6 +35,9 @@ const extras: [Target['method'], string, Kind][] = [
   ['GET', '/public/', 'static'],
   ['GET', '/public/{route}', 'static'],
   ['GET', '/ogc/wms', 'wms'],
+  ['GET', '/ogc/wmts', 'wmts'],
+  ['GET', '/ogc/wmts/1.0.0/WMTSCapabilities.xml', 'static'],
+  ['GET', '/ogc/wmts/1.0.0/{layers}/{wmtsStyle}/{wmtsSet}/{z}/{y}/{wmtsTile}', 'tiles'],
   ['GET', '/ogc/wfs', 'wfs'],
   ['POST', '/ogc/wfs', 'wfs-post'],
   ['GET', '/ogc/features', 'features'],
@@ -45,6 +48,7 @@ const extras: [Target['method'], string, Kind][] = [
   ['GET', '/ogc/features/collections/{id}', 'features'],
   ['GET', '/ogc/features/collections/{id}/items', 'features'],
   ['GET', '/ogc/features/collections/{id}/items/{fid}', 'features'],
+  ['GET', '/ogc/features/collections/{id}/queryables', 'features'],
   ['GET', '/open311/v2/discovery.{format}', 'open311'],
   ['GET', '/open311/v2/services.{format}', 'open311'],
   ['GET', '/open311/v2/services/{code}.{format}', 'open311'],
@@ -52,6 +56,7 @@ const extras: [Target['method'], string, Kind][] = [
   ['GET', '/open311/v2/requests.{format}', 'open311'],
   ['GET', '/open311/v2/requests/{id}.{format}', 'open311'],
   ['GET', '/open311/v2/tokens/{token}.{format}', 'open311'],
+  ['GET', '/tiles/raster/{name}/{z}/{x}/{y}.png', 'tiles'],
 ]
 
 /** bodies that are not JSON: read raw by their route */

@@ -10,6 +10,7 @@ import { ABSENT, layerFixture, OPEN, SECRET, type Fixture } from './layerAccess-
 
 const WMS = '/ogc/wms?SERVICE=WMS'
 const WFS = '/ogc/wfs?SERVICE=WFS'
+const WMTS = '/ogc/wmts?SERVICE=WMTS'
 const F = '/ogc/features'
 /** Answers compared without their time stamps. */
 const timeless = (body: string) => body.replace(/timeStamp="[^"]*"/g, 'timeStamp=""')
@@ -35,6 +36,8 @@ describe('map layers with readRoles: invisible to other roles', function () {
       { what: 'WMS GetMap 1.1.1', url: `${WMS}&VERSION=1.1.1&REQUEST=GetMap&LAYERS={L}&STYLES=&SRS=EPSG:4326&BBOX=${part.lon - 0.001},${part.lat - 0.001},${part.lon + 0.001},${part.lat + 0.001}&WIDTH=64&HEIGHT=64&FORMAT=image/png` },
       { what: 'WMS GetFeatureInfo', url: `${map}&REQUEST=GetFeatureInfo&QUERY_LAYERS={L}&INFO_FORMAT=application/json&I=32&J=32` },
       { what: 'WMS GetLegendGraphic', url: `${WMS}&VERSION=1.3.0&REQUEST=GetLegendGraphic&LAYER={L}&FORMAT=image/png` },
+      { what: 'WMTS GetTile', url: `${WMTS}&REQUEST=GetTile&VERSION=1.0.0&LAYER={L}&STYLE=default&FORMAT=image/png&TILEMATRIXSET=GoogleMapsCompatible&TILEMATRIX=${t.z}&TILEROW=${t.y}&TILECOL=${t.x}` },
+      { what: 'WMTS GetTile RESTful', url: `/ogc/wmts/1.0.0/{L}/default/CGCS2000/16/${Math.floor((90 - part.lat) / (180 / 2 ** 15))}/${Math.floor((part.lon + 180) / (180 / 2 ** 15))}.png` },
       { what: 'WFS DescribeFeatureType', url: `${WFS}&VERSION=2.0.0&REQUEST=DescribeFeatureType&TYPENAMES=gridgov:{L}` },
       { what: 'WFS GetFeature', url: `${WFS}&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=gridgov:{L}&COUNT=2` },
       { what: 'WFS GetFeature hits', url: `${WFS}&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES={L}&RESULTTYPE=hits` },
@@ -105,6 +108,8 @@ describe('map layers with readRoles: invisible to other roles', function () {
       { what: 'tiles/all.json', url: '/tiles/all.json', signedIn: true },
       { what: 'WMS 1.3.0 capabilities', url: `${WMS}&REQUEST=GetCapabilities&VERSION=1.3.0` },
       { what: 'WMS 1.1.1 capabilities', url: `${WMS}&REQUEST=GetCapabilities&VERSION=1.1.1` },
+      { what: 'WMTS capabilities', url: `${WMTS}&REQUEST=GetCapabilities` },
+      { what: 'WMTS RESTful capabilities', url: '/ogc/wmts/1.0.0/WMTSCapabilities.xml' },
       { what: 'WFS 2.0 capabilities', url: `${WFS}&REQUEST=GetCapabilities&VERSION=2.0.0` },
       { what: 'WFS 1.1 capabilities', url: `${WFS}&REQUEST=GetCapabilities&VERSION=1.1.0` },
       { what: 'WFS DescribeFeatureType of all', url: `${WFS}&VERSION=2.0.0&REQUEST=DescribeFeatureType` },

@@ -94,6 +94,23 @@ describe('map layers with audited: every delivery is in the access audit', funct
     expect(legend.rows).to.deep.equal([])
   })
 
+  it('WMTS: a tile with the layer\'s features (fresh, not kept) writes one row; an empty tile none', async () => {
+    const t = tileAt(f.part.lon, f.part.lat, 17)
+    const tile = (layer: string, x: number) => `/ogc/wmts/1.0.0/${layer}/default/GoogleMapsCompatible/17/${t.y}/${x}.png`
+    for (const user of ['command', 'community']) {
+      const drawn = await get(tile(SECRET, t.x), f.basic[user]!)
+      expect(drawn.res.statusCode).to.equal(200)
+      expect(drawn.res.headers['cache-control']).to.equal('no-store')
+      expect(countPainted(await decodeImage(drawn.res.rawPayload), CLEAR)).to.be.greaterThan(0)
+      expectOneRow(drawn.rows, user, `${user} GetTile`)
+    }
+    expect((await get(tile(OPEN, t.x), f.basic.command!)).rows).to.deep.equal([])
+    const sea = tileAt(123.5, 20.5, 17)
+    const empty = await get(`/ogc/wmts/1.0.0/${SECRET}/default/GoogleMapsCompatible/17/${sea.y}/${sea.x}.png`, f.basic.command!)
+    expect(empty.res.statusCode).to.equal(200)
+    expect(empty.rows).to.deep.equal([])
+  })
+
   it('WFS 2.0 and 1.1: GetFeature, GetPropertyValue and GetFeatureById write one row; hits and schemas none', async () => {
     for (const [user, prefix] of [['command', ''], ['community', '990102001001']] as const) {
       const auth = f.basic[user]!

@@ -27,6 +27,17 @@ describe('errors', () => {
     expect(res.json().status).to.equal(405)
   })
 
+  it('a write rolled back by a deadlock or a serialization failure is a 503 to send again, not a 500', async () => {
+    for (const code of ['40P01', '40001']) {
+      const pgError = Object.assign(new Error('deadlock detected on relation 16384'), { code, severity: 'ERROR' })
+      const res = await inject(appThrowing(pgError), { method: 'POST', url: '/api/v1/grids' })
+      expect(res.statusCode, code).to.equal(503)
+      expect(res.headers['retry-after']).to.equal('1')
+      expect(res.json().code).to.equal('http.write_collision')
+      expect(res.body, 'no database detail').to.not.include('relation 16384')
+    }
+  })
+
   it('5xx details never reach the client', async () => {
     const res = await inject(appThrowing(new Error('password=hunter2 at db.internal')), { url: '/api/v1/x' })
     expect(res.statusCode).to.equal(500)

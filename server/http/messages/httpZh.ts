@@ -107,5 +107,6 @@ export function registerHttpMessages(): void {
     'http.nul_character': nulZh,
     'http.bad_content_encoding': '请求内容与其声明的压缩格式（Content-Encoding）不符',
     'http.bad_datetime': '日期或时间超出有效范围（如 0000 年或 2 月 31 日），请检查填写的日期',
+    'http.write_collision': '与同时进行的另一修改冲突，本次修改已整体撤销，未作任何更改，请重新提交',
   })
 }
