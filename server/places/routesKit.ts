@@ -18,6 +18,7 @@ import { idReader, noRepeats, unmask, type Unmasking } from '../registers/routeK
 import { personalKinds, readRow, rowView, type RegisterTable, type Row } from './register.ts'
 import { idParam, unmaskBody } from './schemas.ts'
 import { createRow, exportRows, importRows, inGrids, listRows, patchRow, type ListQuery } from './store.ts'
+import { registerRowWriter } from '../ogc/wfs/transactionRows.ts'
 
 export interface RegisterRoutes {
   table: RegisterTable
@@ -44,6 +45,9 @@ export function mountRegister(router: Router, app: AppContext, spec: RegisterRou
     exportRows: (db, p, filter) => exportRows(db, t, p, filter),
     inGrids: (db, p, grids, opts) => inGrids(db, t, p, grids, opts),
   })
+  // WFS-T writes the register's layer through the same create and patch (server/ogc/wfs/transactionRows.ts)
+  registerRowWriter({ layer: spec.layer, what: t.what, roles: REGISTER_WRITE_ROLES, rowSchema: t.rowSchema, patchSchema: spec.patchSchema,
+    create: (trx, p, input) => createRow(trx, t, p, input), patch: (trx, p, id, input) => patchRow(trx, t, p, id, input) })
 
   const view = async (ctx: Context, id: number) => {
     const p = principalOf(ctx)

@@ -33,10 +33,16 @@ export function xxeBodies(typeName: string): string[] {
   ]
 }
 
+/** A WFS-T Transaction (the fuzz's principal may or may not be an editor: both answers are 4xx or 200). */
+function transaction(version: '2.0.0' | '1.1.0', body: string): string {
+  return `<?xml version="1.0"?><wfs:Transaction service="WFS" version="${version}" ${version === '1.1.0' ? FES11 : FES} ` +
+    `xmlns:gridgov="https://gridgov.invalid/ns">${version === '1.1.0' ? body.replaceAll('fes:', 'ogc:').replaceAll('ValueReference', 'Name') : body}</wfs:Transaction>`
+}
+
 export function hostileXml(r: Prng, typeName: string, lon: number, lat: number): string {
   const inj = () => escape(r.pick([...sqlFragments, ...filterInjections]))
   const version = r.chance(0.5) ? '2.0.0' as const : '1.1.0' as const
-  switch (r.int(0, 15)) {
+  switch (r.int(0, 17)) {
     case 0: return getFeature(typeName, '<fes:Filter><fes:PropertyIsEqualTo><fes:ValueReference>name</fes:ValueReference><fes:Literal>&lol9;</fes:Literal></fes:PropertyIsEqualTo></fes:Filter>', version, lol)
     case 1: return r.pick(xxeBodies(typeName))
     case 2: return getFeature(typeName, `<fes:Filter><fes:PropertyIsEqualTo><fes:ValueReference>${inj()}</fes:ValueReference><fes:Literal>1</fes:Literal></fes:PropertyIsEqualTo></fes:Filter>`, version)
@@ -52,6 +58,16 @@ export function hostileXml(r: Prng, typeName: string, lon: number, lat: number):
     case 12: return r.pick(['<wfs:GetFeature', '<?xml version="1.0"?><wfs:GetFeature service="WFS"><wfs:Query>', '<a><b></a></b>', '', '<![CDATA[x]]>', '<?xml version="1.0" encoding="EBCDIC"?><a/>', 'not xml at all'])
     case 13: return getFeature(typeName, `<fes:Filter><fes:PropertyIsBetween><fes:ValueReference>reported_at</fes:ValueReference><fes:LowerBoundary><fes:Literal>2026-02-30</fes:Literal></fes:LowerBoundary><fes:UpperBoundary><fes:Literal>${inj()}</fes:Literal></fes:UpperBoundary></fes:PropertyIsBetween></fes:Filter>`, version)
     case 14: return getFeature(typeName, `<fes:Filter><fes:Function name="${inj()}"><fes:Literal>1</fes:Literal></fes:Function></fes:Filter>`, version)
+    case 15: return transaction(version, `<wfs:Insert><${typeName}><gridgov:name>${inj()}</gridgov:name><gridgov:${inj().replace(/[^\w]/g, '') || 'x'}>1</gridgov:${inj().replace(/[^\w]/g, '') || 'x'}>` +
+      `<gridgov:geom><gml:Point srsName="${r.pick(['EPSG:4490', 'urn:ogc:def:crs:EPSG::4490', 'GCJ-02', inj()])}"><gml:pos>${r.pick([`${lat} ${lon}`, `${lon} ${lat}`, 'NaN 1e309', inj()])}</gml:pos></gml:Point></gridgov:geom></${typeName}></wfs:Insert>`)
+    // ids only: a fuzzed filter matching everything would empty the shared test city
+    case 16: return transaction(version, r.pick([
+      `<wfs:Update typeName="${typeName}"><wfs:Property><wfs:ValueReference>${inj()}</wfs:ValueReference><wfs:Value>${inj()}</wfs:Value></wfs:Property><fes:Filter><fes:ResourceId rid="${inj()}" version="${inj()}"/></fes:Filter></wfs:Update>`,
+      `<wfs:Delete typeName="${typeName}"><fes:Filter><fes:ResourceId rid="${inj()}"/></fes:Filter></wfs:Delete>`,
+      `<wfs:Delete typeName="${typeName}"/>`,
+      `<wfs:Native vendorId="${inj()}" safeToIgnore="false">${inj()}</wfs:Native>`,
+      `<wfs:Replace>${inj()}</wfs:Replace>`,
+    ]))
     default: return `<?xml version="1.0"?><!DOCTYPE r SYSTEM "http://127.0.0.1:9/evil.dtd"><wfs:GetFeature service="WFS" version="2.0.0" ${FES}><wfs:Query typeNames="${typeName}" srsName="${inj()}"/></wfs:GetFeature>`
   }
 }

@@ -33,10 +33,13 @@ const parser = new XMLParser({
   ignoreDeclaration: true, ignorePiTags: true, commentPropName: false, cdataPropName: false,
 })
 
+/** The largest WFS-T Transaction (a field crew's day of edits; the body limit still applies). */
+export const TRANSACTION_XML_LIMIT_BYTES = 8 * 1024 * 1024
+
 /** Parses untrusted XML into a tree; every failure is a 400 OperationParsingFailed. */
-export function parseXml(text: string, locator?: string): XmlNode {
-  if (Buffer.byteLength(text, 'utf8') > XML_LIMIT_BYTES) {
-    throw new AppError(413, 'payload_too_large', `XML larger than ${XML_LIMIT_BYTES} bytes`, {}, { code: 'OperationParsingFailed', ...(locator ? { locator } : {}) })
+export function parseXml(text: string, locator?: string, limitBytes = XML_LIMIT_BYTES): XmlNode {
+  if (Buffer.byteLength(text, 'utf8') > limitBytes) {
+    throw new AppError(413, 'payload_too_large', `XML larger than ${limitBytes} bytes`, {}, { code: 'OperationParsingFailed', ...(locator ? { locator } : {}) })
   }
   // A DTD is the only way to declare entities: refusing it outright rules out billion-laughs
   // expansion and external (file or network) entities whatever the parser would have done.

@@ -30,6 +30,17 @@ export function geometrySql(node: XmlNode, ctx: FilterContext): Sql {
   return sql(text, JSON.stringify(geojson))
 }
 
+/**
+ * A GML geometry as GeoJSON in its own CRS, axes already in x,y (lon/lat, easting/northing)
+ * order: WFS-T Insert and Update values, converted to storage by the writers' own input rules.
+ */
+export function readGmlGeometry(node: XmlNode, ctx: FilterContext): { geometry: GeoJsonGeometry; crs: Crs } {
+  const crs = crsOf(node, ctx)
+  return { geometry: new Reader(crs, ctx).geometry(node), crs }
+}
+
+export type { GeoJsonGeometry }
+
 function crsOf(node: XmlNode, ctx: FilterContext): Crs {
   const name = node.attrs.srsName ?? ctx.defaultCrs
   let crs: Crs

@@ -18,6 +18,8 @@ import { typeNameOf } from './typeNames.ts'
 import { capabilities11 } from './getCapabilities11.ts'
 import { bboxLonLat, otherCrs, serviceProvider, SERVICE_ABSTRACT, SERVICE_TITLE } from './capabilitiesCommon.ts'
 import { layersOf } from '../common/access.ts'
+import { principalOf } from '../../http/auth.ts'
+import { mayWrite } from './transactionWriters.ts'
 import type { LayerDef } from '../../../tiles/catalogue.ts'
 
 
@@ -40,7 +42,9 @@ export async function getCapabilities(ctx: Context, app: AppContext, req: WfsReq
   const layers = layersOf(ctx, app.catalogue).layers
   const extents = await Promise.all(layers.map((l) => cachedExtent(app.knexRead, l)))
   ctx.type = 'text/xml; charset=utf-8'
-  ctx.body = version === '1.1.0' ? capabilities11(ctx, app, layers, extents) : capabilities20(ctx, app, layers, extents)
+  // Transaction is offered to the roles that may edit some layer; to others the service is read-only
+  const writable = layers.filter((l) => mayWrite(l, principalOf(ctx)))
+  ctx.body = version === '1.1.0' ? capabilities11(ctx, app, layers, extents, writable) : capabilities20(ctx, app, layers, extents, writable.length > 0)
 }
 
 
@@ -50,8 +54,8 @@ const constraint = (tag: string, name: string, value: string) =>
 const allowed = (values: string[]) => el('ows:AllowedValues', {}, ...values.map((v) => textEl('ows:Value', v)))
 const parameter = (name: string, values: string[]) => el('ows:Parameter', { name }, allowed(values))
 
-const wfsConstraints: [string, boolean][] = [
-  ['ImplementsBasicWFS', true], ['ImplementsTransactionalWFS', false], ['ImplementsLockingWFS', false],
+const wfsConstraints = (transactional: boolean): [string, boolean][] => [
+  ['ImplementsBasicWFS', true], ['ImplementsTransactionalWFS', transactional], ['ImplementsLockingWFS', false],
   ['KVPEncoding', true], ['XMLEncoding', true], ['SOAPEncoding', false], ['ImplementsInheritance', false],
   ['ImplementsRemoteResolve', false], ['ImplementsResultPaging', true], ['ImplementsStandardJoins', false],
   ['ImplementsSpatialJoins', false], ['ImplementsTemporalJoins', false], ['ImplementsFeatureVersioning', false],
@@ -66,7 +70,7 @@ const fesConformance: [string, boolean][] = [
   ['ImplementsMinimumXPath', true], ['ImplementsSchemaElementFunc', false],
 ]
 
-function operationsMetadata(ctx: Context, app: AppContext): string {
+function operationsMetadata(ctx: Context, app: AppContext, transactional: boolean): string {
   const get = serviceUrl(ctx, app, '/ogc/wfs') + '?'
   const post = serviceUrl(ctx, app, '/ogc/wfs')
   const dcp = el('ows:DCP', {}, el('ows:HTTP', {}, el('ows:Get', { 'xlink:href': get }), el('ows:Post', { 'xlink:href': post })))
@@ -77,9 +81,9 @@ function operationsMetadata(ctx: Context, app: AppContext): string {
     GetPropertyValue: parameter('resolve', ['none']) + parameter('outputFormat', ['application/gml+xml; version=3.2']),
   }
   return el('ows:OperationsMetadata', {},
-    ...operations.map((op) => el('ows:Operation', { name: op }, dcp, params[op] ?? '')),
+    ...operations.filter((op) => op !== 'Transaction' || transactional).map((op) => el('ows:Operation', { name: op }, dcp, params[op] ?? '')),
     parameter('version', ['2.0.0', '1.1.0']),
-    ...wfsConstraints.map(([name, v]) => constraint('ows:Constraint', name, bool(v))),
+    ...wfsConstraints(transactional).map(([name, v]) => constraint('ows:Constraint', name, bool(v))),
     constraint('ows:Constraint', 'CountDefault', String(COUNT_DEFAULT)),
     el('ows:Constraint', { name: 'QueryExpressions' }, allowed(['wfs:Query', 'wfs:StoredQuery'])))
 }
@@ -110,7 +114,7 @@ function filterCapabilities(): string {
 }
 
 
-function capabilities20(ctx: Context, app: AppContext, layers: LayerDef[], extents: ([number, number, number, number] | null)[]): string {
+function capabilities20(ctx: Context, app: AppContext, layers: LayerDef[], extents: ([number, number, number, number] | null)[], transactional: boolean): string {
   return XML_DECLARATION + el('wfs:WFS_Capabilities', {
     version: '2.0.0', 'xmlns:wfs': NS.wfs20, 'xmlns:ows': NS.ows11, 'xmlns:fes': NS.fes20, 'xmlns:gml': NS.gml32,
     'xmlns:xlink': NS.xlink, 'xmlns:xsi': NS.xsi, [`xmlns:${GRIDGOV_PREFIX}`]: GRIDGOV_NS,
@@ -122,7 +126,7 @@ function capabilities20(ctx: Context, app: AppContext, layers: LayerDef[], exten
     textEl('ows:ServiceType', 'WFS'), textEl('ows:ServiceTypeVersion', '2.0.0'), textEl('ows:ServiceTypeVersion', '1.1.0'),
     textEl('ows:Fees', 'NONE'), textEl('ows:AccessConstraints', 'HTTP Basic authentication for feature data')),
   serviceProvider('ows'),
-  operationsMetadata(ctx, app),
+  operationsMetadata(ctx, app, transactional),
   featureTypeList(layers, extents),
   filterCapabilities())
 }

@@ -7,6 +7,7 @@ import { el, textEl, XML_DECLARATION } from '../common/xml.ts'
 import { DEFAULT_CRS, formatNames } from './formats.ts'
 import { bboxLonLat, otherCrs, serviceProvider, SERVICE_ABSTRACT, SERVICE_TITLE } from './capabilitiesCommon.ts'
 import { typeNameOf } from './typeNames.ts'
+import { writerOf } from './transactionWriters.ts'
 import type { LayerDef } from '../../../tiles/catalogue.ts'
 
 const ops11 = ['GetCapabilities', 'DescribeFeatureType', 'GetFeature']
@@ -15,7 +16,12 @@ const spatial11 = ['BBOX', 'Equals', 'Disjoint', 'Intersects', 'Touches', 'Cross
 
 const param = (name: string, values: string[]) => el('ows:Parameter', { name }, ...values.map((v) => textEl('ows:Value', v)))
 
-export function capabilities11(ctx: Context, app: AppContext, layers: LayerDef[], extents: ([number, number, number, number] | null)[]): string {
+/**
+ * `writable`: the layers this caller may edit; GDAL and QGIS read Transaction in the operations
+ * and Insert / Update / Delete in a feature type's Operations (the list-wide one says Query).
+ */
+export function capabilities11(ctx: Context, app: AppContext, layers: LayerDef[], extents: ([number, number, number, number] | null)[],
+  writable: LayerDef[] = []): string {
   const href = serviceUrl(ctx, app, '/ogc/wfs')
   const dcp = el('ows:DCP', {}, el('ows:HTTP', {}, el('ows:Get', { 'xlink:href': `${href}?` }), el('ows:Post', { 'xlink:href': href })))
   const params: Record<string, string> = {
@@ -33,12 +39,13 @@ export function capabilities11(ctx: Context, app: AppContext, layers: LayerDef[]
     textEl('ows:ServiceType', 'WFS'), textEl('ows:ServiceTypeVersion', '1.1.0'), textEl('ows:Fees', 'NONE'),
     textEl('ows:AccessConstraints', 'HTTP Basic authentication for feature data')),
   serviceProvider('ows'),
-  el('ows:OperationsMetadata', {}, ...ops11.map((op) => el('ows:Operation', { name: op }, dcp, params[op] ?? ''))),
+  el('ows:OperationsMetadata', {}, ...[...ops11, ...(writable.length ? ['Transaction'] : [])].map((op) => el('ows:Operation', { name: op }, dcp, params[op] ?? ''))),
   el('wfs:FeatureTypeList', {}, el('wfs:Operations', {}, textEl('wfs:Operation', 'Query')),
     ...layers.map((layer, i) => {
       const [lower, upper] = bboxLonLat(extents[i] ?? [-180, -90, 180, 90])
       return el('wfs:FeatureType', {}, textEl('wfs:Name', typeNameOf(layer)), textEl('wfs:Title', layer.title),
         textEl('wfs:Abstract', layer.abstract), textEl('wfs:DefaultSRS', DEFAULT_CRS), ...other.map((c) => textEl('wfs:OtherSRS', c)),
+        writable.includes(layer) ? el('wfs:Operations', {}, ...['Query', ...writerOf(layer)!.operations].map((o) => textEl('wfs:Operation', o))) : '',
         el('wfs:OutputFormats', {}, ...formatNames['1.1.0'].map((f) => textEl('wfs:Format', f))),
         el('ows:WGS84BoundingBox', {}, textEl('ows:LowerCorner', lower!), textEl('ows:UpperCorner', upper!)))
     })),

@@ -1,11 +1,11 @@
 // One model for a WFS request, whether it came as KVP (GET, or POST form) or as POST XML.
 // The handlers see only this model, so every encoding gets the same validation.
 import type { Context } from 'koa'
-import { parseXml, childNamed, childrenNamed, type XmlNode } from '../common/xml.ts'
+import { parseXml, childNamed, childrenNamed, TRANSACTION_XML_LIMIT_BYTES, type XmlNode } from '../common/xml.ts'
 import { WfsParams, clip, integerParam, invalid, missing, notSupported, splitParenthesized } from './kvp.ts'
 
 export const operations = ['GetCapabilities', 'DescribeFeatureType', 'GetFeature', 'GetPropertyValue',
-  'ListStoredQueries', 'DescribeStoredQueries'] as const
+  'ListStoredQueries', 'DescribeStoredQueries', 'Transaction'] as const
 export type Operation = (typeof operations)[number]
 export type WfsVersion = '2.0.0' | '1.1.0'
 
@@ -36,6 +36,10 @@ export interface WfsRequest {
   typeNames?: string[]
   /** KVP requests: the parameters, for next / previous links. */
   kvp?: WfsParams
+  /** Transaction: the parsed wfs:Transaction element (transactionParse.ts reads it). */
+  xml?: XmlNode
+  /** Transaction: the root element's namespace (GDAL writes the WFS 1.x one even with version="2.0.0"). */
+  xmlNamespace?: string | undefined
 }
 
 /** The largest page a client may ask for. */
@@ -46,12 +50,25 @@ export function readRequest(ctx: Context): WfsRequest {
   const body = (ctx.request as { body?: unknown }).body
   if (ctx.method === 'POST' && typeof body === 'string') {
     if (!body.trim()) throw missing('request')
-    return fromXml(parseXml(body), ctx)
+    // a Transaction carries features, so it may be larger than a query (still bounded)
+    const limit = /^(?:\s|<\?[^>]*\?>|<!--[\s\S]*?-->)*<(?:[\w.-]+:)?Transaction[\s>/]/.test(body.slice(0, 4096)) ? TRANSACTION_XML_LIMIT_BYTES : undefined
+    const req = fromXml(parseXml(body, undefined, limit), ctx)
+    if (req.operation === 'Transaction') req.xmlNamespace = rootNamespace(body)
+    return req
   }
   const params = ctx.method === 'POST' && body && typeof body === 'object' && Object.keys(body).length
     ? new WfsParams(body as Record<string, unknown>)
     : new WfsParams(ctx.querystring)
   return fromKvp(params, ctx)
+}
+
+/** The namespace URI of a document's root element, read from its start tag (the tree drops it). */
+function rootNamespace(text: string): string | undefined {
+  const start = /<(?:([\w-]+):)?Transaction\b([^>]*)>/.exec(text.slice(0, 4096))
+  if (!start) return undefined
+  const decl = start[1] ? `xmlns:${start[1]}` : 'xmlns'
+  for (const m of start[2]!.matchAll(/([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) if (m[1] === decl) return m[2] ?? m[3]
+  return undefined
 }
 
 function checkService(service: string | undefined): void {
@@ -69,7 +86,8 @@ function operationOf(name: string | undefined): Operation {
 /** 2.0.x → 2.0.0, 1.1.x → 1.1.0; anything else is refused (absent: 2.0.0). */
 function versionOf(v: string | undefined, ctx: Context, operation: Operation): WfsVersion {
   if (v === undefined || v === '' || /^2\.0\.\d$/.test(v)) return '2.0.0'
-  if (/^1\.1\.\d$/.test(v)) {
+  // QGIS (3.28 and older) writes its transactions as 1.0.0 whatever it negotiated: the 1.x dialect
+  if (/^1\.1\.\d$/.test(v) || (operation === 'Transaction' && /^1\.0\.\d$/.test(v))) {
     ctx.state.ogcVersion = '1.1.0'
     return '1.1.0'
   }
@@ -162,6 +180,7 @@ function fromXml(root: XmlNode, ctx: Context): WfsRequest {
     storedQueryIds: childrenNamed(root, 'StoredQueryId').map((n) => n.text),
     typeNames: childrenNamed(root, 'TypeName').map((n) => n.text),
   }
+  if (operation === 'Transaction') req.xml = root
   const stored = childNamed(root, 'StoredQuery')
   if (stored) {
     req.storedQuery = { id: attr(stored, 'id') ?? '', params: new Map(childrenNamed(stored, 'Parameter').map((n) => [(attr(n, 'name') ?? '').toLowerCase(), n.text])) }

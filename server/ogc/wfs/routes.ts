@@ -9,6 +9,8 @@ import { getFeature } from './getFeature.ts'
 import { getPropertyValue } from './getPropertyValue.ts'
 import { readRequest, type Operation, type WfsRequest } from './request.ts'
 import { describeStoredQueries, listStoredQueries } from './storedQueries.ts'
+import { transaction } from './transaction.ts'
+import { registerTransactionWriters } from './transactionSetup.ts'
 
 type Handler = (ctx: Context, app: AppContext, req: WfsRequest) => void | Promise<void>
 
@@ -19,10 +21,12 @@ const handlers: Record<Operation, Handler> = {
   GetPropertyValue: getPropertyValue,
   ListStoredQueries: (ctx, app) => listStoredQueries(ctx, app),
   DescribeStoredQueries: describeStoredQueries,
+  Transaction: transaction,
 }
 
 export function wfsRoutes(app: AppContext): Router {
   const router = new Router()
+  registerTransactionWriters()
   const handle = async (ctx: Context) => {
     const req = readRequest(ctx)
     await handlers[req.operation](ctx, app, req)
