@@ -41,6 +41,8 @@ const schema = z.object({
   // a request not fully received (headers, then the whole body) in this time is cut off: 408 (server/http/listener.ts)
   REQUEST_TIMEOUT_MS: integer(1000, 3_600_000).default(120_000),
   HEADERS_TIMEOUT_MS: integer(1000, 3_600_000).default(60_000),
+  // the largest field copy POST /api/v1/offline/{area}/sync accepts (server/offline/upload.ts)
+  OFFLINE_SYNC_MAX_BYTES: integer(1024, 2 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
   // an XYZ/WMTS raster base map the server fetches on the page's behalf (server/basemap/raster.ts)
   GRIDGOV_BASEMAP_WMTS: z.string().max(2000).regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
     .refine((u) => ['{z}', '{x}', '{y}'].every((p) => u.includes(p)), 'must contain {z}, {x} and {y}').optional(),
@@ -78,6 +80,8 @@ export interface Config {
   /** Whole request (headers and body) must arrive within this; slower clients get 408 (server/http/listener.ts). */
   requestTimeoutMs: number
   headersTimeoutMs: number
+  /** Largest GeoPackage a sync accepts (default 64 MiB). */
+  offlineSyncMaxBytes?: number | undefined
   /** Optional raster base map URL template ({z} {x} {y}, {s} a subdomain digit); unset: our own vector base map only. */
   basemapWmts?: string | undefined
   /** Minutes without use that end a sign-in session (default 30). */
@@ -136,6 +140,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
+    offlineSyncMaxBytes: e.OFFLINE_SYNC_MAX_BYTES,
     basemapWmts: e.GRIDGOV_BASEMAP_WMTS,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     trustedNetworks: e.TRUSTED_NETWORKS ?? [],
