@@ -15,12 +15,13 @@ import { IMAGE_FORMATS } from './render.ts'
 import { INFO_FORMATS } from './getFeatureInfo.ts'
 import { legendEntries, legendSize } from './getLegendGraphic.ts'
 import { layersOf } from '../common/access.ts'
+import { extraLayers, type ExtraLayer } from './layerSources.ts'
 
 const XLINK = 'http://www.w3.org/1999/xlink'
 const TITLE = 'gridgov 网格化管理地图服务'
 const ABSTRACT = '网格、部件、地址等图层的 WMS 服务；地图按调用者的辖区渲染。GetMap 与 GetFeatureInfo 需要身份认证（HTTP Basic、Bearer 令牌或 API Key）。'
 
-interface Doc { version: WmsVersion; base: string; extents: Extents; crs: Crs[] }
+interface Doc { version: WmsVersion; base: string; extents: Extents; crs: Crs[]; extras?: ExtraLayer[] }
 
 const href = (url: string) => el('OnlineResource', { 'xlink:type': 'simple', 'xlink:href': url })
 const hrefNs = (url: string) => el('OnlineResource', { 'xmlns:xlink': XLINK, 'xlink:type': 'simple', 'xlink:href': url })
@@ -76,13 +77,21 @@ function namedLayer(doc: Doc, layer: LayerDef): string {
     ...(layer.maxScaleDenominator !== undefined && doc.version === '1.3.0' ? [textEl('MaxScaleDenominator', layer.maxScaleDenominator)] : []))
 }
 
+/** A registered extra layer (raster base maps): not queryable, one default style without a legend. */
+function extraLayer(doc: Doc, layer: ExtraLayer): string {
+  return el('Layer', { queryable: 0, opaque: 0 },
+    textEl('Name', layer.name), textEl('Title', layer.title), textEl('Abstract', layer.abstract),
+    geographicBox(doc, layer.bbox), ...doc.crs.map((crs) => boundingBox(doc, crs, layer.bbox)),
+    el('Style', {}, textEl('Name', 'default'), textEl('Title', layer.title)))
+}
+
 function rootLayer(doc: Doc, layers: LayerDef[]): string {
   const crsTag = doc.version === '1.3.0' ? 'CRS' : 'SRS'
   return el('Layer', {}, textEl('Title', TITLE), textEl('Abstract', ABSTRACT),
     ...doc.crs.map((c) => textEl(crsTag, c.id)),
     geographicBox(doc, doc.extents.all),
     ...doc.crs.map((crs) => boundingBox(doc, crs, doc.extents.all)),
-    ...layers.map((l) => namedLayer(doc, l)))
+    ...layers.map((l) => namedLayer(doc, l)), ...(doc.extras ?? []).map((l) => extraLayer(doc, l)))
 }
 
 function service(doc: Doc): string {
@@ -115,10 +124,10 @@ function capability111(doc: Doc, layers: LayerDef[]): string {
 }
 
 /** The capabilities document of a version. */
-export function capabilitiesXml(version: WmsVersion, base: string, extents: Extents, layers: LayerDef[]): string {
+export function capabilitiesXml(version: WmsVersion, base: string, extents: Extents, layers: LayerDef[], extras: ExtraLayer[] = []): string {
   // CRS:84 is a WMS 1.3.0 identifier; 1.1.1 clients know EPSG:4326 for the same thing
   const crs = version === '1.3.0' ? extents.crs : extents.crs.filter((c) => c.id !== 'CRS:84')
-  const doc: Doc = { version, base, extents, crs }
+  const doc: Doc = { version, base, extents, crs, extras }
   if (version === '1.1.1') {
     return XML_DECLARATION +
       '<!DOCTYPE WMT_MS_Capabilities SYSTEM "http://schemas.opengis.net/wms/1.1.1/WMS_MS_Capabilities.dtd">\n' +
@@ -135,7 +144,7 @@ export function capabilitiesXml(version: WmsVersion, base: string, extents: Exte
 export async function handleGetCapabilities(app: AppContext, ctx: Context, version: WmsVersion, format: string | undefined): Promise<void> {
   const extents = await layerExtents(app)
   const base = `${serviceUrl(ctx, app, '/ogc/wms')}?`
-  ctx.body = capabilitiesXml(version, base, extents, layersOf(ctx, app.catalogue).layers)
+  ctx.body = capabilitiesXml(version, base, extents, layersOf(ctx, app.catalogue).layers, [...(await extraLayers(app)).values()])
   // 1.1.1 names its own MIME type; clients that ask for text/xml (browsers, some scripts) get that
   ctx.type = version === '1.1.1' && format?.toLowerCase() !== 'text/xml' ? 'application/vnd.ogc.wms_xml' : 'text/xml; charset=utf-8'
   ctx.set('Cache-Control', 'no-cache')

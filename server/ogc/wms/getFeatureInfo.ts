@@ -9,6 +9,7 @@ import { clip, missing, wmsError, type Kvp, type WmsVersion } from './kvp.ts'
 import { parseMapRequest, type MapRequest } from './mapRequest.ts'
 import { featuresNear, type InfoFeature } from './features.ts'
 import { layersOf } from '../common/access.ts'
+import { extraLayers } from './layerSources.ts'
 import { noteLayerRead } from '../../../tiles/layerAccess.ts'
 
 export const INFO_FORMATS = ['application/json', 'text/html', 'text/xml'] as const
@@ -36,6 +37,7 @@ function parseQueryLayers(kvp: Kvp, req: MapRequest): LayerDef[] {
   if (!names.length) throw missing('query_layers')
   return names.map((name) => {
     const layer = req.layers.find((l) => l.layer.id === name)?.layer
+    if (!layer && req.extras?.some((l) => l.name === name)) throw wmsError('LayerNotQueryable', 'query_layers', `layer ${name} is a raster and not queryable`)
     if (!layer) throw wmsError('LayerNotDefined', 'query_layers', `query layer "${clip(name)}" is not among LAYERS`)
     if (!layer.queryable) throw wmsError('LayerNotQueryable', 'query_layers', `layer ${layer.id} is not queryable`)
     return layer
@@ -96,7 +98,7 @@ function asXml(results: LayerResult[]): string {
 }
 
 export async function handleGetFeatureInfo(app: AppContext, ctx: Context, kvp: Kvp, version: WmsVersion): Promise<void> {
-  const req = parseMapRequest(kvp, layersOf(ctx, app.catalogue), version)
+  const req = parseMapRequest(kvp, layersOf(ctx, app.catalogue), version, await extraLayers(app))
   const queryLayers = parseQueryLayers(kvp, req)
   const format = parseInfoFormat(kvp, version)
   const { i, j } = parsePixel(kvp, req)

@@ -5,6 +5,7 @@
 import type { Catalogue, LayerDef, LayerStyle } from '../../../tiles/catalogue.ts'
 import { parseCrs, type Crs } from '../../geo/crs.ts'
 import { clip, invalid, missing, wmsError, type Kvp, type WmsVersion } from './kvp.ts'
+import type { ExtraLayer } from './layerSources.ts'
 
 /** Largest side and pixel count a GetMap may ask for (also advertised as MaxWidth/MaxHeight). */
 export const MAX_SIDE = 4096
@@ -25,6 +26,8 @@ export interface MapRequest {
   bbox: [number, number, number, number]
   width: number
   height: number
+  /** Registered extra layers named in LAYERS (layerSources.ts), in LAYERS order: drawn under `layers`. */
+  extras?: ExtraLayer[]
 }
 
 /**
@@ -93,20 +96,33 @@ export function parseSize(kvp: Kvp): { width: number; height: number } {
  * (`,,,`), or one entry per layer where an empty entry or `default` means the layer's first style.
  */
 export function parseLayers(kvp: Kvp, catalogue: Catalogue, layerParam = 'layers'): StyledLayer[] {
+  return parseLayerList(kvp, catalogue, new Map(), layerParam).layers
+}
+
+/** LAYERS split into catalogue layers with their styles and registered extra layers (default style only). */
+export function parseLayerList(kvp: Kvp, catalogue: Catalogue, extraLayers: ReadonlyMap<string, ExtraLayer>,
+  layerParam = 'layers'): { layers: StyledLayer[]; extras: ExtraLayer[] } {
   const names = kvp.list(layerParam)
   if (!names.length || names.every((n) => n === '')) throw missing(layerParam)
   if (names.length > LAYER_LIMIT) throw invalid(layerParam, `at most ${LAYER_LIMIT} layers per request`)
-  const layers = names.map((name) => {
-    const layer = catalogue.get(name)
+  const found = names.map((name) => {
+    const layer = catalogue.get(name) ?? extraLayers.get(name)
     if (!layer) throw wmsError('LayerNotDefined', layerParam, `layer "${clip(name)}" is not defined`)
     return layer
   })
   const styles = kvp.list('styles')
   const allDefault = styles.every((s) => s === '')
-  if (!allDefault && styles.length !== layers.length) {
-    throw invalid('styles', `STYLES must name one style per layer (${layers.length}), or be empty; got ${styles.length}`)
+  if (!allDefault && styles.length !== found.length) {
+    throw invalid('styles', `STYLES must name one style per layer (${found.length}), or be empty; got ${styles.length}`)
   }
-  return layers.map((layer, i) => ({ layer, style: resolveStyle(layer, allDefault ? '' : styles[i]!) }))
+  const layers: StyledLayer[] = [], extras: ExtraLayer[] = []
+  found.forEach((layer, i) => {
+    const style = allDefault ? '' : styles[i]!
+    if ('id' in layer) layers.push({ layer, style: resolveStyle(layer, style) })
+    else if (style === '' || style.toLowerCase() === 'default') extras.push(layer)
+    else throw wmsError('StyleNotDefined', 'styles', `layer ${layer.name} has no style "${clip(style)}"; it offers only its default style`)
+  })
+  return { layers, extras }
 }
 
 /** A named style of the layer; '' and 'default' select its first (default) style. */
@@ -119,10 +135,11 @@ export function resolveStyle(layer: LayerDef, name: string): LayerStyle | undefi
 }
 
 /** Everything GetMap and GetFeatureInfo share, validated in the order the spec lists it. */
-export function parseMapRequest(kvp: Kvp, catalogue: Catalogue, version: WmsVersion): MapRequest {
-  const layers = parseLayers(kvp, catalogue)
+export function parseMapRequest(kvp: Kvp, catalogue: Catalogue, version: WmsVersion,
+  extraLayers: ReadonlyMap<string, ExtraLayer> = new Map()): MapRequest {
+  const { layers, extras } = parseLayerList(kvp, catalogue, extraLayers)
   const crs = parseWmsCrs(kvp, version)
   const bbox = parseBbox(kvp, crs, version)
   const { width, height } = parseSize(kvp)
-  return { version, layers, crs, bbox, width, height }
+  return { version, layers, crs, bbox, width, height, extras }
 }
