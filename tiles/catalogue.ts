@@ -4,7 +4,7 @@
 import type { Knex } from 'knex'
 import type { Role } from '../server/auth/roles.ts'
 
-export type AttributeType = 'string' | 'integer' | 'number' | 'boolean' | 'datetime'
+export type AttributeType = 'string' | 'integer' | 'number' | 'boolean' | 'datetime' | 'date'
 
 export interface LayerAttribute {
   /** Public name (English snake case), used in tiles, GML, GeoJSON and filters. */
@@ -117,6 +117,8 @@ const staticLayers: LayerDef[] = [
       attr('id', 't.id', 'string', '部件标识码'), attr('class_code', 't.class_code', 'string', '部件小类'),
       attr('name', 't.name', 'string', '名称'), attr('state', 't.state', 'string', '状态'),
       attr('grid_code', 't.grid_code', 'string', '所在网格'), attr('community_code', 't.community_code', 'string', '所属社区'),
+      // WFS-T optimistic checks compare it (migration 0045)
+      attr('version', 't.version', 'integer', '版本'),
     ],
     minZoom: 14, maxZoom: 22, clusterMinZoom: 10, precomputedClusters: true, queryable: true,
     styles: [{ name: 'by_state', title: '按状态', by: 'state', colours: {
@@ -203,6 +205,24 @@ export class Catalogue {
     this.layers.push(layer)
     this.byId.set(layer.id, layer)
   }
+
+  /**
+   * Swaps a layer for a new definition of the same id (user-defined fields change its
+   * attributes): a new object, so whatever was compiled from the old one is not reused.
+   */
+  replace(layer: LayerDef): void {
+    const i = this.layers.findIndex((l) => l.id === layer.id)
+    if (i < 0) throw new Error(`layer ${layer.id} is not in the catalogue`)
+    this.layers[i] = layer
+    this.byId.set(layer.id, layer)
+  }
+}
+
+/** Work done on every catalogue loadCatalogue builds (a capability that adds to layers registers it). */
+export type CatalogueLoader = (knex: Knex, catalogue: Catalogue) => Promise<void>
+const loaders: CatalogueLoader[] = []
+export function onCatalogueLoad(loader: CatalogueLoader): void {
+  if (!loaders.includes(loader)) loaders.push(loader)
 }
 
 /**
@@ -255,6 +275,8 @@ export async function loadCatalogue(knex: Knex): Promise<Catalogue> {
   for (const t of types) {
     if (!/^[a-z][a-z0-9_]{1,39}$/.test(t.code)) throw new Error(`bad industry type code ${t.code}`)
   }
-  return new Catalogue([...staticLayers.map((l) => ({ ...l })), ...types.map(industryLayer), { ...eventsLayer }, { ...allEventsLayer },
+  const catalogue = new Catalogue([...staticLayers.map((l) => ({ ...l })), ...types.map(industryLayer), { ...eventsLayer }, { ...allEventsLayer },
     { ...roadsLayer }, { ...inspectorsLayer }])
+  for (const load of loaders) await load(knex, catalogue)
+  return catalogue
 }

@@ -32,7 +32,8 @@ export function scopeOf(j: Jurisdiction): string {
 export class TileService {
   readonly cache: TileCache
   private encoderChoice?: Promise<Encoder>
-  private readonly statements = new Map<string, LayerStatement>()
+  // per layer object: a layer replaced in the catalogue (user fields) gets statements of its own
+  private readonly statements = new WeakMap<LayerDef, Map<string, LayerStatement>>()
 
   constructor(
     private readonly knex: Knex,
@@ -90,11 +91,13 @@ export class TileService {
     return encodeLayer(layer.id, rows)
   }
 
-  /** The prepared statement of a layer, built on first use and kept (the catalogue is fixed at start). */
+  /** The prepared statement of a layer, built on first use and kept while the layer's definition lasts. */
   statement(layer: LayerDef, encoder: Encoder, kind: TileKind): LayerStatement {
-    const k = `${layer.id}|${encoder}|${kind}`
-    let st = this.statements.get(k)
-    if (!st) this.statements.set(k, (st = buildLayerStatement(layer, encoder, kind)))
+    const k = `${encoder}|${kind}`
+    let byKind = this.statements.get(layer)
+    if (!byKind) this.statements.set(layer, (byKind = new Map()))
+    let st = byKind.get(k)
+    if (!st) byKind.set(k, (st = buildLayerStatement(layer, encoder, kind)))
     return st
   }
 

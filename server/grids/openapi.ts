@@ -84,13 +84,22 @@ export const gridPaths = {
   },
   '/api/v1/import': {
     post: {
-      summary: 'Import a GeoJSON FeatureCollection or zipped Shapefile (all or nothing; dryRun reports every violation)',
+      summary: 'Import a layer (all or nothing; dryRun reports every violation): GeoJSON, zipped Shapefile, KML/KMZ, and through GDAL (gdal-bin) MapInfo MIF/MID and TAB, DXF and GeoPackage',
+      description: 'The body is a GeoJSON FeatureCollection; a zip holding one layer (.shp set, .tab + .map/.dat/.id, .mif + .mid, doc.kml, or one .gpkg/.dxf/.geojson); a single KML, DXF, MIF or GeoPackage file; or a multipart/form-data upload of a file set. ' +
+        'The format is taken from format=, else the Content-Type, else recognised from the bytes. CRS: crs= wins, else the one the file declares (.prj, GeoJSON crs, the GDAL formats\' own; KML is CRS84); a Shapefile, DXF or other GDAL file without one needs crs=. ' +
+        'Properties named like a user-defined field of the layer (/api/v1/fields) set its value. Refusal codes: vector_import.needs_gdal (415), vector_import.unreadable, vector_import.missing_crs, vector_import.incomplete_set, vector_import.many_layers, vector_import.no_layer, vector_import.not_geopackage, vector_import.bad_kml, vector_import.format_mismatch, fields.required, fields.wrong_type, fields.not_a_choice.',
       parameters: [
-        { name: 'kind', in: 'query', required: true, schema: { enum: ['base', 'industry', 'grid', 'community', 'component'] } },
+        { name: 'kind', in: 'query', required: true, schema: { enum: ['base', 'industry', 'grid', 'community', 'component', 'water', 'place'] } },
         { name: 'dryRun', in: 'query', schema: { type: 'boolean' } }, crs,
+        { name: 'format', in: 'query', schema: { enum: ['shapefile', 'geojson', 'kml', 'kmz', 'mif', 'tab', 'dxf', 'gpkg'] }, description: 'the file format (default: from the Content-Type or the bytes); mif, tab, dxf and gpkg need GDAL' },
       ],
-      requestBody: { required: true, content: { 'application/geo+json': { schema: { type: 'object' } }, 'application/json': { schema: { type: 'object' } }, 'application/zip': { schema: { type: 'string', format: 'binary' } } } },
-      responses: { 200: { description: '{ kind, dryRun, features, written, valid, violations, format, source }' }, 400: problem, 401: problem, 403: problem, 413: problem, 422: violations },
+      requestBody: { required: true, content: {
+        'application/geo+json': { schema: { type: 'object' } }, 'application/json': { schema: { type: 'object' } }, 'application/zip': { schema: { type: 'string', format: 'binary' } },
+        'application/vnd.google-earth.kml+xml': { schema: { type: 'string', format: 'binary' } }, 'application/vnd.google-earth.kmz': { schema: { type: 'string', format: 'binary' } },
+        'application/geopackage+sqlite3': { schema: { type: 'string', format: 'binary' } }, 'image/vnd.dxf': { schema: { type: 'string', format: 'binary' } }, 'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+        'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'array', items: { type: 'string', format: 'binary' } } } } },
+      } },
+      responses: { 200: { description: '{ kind, dryRun, features, written, valid, violations, format, source }' }, 400: problem, 401: problem, 403: problem, 413: problem, 415: problem, 422: violations },
     },
   },
 } as const

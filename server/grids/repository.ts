@@ -5,6 +5,7 @@ import type { Feature, Geometry } from 'geojson'
 import type { Jurisdiction } from '../db/jurisdiction.ts'
 import { sqlFile } from '../db/sql.ts'
 import { AREA_TOLERANCE_M2, type GridKind } from './topology.ts'
+import type { Extra } from '../fields/validate.ts'
 
 export interface GridFilter {
   bbox?: [number, number, number, number] | undefined
@@ -22,13 +23,15 @@ export interface GridRow {
   community_code: string; households: number | null; population: number | null
   valid_from: Date; valid_to: Date | null; geometry: Geometry; area_m2: number
   changed_by: string | null; changed_by_name: string | null
+  /** User-defined field values (server/fields). */
+  extra: Extra
 }
 
 export type GridFeature = Feature<Geometry, Record<string, unknown>>
 
 function selectGrids(knex: Knex | Knex.Transaction) {
   return knex('grid').select('id', 'code', 'version', 'kind', 'industry_type', 'name', 'community_code',
-    'households', 'population', 'valid_from', 'valid_to', 'changed_by', 'changed_by_name',
+    'households', 'population', 'valid_from', 'valid_to', 'changed_by', 'changed_by_name', 'extra',
     knex.raw('ST_AsGeoJSON(geom, 7, 0)::json AS geometry'),
     knex.raw('round(ST_Area(geom::geography)::numeric, 1) AS area_m2'))
 }
@@ -42,6 +45,8 @@ export function toFeature(r: GridRow): GridFeature {
       validFrom: new Date(r.valid_from).toISOString(), validTo: r.valid_to ? new Date(r.valid_to).toISOString() : null,
       areaM2: Number(r.area_m2),
       changedBy: r.changed_by ? { username: r.changed_by, name: r.changed_by_name } : null,
+      // user field names never shadow a built-in one (server/fields/definitions.ts)
+      ...r.extra,
     },
   }
 }

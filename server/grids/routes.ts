@@ -68,7 +68,7 @@ export function gridRoutes(app: AppContext): Router {
     const { candidates, problems } = toCandidates([body], inputCrs(crs, body.crs))
     if (problems.length) throw inputProblemsError(problems)
     const c = candidates[0]!
-    const feature = await createGrid(knex, principalOf(ctx), { ...c, code: c.code || undefined })
+    const feature = await createGrid(knex, principalOf(ctx), { ...c, code: c.code || undefined }, body.properties)
     ctx.status = 201
     ctx.set('Location', `/api/v1/grids/${feature.id}`)
     ctx.type = 'application/geo+json'
@@ -103,9 +103,10 @@ export function gridRoutes(app: AppContext): Router {
     const { crs } = validate(s.crsQuery, ctx.query, 'query')
     const body = validate(s.patchBody, ctx.request.body, 'GeoJSON Feature')
     const principal = principalOf(ctx)
+    const attrs = { ...body.properties, userValues: body.properties }
     const feature = body.geometry === undefined || body.geometry === null
-      ? await updateAttributes(knex, principal, code, body.properties)
-      : await updateGeometry(knex, principal, code, polygonFromInput(body.geometry, inputCrs(crs, body.crs)), body.properties)
+      ? await updateAttributes(knex, principal, code, attrs)
+      : await updateGeometry(knex, principal, code, polygonFromInput(body.geometry, inputCrs(crs, body.crs)), attrs)
     ctx.type = 'application/geo+json'
     ctx.body = feature
   })

@@ -67,7 +67,8 @@ export const patchBody = z.object({
     name: z.string().trim().min(1).max(100).optional(),
     households: z.number().int().min(0).max(10_000_000).nullable().optional(),
     population: z.number().int().min(0).max(10_000_000).nullable().optional(),
-  }).strict().default({}),
+    // any other key must be a user-defined field (server/fields judges them in the write)
+  }).catchall(z.unknown()).default({}),
   crs: z.unknown().optional(),
 })
 

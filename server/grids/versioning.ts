@@ -12,11 +12,15 @@ import { sqlFile } from '../db/sql.ts'
 import { checkCandidates, insertCandidates, lockKeys, lockScopes, topologyError, type Candidate, type Violation } from './topology.ts'
 import { getGrid, nextCodes, toFeature, type GridFeature, type GridRow } from './repository.ts'
 import type { StoredPolygon } from './geometryInput.ts'
+import { validateUserFields, type Extra } from '../fields/validate.ts'
+import { writeGridExtra } from '../fields/store.ts'
 
 export interface GridAttributes {
   name?: string | undefined
   households?: number | null | undefined
   population?: number | null | undefined
+  /** The feature's properties, read for user-defined field values (server/fields). */
+  userValues?: Record<string, unknown> | undefined
 }
 
 export interface WriteResult {
@@ -24,6 +28,9 @@ export interface WriteResult {
   retired: string[]
   closedAssignments: number
 }
+
+/** The built-in properties a change may name besides user-defined fields. */
+const ATTRIBUTE_NAMES = ['name', 'households', 'population']
 
 /** A write outside the caller's jurisdiction is refused with 403 (the caller named the place). */
 export function assertWritable(principal: Principal, communityCode: string): void {
@@ -34,10 +41,11 @@ export function assertWritable(principal: Principal, communityCode: string): voi
 
 /** Judges and writes candidates after `prepare` (which closes the rows being replaced). */
 async function commitCandidates(trx: Knex.Transaction, principal: Principal, candidates: Candidate[],
-  opts: { ownCodes?: string[]; versions?: Map<string, number> } = {}): Promise<GridFeature[]> {
+  opts: { ownCodes?: string[]; versions?: Map<string, number>; extras?: Map<string, Extra> } = {}): Promise<GridFeature[]> {
   const violations: Violation[] = await checkCandidates(trx, candidates, opts.ownCodes ?? [])
   if (violations.length) throw topologyError(violations)
   await insertCandidates(trx, opts.versions ?? new Map(), principal)
+  await writeGridExtra(trx, [...opts.extras ?? []].map(([code, extra]) => ({ code, extra })))
   const rows = await Promise.all(candidates.map((c) => getGrid(trx, principal.jurisdiction, c.code)))
   return rows.filter((r): r is GridRow => r !== undefined).map(toFeature)
 }
@@ -72,13 +80,15 @@ function candidateFrom(row: GridRow, geometry: StoredPolygon, attrs: GridAttribu
 }
 
 /** Creates a grid; without a code the next free sequence of the community (and type) is used. */
-export async function createGrid(knex: Knex, principal: Principal, input: Omit<Candidate, 'code'> & { code?: string | undefined }): Promise<GridFeature> {
+export async function createGrid(knex: Knex, principal: Principal, input: Omit<Candidate, 'code'> & { code?: string | undefined },
+  userValues?: Record<string, unknown> | null): Promise<GridFeature> {
   assertWritable(principal, input.communityCode)
   return knex.transaction(async (trx) => {
     const probe = { ...input, code: input.code ?? '' }
     await lockScopes(trx, lockKeys([probe]))
     const code: string = input.code ?? (await allocate(trx, input.kind, input.communityCode, input.industryType, 1))[0]!
-    const [feature] = await commitCandidates(trx, principal, [{ ...input, code }])
+    const extra = await validateUserFields(trx, 'grids', userValues)
+    const [feature] = await commitCandidates(trx, principal, [{ ...input, code }], { extras: new Map([[code, extra]]) })
     return feature!
   })
 }
@@ -100,8 +110,9 @@ export async function updateGeometry(knex: Knex, principal: Principal, code: str
   return knex.transaction(async (trx) => {
     const row = await lockedGrid(trx, principal, code)
     await trx('grid').where({ id: row.id }).update({ valid_to: trx.fn.now(), updated_at: trx.fn.now() })
+    const extra = await validateUserFields(trx, 'grids', attrs.userValues, { existing: row.extra, known: ATTRIBUTE_NAMES })
     const [feature] = await commitCandidates(trx, principal, [candidateFrom(row, geometry, attrs)],
-      { ownCodes: [code], versions: new Map([[code, row.version + 1]]) })
+      { ownCodes: [code], versions: new Map([[code, row.version + 1]]), extras: new Map([[code, extra]]) })
     return feature!
   })
 }
@@ -114,6 +125,7 @@ export async function updateAttributes(knex: Knex, principal: Principal, code: s
     if (attrs.name !== undefined) patch.name = attrs.name
     if (attrs.households !== undefined) patch.households = attrs.households
     if (attrs.population !== undefined) patch.population = attrs.population
+    if (attrs.userValues) patch.extra = JSON.stringify(await validateUserFields(trx, 'grids', attrs.userValues, { existing: row.extra, known: ATTRIBUTE_NAMES }))
     await trx('grid').where({ id: row.id }).update(patch)
     return toFeature((await getGrid(trx, principal.jurisdiction, code))!)
   })
@@ -144,7 +156,8 @@ export async function splitGrid(knex: Knex, principal: Principal, code: string, 
     const candidates = parts.map((geometry, i) => candidateFrom(row, geometry, {
       name: names[i] ?? `${row.name}-${i + 1}`, households: null, population: null,
     }, codes[i]!))
-    const grids = await commitCandidates(trx, principal, candidates)
+    // both parts keep the user field values of the grid they were cut from
+    const grids = await commitCandidates(trx, principal, candidates, { extras: new Map(codes.map((c) => [c, row.extra])) })
     return { grids, retired: [code], closedAssignments }
   })
 }
@@ -200,7 +213,8 @@ export async function mergeGrids(knex: Knex, principal: Principal, codes: string
     const sum = (k: 'households' | 'population') => rows.some((r) => r[k] === null) ? null : rows.reduce((s, r) => s + (r[k] ?? 0), 0)
     const candidate = candidateFrom(first, JSON.parse(m.geometry) as StoredPolygon,
       { name: attrs.name ?? first.name, households: attrs.households ?? sum('households'), population: attrs.population ?? sum('population') }, code!)
-    const grids = await commitCandidates(trx, principal, [candidate])
+    // the merged grid keeps the user field values of the first (lowest code) of the merged ones
+    const grids = await commitCandidates(trx, principal, [candidate], { extras: new Map([[code!, first.extra]]) })
     return { grids, retired: rows.map((r) => r.code), closedAssignments }
   })
 }

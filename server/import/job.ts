@@ -12,6 +12,7 @@ import { inputProblemsError, toCandidates, type InputFeature } from '../grids/ca
 import { AREA_TOLERANCE_M2, checkCandidates, insertCandidates, lockKeys, lockScopes, topologyError, type Violation } from '../grids/topology.ts'
 import { convertCommunities, convertComponents, type StagedRows } from './convert.ts'
 import { isBasemapImport, runBasemapImport } from './basemap.ts'
+import { userFieldValues, writeUserFieldValues } from './userFields.ts'
 
 /** water and place: a city's base map (server/import/basemap.ts), replaced whole. */
 export const IMPORT_KINDS = ['base', 'industry', 'grid', 'community', 'component', 'water', 'place'] as const
@@ -43,6 +44,7 @@ export async function runImport(knex: Knex, principal: Principal, features: Inpu
   const progress = (step: string, done: number) => opts.onProgress?.({ step, done, total: STEPS })
   progress('convert', 0)
   const staged = convert(features, opts)
+  const extras = await userFieldValues(knex, staged, features)
   assertInJurisdiction(principal, staged.places)
   progress('stage', 1)
   const trx = await knex.transaction()
@@ -57,6 +59,7 @@ export async function runImport(knex: Knex, principal: Principal, features: Inpu
     }
     if (violations.length) throw topologyError(violations)
     report.written = await write(trx, staged, opts.kind)
+    await writeUserFieldValues(trx, staged, extras)
     progress('write', 3)
     await trx.commit()
     progress('done', STEPS)

@@ -20,8 +20,8 @@ export interface ShapefileLayer {
 
 const bad = (detail: string) => new AppError(400, 'bad_shapefile', detail)
 
-/** Reads every entry of a zip into memory, enforcing the limits. */
-async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
+/** Reads every entry of a zip into memory (names lower-cased, folders dropped), enforcing the limits. */
+export async function unzip(buffer: Buffer): Promise<Map<string, Buffer>> {
   let zip: yauzl.ZipFile
   try {
     zip = await yauzl.fromBufferPromise(buffer, { lazyEntries: true, validateEntrySizes: true, strictFileNames: false })
@@ -92,7 +92,11 @@ const garbled = (features: Feature<Geometry | null>[]) =>
 
 /** Reads the single layer of a zipped Shapefile. */
 export async function readZippedShapefile(buffer: Buffer): Promise<ShapefileLayer> {
-  const files = await unzip(buffer)
+  return readShapefileSet(await unzip(buffer))
+}
+
+/** Reads the single Shapefile layer of a set of files (a zip's entries or a multipart upload). */
+export async function readShapefileSet(files: Map<string, Buffer>): Promise<ShapefileLayer> {
   const shps = [...files.keys()].filter((n) => n.endsWith('.shp'))
   if (shps.length === 0) throw bad('zip holds no .shp file')
   if (shps.length > 1) throw bad(`zip holds ${shps.length} layers (${shps.join(', ')}): import one layer per file`)

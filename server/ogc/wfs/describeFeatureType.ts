@@ -13,7 +13,7 @@ import { invalid } from './kvp.ts'
 import { layersOf } from '../common/access.ts'
 
 const xsdType: Record<AttributeType, string> = {
-  string: 'xsd:string', integer: 'xsd:long', number: 'xsd:double', boolean: 'xsd:boolean', datetime: 'xsd:dateTime',
+  string: 'xsd:string', integer: 'xsd:long', number: 'xsd:double', boolean: 'xsd:boolean', datetime: 'xsd:dateTime', date: 'xsd:date',
 }
 
 const propertyType: Record<LayerDef['geometryType'], string> = {
