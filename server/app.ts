@@ -11,12 +11,15 @@ import { securityHeaders } from './http/securityHeaders.ts'
 import { healthRoutes } from './health/routes.ts'
 import { auditRequests } from './audit/middleware.ts'
 import { routeFactories } from './routes.ts'
+import { frontCacheOf } from './http/frontCache.ts'
 
 export function createApp(app: AppContext): Koa {
   const koa = new Koa({ proxy: app.config.trustProxy })
   koa.silent = true // errors are logged by errorMiddleware, with the request id
   koa.use(requestLogging(app.logger))
   koa.use(securityHeaders(app.config)) // on every answer, errors too: outside errorMiddleware
+  // repeated map answers (images, tiles) straight from their caches: server/http/frontCache.ts
+  koa.use(frontCacheOf(app).middleware())
   koa.use(errorMiddleware())
   // /health stays cheap: no body parsing, no authentication.
   koa.use(healthRoutes(app).routes())

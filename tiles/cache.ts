@@ -69,6 +69,11 @@ export class TileCache {
     return this.generationNow
   }
 
+  /** The cached bytes without counting a hit or refreshing their place (a validity check). */
+  peek(key: TileKey): Buffer | undefined {
+    return this.entries.get(tileKeyString(key))?.bytes
+  }
+
   get(key: TileKey): Buffer | undefined {
     const k = tileKeyString(key)
     const e = this.entries.get(k)

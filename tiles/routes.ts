@@ -14,6 +14,7 @@ import { MVT_TYPE, etagOf, matchesIfNoneMatch, parseTile } from './tileHttp.ts'
 import { ANALYSIS_LAYERS, isAnalysisLayer, registerAnalysisTiles } from './analysisTiles.ts'
 import { jurisdictionBounds, tileJson } from './tilejson.ts'
 import { webMapRoutes } from './webmap.ts'
+import { offerToFrontCache } from '../server/http/frontCache.ts'
 
 /** Tiles depend on the caller's jurisdiction: browsers may keep them briefly, shared caches not at all. */
 export const TILE_CACHE_CONTROL = 'private, max-age=5'
@@ -76,6 +77,10 @@ async function handleTile(ctx: Context, app: AppContext, service: TileService): 
   }
   // an empty layer tile is zero bytes: only layers that put features in this tile are noted
   inRange.forEach((l, i) => { if (parts[i]!.length) noteLayerRead(l) })
+  if (!layers.some((l) => l.live || l.audited)) {
+    const scope = scopeOf(jurisdiction)
+    offerToFrontCache(ctx, () => inRange.every((l, i) => service.cache.peek({ layer: l.id, scope, ...tile }) === parts[i]))
+  }
   ctx.type = MVT_TYPE
   ctx.body = bytes
 }

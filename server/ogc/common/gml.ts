@@ -55,12 +55,13 @@ export function outputGeometrySql(geom: string, out: OutputCrs): string {
  * of gml:LineString (option 4, rather than gml:Curve segments) and gml:Point with posList/pos)
  * with the client's srsName; `idSql` adds gml:id (required in GML 3.2).
  */
-export function gmlGeometrySql(geom: string, out: OutputCrs, idSql: string | null): Sql {
+export function gmlGeometrySql(geom: string, out: OutputCrs, idSql: string | null, single = false): Sql {
   const g = outputGeometrySql(geom, out)
   // options 1 | 4: long srsName form (then replaced by the identifier the client used), LineString
-  const call = idSql === null
-    ? `ST_AsGML(3, ${g}, ${out.decimals}, 5, 'gml')`
-    : uniqueMemberIds(`ST_AsGML(3, ${g}, ${out.decimals}, 5, 'gml', ${idSql})`, idSql)
+  const withId = `ST_AsGML(3, ${g}, ${out.decimals}, 5, 'gml', ${idSql})`
+  // `single`: the layer holds single geometries (points): no members to number, and no
+  // per-feature subquery (a third of the page's database time for 1,000 components)
+  const call = idSql === null ? `ST_AsGML(3, ${g}, ${out.decimals}, 5, 'gml')` : single ? withId : uniqueMemberIds(withId, idSql)
   return {
     text: `replace(${call}, ?, ?)`,
     values: [`srsName="urn:ogc:def:crs:EPSG::${out.crs.srid}"`, `srsName="${escapeXml(out.srsName)}"`],
@@ -79,6 +80,7 @@ function uniqueMemberIds(gml: string, idSql: string): string {
 }
 
 /** GeoJSON geometry (no "crs" member: the document says the CRS once). */
-export function geoJsonGeometrySql(geom: string, out: OutputCrs): string {
-  return `ST_AsGeoJSON(${outputGeometrySql(geom, out)}, ${out.decimals}, 0)::json`
+export function geoJsonGeometrySql(geom: string, out: OutputCrs, as: 'json' | 'text' = 'json'): string {
+  const text = `ST_AsGeoJSON(${outputGeometrySql(geom, out)}, ${out.decimals}, 0)`
+  return as === 'json' ? `${text}::json` : text
 }

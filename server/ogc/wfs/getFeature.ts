@@ -16,6 +16,7 @@ import { buildQueries, type BuiltQuery } from './query.ts'
 import type { WfsRequest } from './request.ts'
 import { getFeatureById } from './storedQueries.ts'
 import { typeNameOf } from './typeNames.ts'
+import { clientGone } from '../../db/cancel.ts'
 
 const SEPARATOR: Record<Encoding, [string, string]> = {
   gml32: ['<wfs:member>', '</wfs:member>'],
@@ -28,6 +29,7 @@ export async function getFeature(ctx: Context, app: AppContext, req: WfsRequest)
   if (req.storedQuery) return getFeatureById(ctx, app, req, principal)
   const format = outputFormat(req.version, req.outputFormat)
   const built = buildQueries(req, layersOf(ctx, app.catalogue), defaultSrsName(format.encoding))
+  for (const b of built) b.query.signal = clientGone(ctx)
   const paged = await runPaged(app.knexRead, built, principal.jurisdiction, req, renderer(app, principal, format.encoding))
   const links = pageLinks(ctx, app, req, paged)
   ctx.type = format.contentType
@@ -71,7 +73,7 @@ function gmlCollection(ctx: Context, app: AppContext, req: WfsRequest, encoding:
   const linkAttrs = (links.next ? ` next="${escapeXml(links.next)}"` : '') + (links.previous ? ` previous="${escapeXml(links.previous)}"` : '')
   return `${XML_DECLARATION}<wfs:FeatureCollection xmlns:wfs="${NS.wfs20}" xmlns:gml="${NS.gml32}" xmlns:${GRIDGOV_PREFIX}="${GRIDGOV_NS}" ` +
     `xmlns:xsi="${NS.xsi}" xsi:schemaLocation="${escapeXml(schema)}" timeStamp="${timeStamp}" ` +
-    `numberMatched="${paged.matched}" numberReturned="${paged.returned}"${linkAttrs}>${paged.bodies.join('')}</wfs:FeatureCollection>`
+    `numberMatched="${paged.matched ?? 'unknown'}" numberReturned="${paged.returned}"${linkAttrs}>${paged.bodies.join('')}</wfs:FeatureCollection>`
 }
 
 /** GeoJSON readers assume lon/lat WGS84-like coordinates unless a (legacy) crs member says otherwise. */
@@ -81,7 +83,7 @@ function geoJsonCollection(paged: Paged, links: Links, built: BuiltQuery[]): str
   const out = built[0]?.out
   const head = {
     type: 'FeatureCollection',
-    numberMatched: paged.matched, numberReturned: paged.returned, timeStamp: new Date().toISOString(),
+    ...(paged.matched === undefined ? {} : { numberMatched: paged.matched }), numberReturned: paged.returned, timeStamp: new Date().toISOString(),
     ...(out && !isLonLatDefault(out) ? { crs: { type: 'name', properties: { name: out.srsName } } } : {}),
     links: [
       ...(links.next ? [{ rel: 'next', href: links.next, type: 'application/json' }] : []),

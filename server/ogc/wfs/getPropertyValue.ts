@@ -16,6 +16,7 @@ import { invalid, missing, notSupported } from './kvp.ts'
 import { pageLinks, runPaged } from './paging.ts'
 import { buildQueries, type BuiltQuery } from './query.ts'
 import type { WfsRequest } from './request.ts'
+import { clientGone } from '../../db/cancel.ts'
 
 export async function getPropertyValue(ctx: Context, app: AppContext, req: WfsRequest): Promise<void> {
   if (req.version !== '2.0.0') throw notSupported('request', 'GetPropertyValue is a WFS 2.0 operation')
@@ -25,6 +26,7 @@ export async function getPropertyValue(ctx: Context, app: AppContext, req: WfsRe
   if (format.encoding !== 'gml32') throw invalid('outputFormat', 'GetPropertyValue answers in XML (application/gml+xml; version=3.2)')
   const principal = requireReader(ctx)
   const built = buildQueries(req, layersOf(ctx, app.catalogue), defaultSrsName('gml32'))
+  for (const b of built) b.query.signal = clientGone(ctx)
   const reference = req.valueReference
   const paged = await runPaged(app.knexRead, built, principal.jurisdiction, req, async (b, offset, limit) => {
     const page = await renderValues(app.knexRead, b.query, principal.jurisdiction, valueSql(b, reference), '</wfs:member><wfs:member>', offset, limit)
@@ -36,7 +38,7 @@ export async function getPropertyValue(ctx: Context, app: AppContext, req: WfsRe
   ctx.type = 'application/gml+xml; version=3.2'
   ctx.body = `${XML_DECLARATION}<wfs:ValueCollection xmlns:wfs="${NS.wfs20}" xmlns:gml="${NS.gml32}" xmlns:${GRIDGOV_PREFIX}="${GRIDGOV_NS}" ` +
     `xmlns:xsi="${NS.xsi}" xsi:schemaLocation="${NS.wfs20} ${SCHEMAS.wfs20}" timeStamp="${new Date().toISOString()}" ` +
-    `numberMatched="${paged.matched}" numberReturned="${paged.returned}"${linkAttrs}>${paged.bodies.join('')}</wfs:ValueCollection>`
+    `numberMatched="${paged.matched ?? 'unknown'}" numberReturned="${paged.returned}"${linkAttrs}>${paged.bodies.join('')}</wfs:ValueCollection>`
 }
 
 /** The XML of one value: escaped text, or a GML geometry. */

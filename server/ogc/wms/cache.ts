@@ -63,6 +63,12 @@ export class ImageCache {
     return job
   }
 
+  /** The live cached image of a key, without refreshing its place (a validity check). */
+  peek(key: string): CachedImage | undefined {
+    const entry = this.entries.get(key)
+    return entry && entry.until >= Date.now() ? entry.image : undefined
+  }
+
   clear(): void {
     this.entries.clear()
     this.bytes = 0

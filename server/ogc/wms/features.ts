@@ -21,7 +21,9 @@ function splice(sql: string, name: string, replacement: string): string {
 
 /** The layer's query from a template; built once per (template, layer, style attribute). */
 function layerSql(template: Template, layer: LayerDef, valueSql?: string): string {
-  const cacheKey = `${template}\u0000${layer.id}\u0000${layer.where}\u0000${valueSql ?? ''}`
+  // the attribute list too: user-defined fields (server/fields) change a layer's attributes at run time
+  const columns = template === 'feature_info' ? layer.attributes.map((a) => `${a.name}=${a.sql}`).join('\u0001') : ''
+  const cacheKey = `${template}\u0000${layer.id}\u0000${layer.where}\u0000${valueSql ?? ''}\u0000${columns}`
   let sql = built.get(cacheKey)
   if (sql === undefined) {
     sql = splice(sqlFile(`wms/${template}`), 'where', layer.where)

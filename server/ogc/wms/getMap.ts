@@ -11,11 +11,13 @@ import type { LayerDef } from '../../../tiles/catalogue.ts'
 import { clip, invalid, wmsError, type Kvp, type WmsVersion } from './kvp.ts'
 import { parseMapRequest, parseSize, type MapRequest } from './mapRequest.ts'
 import { mapFeatures } from './features.ts'
-import { IMAGE_FORMATS, renderErrorImage, renderMap, type ImageFormat, type Paint } from './render.ts'
+import { blankCanvas, drawLayers, encode, IMAGE_FORMATS, renderErrorImage, renderMap, type ImageFormat, type LayerPicture, type Paint } from './render.ts'
 import { ImageCache, type CachedImage } from './cache.ts'
 import { layersOf } from '../common/access.ts'
 import { noteLayerRead } from '../../../tiles/layerAccess.ts'
+import { drawExtraLayers, extraLayers, type ExtraLayer } from './layerSources.ts'
 import { onMapChanges } from '../../../tiles/changes.ts'
+import { offerToFrontCache } from '../../http/frontCache.ts'
 import { toStorage } from '../../geo/crs.ts'
 
 type ExceptionMode = 'xml' | 'inimage' | 'blank'
@@ -103,9 +105,9 @@ function parsePaint(kvp: Kvp): Paint {
 }
 
 /** The normalised request: equal keys draw equal images (the jurisdiction is part of it). */
-function cacheKey(req: MapRequest, format: ImageFormat, paint: Paint, jurisdiction: Jurisdiction): string {
+export function cacheKey(req: MapRequest, format: ImageFormat, paint: Paint, jurisdiction: Jurisdiction): string {
   return JSON.stringify([
-    req.layers.map((l) => [l.layer.id, l.style?.name ?? '']), req.crs.srid, req.bbox, req.width, req.height,
+    req.layers.map((l) => [l.layer.id, l.style?.name ?? '']), req.extras?.map((l) => [l.name, l.version]) ?? [], req.crs.srid, req.bbox, req.width, req.height,
     format, paint.transparent && format === 'image/png', paint.background, jurisdiction.prefixes,
   ])
 }
@@ -120,7 +122,15 @@ export function scaleDenominator(req: Pick<MapRequest, 'bbox' | 'width' | 'crs'>
   return metres / (req.width * 0.00028)
 }
 
-async function render(app: AppContext, req: MapRequest, format: ImageFormat, paint: Paint,
+/** With extra layers (layerSources.ts): background, the extra layers, then the vector pictures over them. */
+async function renderWithExtras(extras: ExtraLayer[], req: MapRequest, format: ImageFormat, paint: Paint, pictures: LayerPicture[]): Promise<Buffer> {
+  const canvas = blankCanvas(req.width, req.height, format, paint)
+  await drawExtraLayers(canvas, extras, req)
+  drawLayers(canvas, pictures)
+  return encode(canvas, format)
+}
+
+export async function render(app: AppContext, req: MapRequest, format: ImageFormat, paint: Paint,
   jurisdiction: Jurisdiction, drawn?: (layer: LayerDef) => void): Promise<{ body: Buffer; contentType: string }> {
   const scale = scaleDenominator(req)
   // a layer outside its scale range draws nothing (and is not queried)
@@ -128,10 +138,13 @@ async function render(app: AppContext, req: MapRequest, format: ImageFormat, pai
     ? Promise.resolve([]) : mapFeatures(app.knexRead, req, l.layer, l.style, jurisdiction)))
   const pictures = req.layers.map((l, i) => ({ layer: l.layer, style: l.style, features: features[i]! }))
   if (drawn) for (const p of pictures) if (p.features.length) drawn(p.layer)
-  return { body: await renderMap(req.width, req.height, format, paint, pictures), contentType: format }
+  const body = req.extras?.length
+    ? await renderWithExtras(req.extras, req, format, paint, pictures)
+    : await renderMap(req.width, req.height, format, paint, pictures)
+  return { body, contentType: format }
 }
 
-function sendImage(ctx: Context, image: CachedImage): void {
+export function sendImage(ctx: Context, image: CachedImage): void {
   ctx.status = 200
   ctx.type = image.contentType
   ctx.set('ETag', image.etag)
@@ -164,7 +177,7 @@ export async function handleGetMap(app: AppContext, ctx: Context, kvp: Kvp, vers
   const format = parseImageFormat(kvp)
   const mode = parseExceptions(kvp)
   try {
-    const req = parseMapRequest(kvp, layersOf(ctx, app.catalogue), version)
+    const req = parseMapRequest(kvp, layersOf(ctx, app.catalogue), version, await extraLayers(app))
     const paint = parsePaint(kvp)
     const { jurisdiction } = principalOf(ctx)
     // a live layer (inspectors) moves every few seconds: its maps are drawn fresh and not kept;
@@ -178,7 +191,9 @@ export async function handleGetMap(app: AppContext, ctx: Context, kvp: Kvp, vers
     }
     const key = cacheKey(req, format, paint, jurisdiction)
     const scope = { layers: req.layers.map((l) => l.layer.id), lonLat: requestLonLat(req) }
-    const image = await imageCache(app).getOrRender(key, () => render(app, req, format, paint, jurisdiction), scope)
+    const cache = imageCache(app)
+    const image = await cache.getOrRender(key, () => render(app, req, format, paint, jurisdiction), scope)
+    offerToFrontCache(ctx, () => cache.peek(key) === image)
     sendImage(ctx, image)
   } catch (err) {
     if (mode === 'xml' || !(err instanceof AppError) || err.status >= 500) throw err

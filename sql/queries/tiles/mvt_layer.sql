@@ -17,5 +17,6 @@ features AS MATERIALIZED (
          ST_AsMVTGeom(ST_Transform({{geometry}}, 3857), b.env, 4096, 64, true) AS geom
   FROM {{table}} t, bounds b
   WHERE t.geom && b.env4490 AND ({{where}}) AND {{admin_column}} LIKE ANY ($4::text[])
+    AND serial_plan() -- never a parallel plan: migration 0049
 )
 SELECT ST_AsMVT(features, $5::text, 4096, 'geom') AS tile FROM features WHERE geom IS NOT NULL

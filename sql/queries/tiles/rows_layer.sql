@@ -18,6 +18,7 @@ features AS MATERIALIZED (
            ST_MakeEnvelope(-64, -64, 4160, 4160)::box2d), 1)) AS geom
   FROM {{table}} t, bounds b
   WHERE t.geom && b.env4490 AND ({{where}}) AND {{admin_column}} LIKE ANY ($4::text[])
+    AND serial_plan() -- never a parallel plan: migration 0049
 )
 SELECT {{attribute_names}}, ST_AsGeoJSON(geom, 0) AS geom FROM features
 WHERE geom IS NOT NULL AND NOT ST_IsEmpty(geom)

@@ -8,5 +8,6 @@ SELECT ST_AsTWKB(ST_Affine(ST_Transform(t.geom, CAST(:srid AS integer)), :sx, 0,
 FROM :table: AS t, box
 WHERE t.geom && ST_Transform(ST_Segmentize(box.env, :seg), 4490)
   AND (/*where*/ true /*end*/)
+  AND serial_plan() -- never a parallel plan: migration 0049
   AND t.:admin: LIKE ANY(CAST(:patterns AS text[]))
 ORDER BY t.:key:

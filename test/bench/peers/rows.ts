@@ -6,6 +6,8 @@ import {
   BASIC_ANALYST, BASIC_COMMAND, WFS_COUNT, WMS_LAYER, getMapQuery, gridgovTilePath, mapserverTilePath, wfsPath, wmsBbox,
 } from './requests.ts'
 import type { Setup } from './setup.ts'
+import type { TileCoord } from '../../../tiles/tilemath.ts'
+import { googleTileUrl } from '../../../server/ogc/wmts/matrixSets.ts'
 
 export interface Row { name: string; section: 'wms' | 'tiles' | 'wfs'; target: number; note: string; outcomes: Outcome[] }
 
@@ -19,6 +21,21 @@ async function primeTiles(s: Setup): Promise<void> {
   for (const t of s.tiles) {
     await fetch(`${s.gridgov.origin}${gridgovTilePath(t)}`, { headers: command }).then((r) => r.arrayBuffer())
     await fetch(`${s.peers.mapserverCached}${mapserverTilePath(t)}`).then((r) => r.arrayBuffer())
+  }
+}
+
+/** The WMTS row's requests: gridgov's RESTful GetTile, and the same box as a WMS GetMap for MapServer. */
+const wmtsPath = (t: TileCoord) => googleTileUrl('', WMS_LAYER, t.z, t.x, t.y)
+function mercatorGetMap(t: TileCoord): string {
+  const world = 20037508.342789244, size = (2 * world) / 2 ** t.z
+  const bbox = [-world + t.x * size, world - (t.y + 1) * size, -world + (t.x + 1) * size, world - t.y * size].map((v) => v.toFixed(3)).join(',')
+  return `SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=${WMS_LAYER}&STYLES=&CRS=EPSG:3857&BBOX=${bbox}&WIDTH=256&HEIGHT=256&FORMAT=image/png&TRANSPARENT=TRUE`
+}
+
+async function primeWmts(s: Setup): Promise<void> {
+  for (const t of s.tiles) {
+    await fetch(`${s.gridgov.origin}${wmtsPath(t)}`, { headers: command }).then((r) => r.arrayBuffer())
+    await fetch(`${s.peers.mapserverCached}/?${mercatorGetMap(t)}`).then((r) => r.arrayBuffer())
   }
 }
 
@@ -61,6 +78,15 @@ const rowDefs: RowDef[] = [
     targets: (s) => [
       httpTarget('gridgov', s.gridgov.origin, (i) => gridgovTilePath(s.tiles[i % s.tiles.length]!), command, () => [s.gridgov.pid]),
       httpTarget('nginx cache', s.peers.mapserverCached, (i) => mapserverTilePath(s.tiles[i % s.tiles.length]!), {}, () => [...s.peers.pids.nginx, ...s.peers.pids.mapserver]),
+    ],
+  },
+  {
+    name: 'WMTS tile 256² PNG, cached', section: 'wms', target: 1,
+    note: `${WMS_LAYER} in GoogleMapsCompatible, every city z14 tile in turn: gridgov's WMTS (image cache) vs MapServer's GetMap of the same box behind nginx's cache`,
+    prime: primeWmts,
+    targets: (s) => [
+      httpTarget('gridgov', s.gridgov.origin, (i) => wmtsPath(s.tiles[i % s.tiles.length]!), command, () => [s.gridgov.pid]),
+      httpTarget('nginx cache', s.peers.mapserverCached, (i) => `/?${mercatorGetMap(s.tiles[i % s.tiles.length]!)}`, {}, () => [...s.peers.pids.nginx, ...s.peers.pids.mapserver]),
     ],
   },
   ...(['geojson', 'gml'] as const).map((f): RowDef => ({
