@@ -17,6 +17,7 @@ import { slaRoutes } from './events/slaRoutes.ts'
 import { streamRoutes } from './stream/routes.ts'
 import { addressRoutes } from './addresses/routes.ts'
 import { wmsRoutes } from './ogc/wms/routes.ts'
+import { wmtsRoutes } from './ogc/wmts/routes.ts'
 import { wfsRoutes } from './ogc/wfs/routes.ts'
 import { featuresRoutes } from './ogc/features/routes.ts'
 import { open311Routes } from './open311/routes.ts'
@@ -32,6 +33,7 @@ import { reportRoutes } from './reports/routes.ts'
 import { assessmentRoutes } from './assessment/routes.ts'
 import { publicRoutes } from './public/routes.ts'
 import { basemapRoutes } from './basemap/routes.ts'
+import { rasterRoutes } from './rasters/routes.ts'
 import { exemplaryRoutes } from './exemplary/routes.ts'
 import { orderRoutes } from './orders/routes.ts'
 import { searchRoutes } from './search/routes.ts'
@@ -50,8 +52,10 @@ import { registerRoutes } from './registers/routes.ts'
 import { specialGroupRoutes } from './special-groups/routes.ts'
 import { disputeRoutes } from './disputes/routes.ts'
 import { mediatorRoutes } from './mediators/routes.ts'
+import { fieldRoutes } from './fields/routes.ts'
 import { noticeRoutes } from './notices/routes.ts'
 import { knowledgeRoutes } from './knowledge/routes.ts'
+import { offlineRoutes } from './offline/routes.ts'
 import { publicKnowledgeRoutes } from './knowledge/publicRoutes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
@@ -68,8 +72,10 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   addressRoutes,
   openApiRoutes,
   basemapRoutes, // before mapRoutes: /tiles/basemap/… is public, not a catalogue layer
+  rasterRoutes, // before mapRoutes: /tiles/raster/… is an imported raster, not a catalogue layer
   mapRoutes,
   wmsRoutes,
+  wmtsRoutes,
   wfsRoutes,
   featuresRoutes,
   open311Routes,
@@ -102,7 +108,9 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   specialGroupRoutes,
   noticeRoutes,
   knowledgeRoutes,
+  offlineRoutes, // /api/v1/offline: GeoPackage / MBTiles field copies and their sync
   publicKnowledgeRoutes, // /api/v1/public/knowledge: published public articles, no sign-in
   disputeRoutes,
   mediatorRoutes,
+  fieldRoutes, // /api/v1/fields: user-defined attribute fields of grids and components
 ]

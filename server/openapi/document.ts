@@ -36,7 +36,9 @@ import { queryParameters } from './zod.ts'
 import { describeHistoryCodes } from '../events/historyNotes.ts'
 import { publicPaths } from '../public/openapi.ts'
 import { noticePaths } from '../notices/openapi.ts'
+import { offlinePaths } from '../offline/openapi.ts'
 import { basemapPaths } from '../basemap/openapi.ts'
+import { rasterPaths } from '../rasters/openapi.ts'
 import { exemplaryPaths } from '../exemplary/openapi.ts'
 import { knowledgePaths } from '../knowledge/openapi.ts'
 import { orderPaths } from '../orders/openapi.ts'
@@ -50,6 +52,7 @@ import { peoplePaths } from '../residents/openapi.ts'
 import { enforcementPaths } from '../enforcement/openapi.ts'
 import { disputePaths } from '../disputes/openapi.ts'
 import { mediatorPaths } from '../mediators/openapi.ts'
+import { fieldPaths } from '../fields/openapi.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 
@@ -116,7 +119,9 @@ export const openApiDocument = {
     ...dispatchOptionsPaths,
     ...publicPaths,
     ...noticePaths,
+    ...offlinePaths,
     ...basemapPaths,
+    ...rasterPaths,
     ...exemplaryPaths,
     ...knowledgePaths,
     ...orderPaths,
@@ -130,6 +135,7 @@ export const openApiDocument = {
     ...enforcementPaths,
     ...disputePaths,
     ...mediatorPaths,
+    ...fieldPaths,
     ...searchPaths,
     '/health': {
       get: {

@@ -28,6 +28,9 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   registers: (r) => import('./registers.ts').then((m) => m.benchRegisters(r)),
   peers: (r) => import('./peers.ts').then((m) => m.benchPeers(r)),
   knowledge: (r) => import('./knowledge.ts').then((m) => m.benchKnowledge(r)),
+  offline: (r) => import('./offline.ts').then((m) => m.benchOffline(r)),
+  wfst: (r) => import('./wfst.ts').then((m) => m.benchWfst(r)),
+  rasters: (r) => import('./rasters.ts').then((m) => m.benchRasters(r)),
 }
 const results: BenchResult[] = []
 for (const [name, run] of Object.entries(benches)) {

@@ -99,6 +99,8 @@ describe('messages: coded refusals in Chinese', function () {
         'events/transitions.ts: d.code',
         'houses/register.ts: err.code',
         'http/errors.ts: genericCode(err.status)',
+        'offline/upload.ts: code',
+        'ogc/wfs/transaction.ts: err.code',
         'public/photos.ts: code',
         'registers/routes.ts: err.code',
         'residents/move.ts: code',
