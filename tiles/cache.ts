@@ -4,6 +4,7 @@
 // Invalidation is geometric: a changed feature's bbox drops exactly the cached tiles of that
 // layer whose buffered extent it touches, at every zoom, for every jurisdiction.
 import { rangeContains, tilesTouching, MAX_ZOOM, type BBox, type TileCoord } from './tilemath.ts'
+import { SharedAbort } from '../server/db/cancel.ts'
 
 export interface TileKey extends TileCoord {
   layer: string
@@ -38,7 +39,7 @@ export class TileCache {
   private invalidatedCount = 0
 
   /** Renders in progress by key: concurrent requests for one tile share one render. */
-  private readonly inFlight = new Map<string, Promise<Buffer>>()
+  private readonly inFlight = new Map<string, { job: Promise<Buffer>; abort: SharedAbort }>()
 
   constructor(readonly maxBytes: number) {}
 
@@ -46,22 +47,25 @@ export class TileCache {
    * The cached tile, or `render`'s, shared by every request for it meanwhile and stored unless
    * an invalidation touched it while it rendered.
    */
-  through(key: TileKey, render: () => Promise<Buffer>): Promise<Buffer> {
+  through(key: TileKey, render: (signal: AbortSignal) => Promise<Buffer>, waiter?: AbortSignal): Promise<Buffer> {
     const cached = this.get(key)
     if (cached) return Promise.resolve(cached)
     const k = tileKeyString(key)
     let pending = this.inFlight.get(k)
     if (!pending) {
       const generation = this.generation
-      pending = render()
+      // the render's query stops only when every request waiting for this tile has left
+      const abort = new SharedAbort()
+      const job = render(abort.signal)
         .then((bytes) => {
           this.set(key, bytes, generation)
           return bytes
         })
         .finally(() => this.inFlight.delete(k))
-      this.inFlight.set(k, pending)
+      this.inFlight.set(k, (pending = { job, abort }))
     }
-    return pending
+    pending.abort.join(waiter)
+    return pending.job
   }
 
   /** A counter that moves on every invalidation; take it before rendering a tile, give it to set(). */

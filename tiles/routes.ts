@@ -15,6 +15,7 @@ import { ANALYSIS_LAYERS, isAnalysisLayer, registerAnalysisTiles } from './analy
 import { jurisdictionBounds, tileJson } from './tilejson.ts'
 import { webMapRoutes } from './webmap.ts'
 import { offerToFrontCache } from '../server/http/frontCache.ts'
+import { clientGone } from '../server/db/cancel.ts'
 
 /** Tiles depend on the caller's jurisdiction: browsers may keep them briefly, shared caches not at all. */
 export const TILE_CACHE_CONTROL = 'private, max-age=5'
@@ -67,7 +68,8 @@ async function handleTile(ctx: Context, app: AppContext, service: TileService): 
     ctx.status = 204
     return
   }
-  const parts = await Promise.all(inRange.map((l) => service.layerTile(l, tile, jurisdiction)))
+  const gone = clientGone(ctx)
+  const parts = await Promise.all(inRange.map((l) => service.layerTile(l, tile, jurisdiction, gone)))
   const bytes = parts.length === 1 ? parts[0]! : Buffer.concat(parts)
   const etag = etagOf(bytes, scopeOf(jurisdiction))
   ctx.set('ETag', etag)

@@ -10,6 +10,7 @@ import { encodeLayer, type TileRow } from './encoder.ts'
 import { TileCache, type TileKey } from './cache.ts'
 import type { BBox, TileCoord } from './tilemath.ts'
 import { onMapChanges } from './changes.ts'
+import { onConnection } from '../server/db/cancel.ts'
 
 export interface TileServiceOptions {
   /** 'auto' (default): ST_AsMVT when PostGIS has protobuf, else the Node encoder. */
@@ -64,11 +65,11 @@ export class TileService {
   }
 
   /** One layer of one tile, from the cache or rendered (concurrent requests share one render). */
-  async layerTile(layer: LayerDef, tile: TileCoord, jurisdiction: Jurisdiction): Promise<Buffer> {
+  async layerTile(layer: LayerDef, tile: TileCoord, jurisdiction: Jurisdiction, signal?: AbortSignal): Promise<Buffer> {
     // live layers (inspectors) change every few seconds and with the clock: never cached
-    if (layer.live) return this.render(layer, tile, jurisdiction.patterns)
+    if (layer.live) return this.render(layer, tile, jurisdiction.patterns, undefined, signal)
     const key: TileKey = { layer: layer.id, scope: scopeOf(jurisdiction), ...tile }
-    return this.cache.through(key, () => this.render(layer, tile, jurisdiction.patterns))
+    return this.cache.through(key, (shared) => this.render(layer, tile, jurisdiction.patterns, undefined, shared), signal)
   }
 
   /** A multi-layer tile: the layers' tiles concatenated, in the order asked. */
@@ -78,16 +79,16 @@ export class TileService {
   }
 
   /** Renders one layer of one tile from the database, bypassing the cache. */
-  async render(layer: LayerDef, tile: TileCoord, patterns: string[], encoder?: Encoder): Promise<Buffer> {
+  async render(layer: LayerDef, tile: TileCoord, patterns: string[], encoder?: Encoder, signal?: AbortSignal): Promise<Buffer> {
     const kind = tileKindAt(layer, tile.z)
     if (!kind) return Buffer.alloc(0)
     const enc = encoder ?? await this.encoder()
     const st = this.statement(layer, enc, kind)
     if (enc === 'postgis') {
-      const rows = await this.query<{ tile: Buffer | null }>(st, [tile.z, tile.x, tile.y, patterns, layer.id])
+      const rows = await this.query<{ tile: Buffer | null }>(st, [tile.z, tile.x, tile.y, patterns, layer.id], signal)
       return rows[0]?.tile ?? Buffer.alloc(0)
     }
-    const rows = await this.query<TileRow>(st, [tile.z, tile.x, tile.y, patterns])
+    const rows = await this.query<TileRow>(st, [tile.z, tile.x, tile.y, patterns], signal)
     return encodeLayer(layer.id, rows)
   }
 
@@ -105,10 +106,10 @@ export class TileService {
    * Runs a named (prepared) statement on a pooled pg connection: pg prepares it on first use
    * per connection and then only binds and executes.
    */
-  private async query<R>(st: LayerStatement, values: unknown[]): Promise<R[]> {
+  private async query<R>(st: LayerStatement, values: unknown[], signal?: AbortSignal): Promise<R[]> {
     const client = await this.knex.client.acquireConnection() as pg.PoolClient
     try {
-      const result = await client.query({ name: st.name, text: st.text, values })
+      const result = await onConnection(this.knex, client, signal, () => client.query({ name: st.name, text: st.text, values }))
       return result.rows as R[]
     } finally {
       await this.knex.client.releaseConnection(client)

@@ -97,3 +97,30 @@ export function rawCancellable<T = unknown>(knex: Knex, signal: AbortSignal | un
     return (conn ? q.connection(conn) : q) as unknown as PromiseLike<T>
   })
 }
+
+/**
+ * The abort of one render shared by every request waiting for it (a map image or a tile asked
+ * by several clients at once): it fires only when every waiter has left, so one client closing
+ * its tab never fails the others. A waiter without a signal (a server-side caller) never leaves.
+ */
+export class SharedAbort {
+  private readonly controller = new AbortController()
+  private waiting = 0
+  private forever = false
+
+  get signal(): AbortSignal {
+    return this.controller.signal
+  }
+
+  join(signal: AbortSignal | undefined): void {
+    if (!signal) {
+      this.forever = true
+      return
+    }
+    if (signal.aborted) return // gone before it arrived: it holds nothing up
+    this.waiting++
+    signal.addEventListener('abort', () => {
+      if (--this.waiting === 0 && !this.forever) this.controller.abort()
+    }, { once: true })
+  }
+}

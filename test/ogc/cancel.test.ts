@@ -82,6 +82,44 @@ describe('query cancelled when the client disconnects', function () {
     })
   }
 
+  describe('shared map renders (WMS GetMap, WMTS and vector tiles)', () => {
+    let centre: [number, number]
+    before(async () => {
+      const { rows } = await context.knex.raw("SELECT ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM admin_division WHERE level = 'community' ORDER BY code LIMIT 1")
+      centre = [Number(rows[0].x), Number(rows[0].y)]
+    })
+    const tileOf = (z: number) => {
+      const n = 2 ** z, r = (centre[1] * Math.PI) / 180
+      return { z, x: Math.floor(((centre[0] + 180) / 360) * n), y: Math.floor(((1 - Math.log(Math.tan(r) + 1 / Math.cos(r)) / Math.PI) / 2) * n) }
+    }
+    const paths: [string, () => string][] = [
+      ['WMS GetMap', () => `/ogc/wms?SERVICE=WMS&VERSION=1.3.0&REQUEST=GetMap&LAYERS=test_slow&STYLES=&CRS=CRS:84&BBOX=${centre[0] - 0.01},${centre[1] - 0.01},${centre[0] + 0.01},${centre[1] + 0.01}&WIDTH=64&HEIGHT=64&FORMAT=image/png`],
+      ['WMTS GetTile', () => { const t = tileOf(13); return `/ogc/wmts/1.0.0/test_slow/default/GoogleMapsCompatible/${t.z}/${t.y}/${t.x}.png` }],
+      ['vector tile', () => { const t = tileOf(13); return `/tiles/test_slow/${t.z}/${t.x}/${t.y}.mvt` }],
+    ]
+    for (const [name, path] of paths) {
+      it(`${name}: the render goes on while one of two clients waits, and stops when the last one leaves`, async () => {
+        const knex = context.knex
+        expect(await sleeping(knex)).to.equal(0)
+        const first = http.get({ host: '127.0.0.1', port, path: path(), headers: analyst })
+        first.on('error', () => undefined)
+        await until('the slow query running', async () => (await sleeping(knex)) > 0, 10_000)
+        const second = http.get({ host: '127.0.0.1', port, path: path(), headers: analyst })
+        second.on('error', () => undefined)
+        await new Promise((r) => setTimeout(r, 300)) // the second request joins the render in flight
+        expect(await sleeping(knex), 'one render for both clients').to.equal(1)
+        first.destroy()
+        await new Promise((r) => setTimeout(r, 1_000))
+        expect(await sleeping(knex), 'still rendering for the second client').to.equal(1)
+        second.destroy()
+        const ms = await until('the query cancelled', async () => (await sleeping(knex)) === 0, 5_000)
+        console.log(`      (${name}: gone ${ms} ms after the last client left)`)
+        const next = await get('/ogc/features/collections/roads/items?limit=3')
+        expect(next.status).to.equal(200)
+      })
+    }
+  })
+
   it('a request that completes is not cancelled (the close after finish is no abort)', async () => {
     const res = await get('/ogc/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=roads&COUNT=2&OUTPUTFORMAT=application/json')
     expect(res.status).to.equal(200)

@@ -3,6 +3,7 @@
 // constantly; a hit skips the database and the rasteriser. The TTL bounds how stale a picture
 // of changing data (events, positions) may be. Concurrent identical requests share one render.
 import crypto from 'node:crypto'
+import { SharedAbort } from '../../db/cancel.ts'
 
 export interface CachedImage {
   body: Buffer
@@ -32,7 +33,7 @@ interface Entry { image: CachedImage; until: number; scope?: ImageScope }
 
 export class ImageCache {
   private readonly entries = new Map<string, Entry>()
-  private readonly inFlight = new Map<string, Promise<CachedImage>>()
+  private readonly inFlight = new Map<string, { job: Promise<CachedImage>; abort: SharedAbort }>()
   private bytes = 0
   private readonly maxBytes: number
   private readonly ttlMs: number
@@ -48,18 +49,28 @@ export class ImageCache {
     return this.entries.size
   }
 
-  /** The cached image for the key, or the one `render` produces (shared by concurrent callers). */
-  async getOrRender(key: string, render: () => Promise<{ body: Buffer; contentType: string }>, scope?: ImageScope): Promise<CachedImage> {
+  /**
+   * The cached image for the key, or the one `render` produces, shared by concurrent callers.
+   * `waiter` is the caller's client-gone signal: the render's own signal (given to `render` for
+   * its queries) fires only when every caller waiting for it has left.
+   */
+  async getOrRender(key: string, render: (signal: AbortSignal) => Promise<{ body: Buffer; contentType: string }>,
+    scope?: ImageScope, waiter?: AbortSignal): Promise<CachedImage> {
     const hit = this.lookup(key)
     if (hit) return hit
     const pending = this.inFlight.get(key)
-    if (pending) return pending
-    const job = render().then(({ body, contentType }) => {
+    if (pending) {
+      pending.abort.join(waiter)
+      return pending.job
+    }
+    const abort = new SharedAbort()
+    abort.join(waiter)
+    const job = render(abort.signal).then(({ body, contentType }) => {
       const image = { body, contentType, etag: `"${crypto.createHash('sha1').update(body).digest('base64url')}"` }
       this.store(key, image, scope)
       return image
     }).finally(() => this.inFlight.delete(key))
-    this.inFlight.set(key, job)
+    this.inFlight.set(key, { job, abort })
     return job
   }
 

@@ -5,6 +5,7 @@ import type { Knex } from 'knex'
 import type { LayerDef, LayerStyle } from '../../../tiles/catalogue.ts'
 import type { Jurisdiction } from '../../db/jurisdiction.ts'
 import { sqlFile } from '../../db/sql.ts'
+import { rawCancellable } from '../../db/cancel.ts'
 import type { MapRequest } from './mapRequest.ts'
 
 type Template = 'map_polygons' | 'map_points' | 'feature_info' | 'layer_extent'
@@ -51,7 +52,7 @@ const MARGIN_PX = 8
  * nothing, without asking the database.
  */
 export async function mapFeatures(knex: Knex, req: MapRequest, layer: LayerDef, style: LayerStyle | undefined,
-  jurisdiction: Jurisdiction): Promise<MapFeature[]> {
+  jurisdiction: Jurisdiction, signal?: AbortSignal): Promise<MapFeature[]> {
   if (jurisdiction.isEmpty) return []
   const [minx, miny, maxx, maxy] = req.bbox
   const sx = req.width / (maxx - minx)
@@ -59,7 +60,8 @@ export async function mapFeatures(knex: Knex, req: MapRequest, layer: LayerDef, 
   const mx = MARGIN_PX / sx, my = MARGIN_PX / sy
   const by = style?.by ? layer.attributes.find((a) => a.name === style.by)?.sql : undefined
   const template = layer.geometryType === 'Point' ? 'map_points' : 'map_polygons'
-  const { rows } = await knex.raw(layerSql(template, layer, by), {
+  // the query stops when every client waiting for this map has left (server/db/cancel.ts)
+  const { rows } = await rawCancellable<{ rows: MapFeature[] }>(knex, signal, layerSql(template, layer, by), {
     ...identifiers(layer), srid: req.crs.srid,
     minx: minx - mx, miny: miny - my, maxx: maxx + mx, maxy: maxy + my,
     // x' = (x - minx)·sx, y' = (maxy - y)·sy
@@ -67,7 +69,7 @@ export async function mapFeatures(knex: Knex, req: MapRequest, layer: LayerDef, 
     seg: Math.max(maxx - minx, maxy - miny) / 16,
     patterns: jurisdiction.patterns,
   })
-  return rows as MapFeature[]
+  return rows
 }
 
 export interface InfoFeature {

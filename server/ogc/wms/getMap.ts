@@ -19,6 +19,7 @@ import { drawExtraLayers, extraLayers, type ExtraLayer } from './layerSources.ts
 import { onMapChanges } from '../../../tiles/changes.ts'
 import { offerToFrontCache } from '../../http/frontCache.ts'
 import { toStorage } from '../../geo/crs.ts'
+import { clientGone } from '../../db/cancel.ts'
 
 type ExceptionMode = 'xml' | 'inimage' | 'blank'
 
@@ -131,11 +132,11 @@ async function renderWithExtras(extras: ExtraLayer[], req: MapRequest, format: I
 }
 
 export async function render(app: AppContext, req: MapRequest, format: ImageFormat, paint: Paint,
-  jurisdiction: Jurisdiction, drawn?: (layer: LayerDef) => void): Promise<{ body: Buffer; contentType: string }> {
+  jurisdiction: Jurisdiction, drawn?: (layer: LayerDef) => void, signal?: AbortSignal): Promise<{ body: Buffer; contentType: string }> {
   const scale = scaleDenominator(req)
   // a layer outside its scale range draws nothing (and is not queried)
   const features = await Promise.all(req.layers.map((l) => l.layer.maxScaleDenominator !== undefined && scale > l.layer.maxScaleDenominator
-    ? Promise.resolve([]) : mapFeatures(app.knexRead, req, l.layer, l.style, jurisdiction)))
+    ? Promise.resolve([]) : mapFeatures(app.knexRead, req, l.layer, l.style, jurisdiction, signal)))
   const pictures = req.layers.map((l, i) => ({ layer: l.layer, style: l.style, features: features[i]! }))
   if (drawn) for (const p of pictures) if (p.features.length) drawn(p.layer)
   const body = req.extras?.length
@@ -183,7 +184,7 @@ export async function handleGetMap(app: AppContext, ctx: Context, kvp: Kvp, vers
     // a live layer (inspectors) moves every few seconds: its maps are drawn fresh and not kept;
     // nor are maps of personal data (audited layers), whose every drawing is noted for the audit
     if (req.layers.some((l) => l.layer.live || l.layer.audited)) {
-      const { body, contentType } = await render(app, req, format, paint, jurisdiction, noteLayerRead)
+      const { body, contentType } = await render(app, req, format, paint, jurisdiction, noteLayerRead, clientGone(ctx))
       ctx.type = contentType
       ctx.set('Cache-Control', 'no-store')
       ctx.body = body
@@ -192,7 +193,7 @@ export async function handleGetMap(app: AppContext, ctx: Context, kvp: Kvp, vers
     const key = cacheKey(req, format, paint, jurisdiction)
     const scope = { layers: req.layers.map((l) => l.layer.id), lonLat: requestLonLat(req) }
     const cache = imageCache(app)
-    const image = await cache.getOrRender(key, () => render(app, req, format, paint, jurisdiction), scope)
+    const image = await cache.getOrRender(key, (signal) => render(app, req, format, paint, jurisdiction, undefined, signal), scope, clientGone(ctx))
     offerToFrontCache(ctx, () => cache.peek(key) === image)
     sendImage(ctx, image)
   } catch (err) {

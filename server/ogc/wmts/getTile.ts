@@ -15,6 +15,7 @@ import type { ImageFormat, Paint } from '../wms/render.ts'
 import { extraLayers, type ExtraLayer } from '../wms/layerSources.ts'
 import { cacheKey, imageCache, render, sendImage } from '../wms/getMap.ts'
 import { offerToFrontCache } from '../../http/frontCache.ts'
+import { clientGone } from '../../db/cancel.ts'
 import { invalid, missing, outOfRange, unknownLayer } from './faults.ts'
 import { matrixSet, TILE_SIZE, tileBox, tileLonLat, type TileMatrix, type TileMatrixSet } from './matrixSets.ts'
 
@@ -115,7 +116,7 @@ export async function handleGetTile(app: AppContext, ctx: Context, addr: TileAdd
   const paint = paintOf(tile.format)
   const { jurisdiction } = principalOf(ctx)
   if ('id' in tile.layer && (tile.layer.live || tile.layer.audited)) {
-    const { body, contentType } = await render(app, req, tile.format, paint, jurisdiction, noteLayerRead)
+    const { body, contentType } = await render(app, req, tile.format, paint, jurisdiction, noteLayerRead, clientGone(ctx))
     ctx.type = contentType
     ctx.set('Cache-Control', 'no-store')
     ctx.body = body
@@ -124,7 +125,7 @@ export async function handleGetTile(app: AppContext, ctx: Context, addr: TileAdd
   const scope = { layers: [tileLayerId(tile.layer)], lonLat: tileLonLat(tile.set, req.bbox) }
   const cache = imageCache(app)
   const key = cacheKey(req, tile.format, paint, jurisdiction)
-  const image = await cache.getOrRender(key, () => render(app, req, tile.format, paint, jurisdiction), scope)
+  const image = await cache.getOrRender(key, (signal) => render(app, req, tile.format, paint, jurisdiction, undefined, signal), scope, clientGone(ctx))
   // the same tile asked again is answered before the middleware chain while the image is cached
   offerToFrontCache(ctx, () => cache.peek(key) === image)
   sendImage(ctx, image)
