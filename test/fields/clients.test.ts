@@ -11,11 +11,15 @@ import { testClient, loginAs, type Client } from '../support/http.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
 import { A, polygon, setUp, tearDown } from '../grids/fixture.ts'
 import { haveGdal } from '../import/formatFiles.ts'
+import { openOwnContext } from '../support/ownDatabase.ts'
+import type { AppContext } from '../../server/context.ts'
 
 const run = promisify(execFile)
 
 describe('user-defined fields in a real WFS client (ogrinfo)', function () {
   this.timeout(120_000)
+  // its own database: it changes grids or components that other files read from the shared one
+  let own: { close(): Promise<void> } & { context: AppContext } | undefined
   let client: Client
   let knex: Knex
   let server: http.Server
@@ -33,7 +37,8 @@ describe('user-defined fields in a real WFS client (ogrinfo)', function () {
 
   before(async function () {
     if (!haveGdal()) this.skip() // ogrinfo (gdal-bin) is not installed: CI installs it
-    client = await testClient()
+    own = await openOwnContext('fieldsogr')
+    client = await testClient(own.context)
     knex = client.context.knex
     await setUp(knex)
     analyst = await loginAs(client, 'analyst')
@@ -49,10 +54,11 @@ describe('user-defined fields in a real WFS client (ogrinfo)', function () {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ogc/wfs`
   })
   after(async () => {
-    if (!client) return
+    if (!client) return await own?.close()
     await new Promise((r) => server.close(r))
     for (const f of fields) await send('DELETE', `/api/v1/fields/grids/${f.name}`)
     await tearDown(knex)
+    await own?.close().catch(() => undefined)
   })
 
   it('ogrinfo reads the typed fields and their values', async () => {

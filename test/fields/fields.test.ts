@@ -8,6 +8,8 @@ import type { Knex } from 'knex'
 import { testClient, loginAs, type Client } from '../support/http.ts'
 import { A, polygon, setUp, tearDown } from '../grids/fixture.ts'
 import { decode, features, tileAt, tileUrl } from '../tiles/support.ts'
+import { openOwnContext } from '../support/ownDatabase.ts'
+import type { AppContext } from '../../server/context.ts'
 
 const feature = (properties: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties, geometry })
 
@@ -22,6 +24,8 @@ export const GRID_FIELDS = [
 
 describe('user-defined fields', function () {
   this.timeout(60_000)
+  // its own database: it changes grids or components that other files read from the shared one
+  let own: { close(): Promise<void> } & { context: AppContext } | undefined
   let client: Client
   let knex: Knex
   let analyst: Record<string, string>
@@ -38,7 +42,8 @@ describe('user-defined fields', function () {
   }
 
   before(async () => {
-    client = await testClient()
+    own = await openOwnContext('fields')
+    client = await testClient(own.context)
     knex = client.context.knex
     await setUp(knex)
     analyst = await loginAs(client, 'analyst')
@@ -49,6 +54,7 @@ describe('user-defined fields', function () {
   after(async () => {
     await cleanFields()
     await tearDown(knex)
+    await own?.close().catch(() => undefined)
   })
 
   describe('definitions', () => {

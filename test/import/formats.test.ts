@@ -11,6 +11,8 @@ import { A, polygon, setUp, tearDown } from '../grids/fixture.ts'
 import { zipOf } from './support.ts'
 import { haveGdal, makeFiles, multipart } from './formatFiles.ts'
 import { readSource } from '../../server/import/source.ts'
+import { openOwnContext } from '../support/ownDatabase.ts'
+import type { AppContext } from '../../server/context.ts'
 
 const feature = (properties: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties, geometry })
 
@@ -49,6 +51,8 @@ const placemark = (f: (typeof SOURCE.features)[number], coords?: string) => {
 
 describe('import formats: MapInfo, DXF, GeoPackage, KML', function () {
   this.timeout(120_000)
+  // its own database: it changes grids or components that other files read from the shared one
+  let own: { close(): Promise<void> } & { context: AppContext } | undefined
   let client: Client
   let knex: Knex
   let street1: Record<string, string>
@@ -56,7 +60,8 @@ describe('import formats: MapInfo, DXF, GeoPackage, KML', function () {
   const gdal = haveGdal()
 
   before(async () => {
-    client = await testClient()
+    own = await openOwnContext('formats')
+    client = await testClient(own.context)
     knex = client.context.knex
     await setUp(knex)
     street1 = await loginAs(client, 'street1')
@@ -72,6 +77,7 @@ describe('import formats: MapInfo, DXF, GeoPackage, KML', function () {
   after(async () => {
     await client.request({ method: 'DELETE', url: '/api/v1/fields/grids/floors', headers: analyst })
     await tearDown(knex)
+    await own?.close().catch(() => undefined)
   })
 
   const upload = (query: string, body: Buffer | string, type: string, auth = street1) =>

@@ -11,15 +11,17 @@ import { promisify } from 'node:util'
 import { expect } from 'chai'
 import { createApp } from '../../server/app.ts'
 import type { AppContext } from '../../server/context.ts'
-import { getTestContext } from '../support/db.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
 import { newComponentId, pointIn } from './wfst-support.ts'
+import { openOwnContext } from '../support/ownDatabase.ts'
 
 const run = promisify(execFile)
 const C1 = '990102001001'
 
 describe('WFS-T with GDAL (ogr2ogr -update -append)', function () {
   this.timeout(180_000)
+  // its own database: it changes grids or components that other files read from the shared one
+  let own: { close(): Promise<void> } & { context: AppContext } | undefined
   let server: http.Server
   let base: string
   let app: AppContext
@@ -27,7 +29,8 @@ describe('WFS-T with GDAL (ogr2ogr -update -append)', function () {
   let dir: string
 
   before(async () => {
-    app = await getTestContext()
+    own = await openOwnContext('wfstgdal')
+    app = own.context
     server = http.createServer(createApp(app).callback())
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/ogc/wfs`
@@ -37,6 +40,7 @@ describe('WFS-T with GDAL (ogr2ogr -update -append)', function () {
   after(async () => {
     await new Promise((r) => server.close(r))
     fs.rmSync(dir, { recursive: true, force: true })
+    await own?.close().catch(() => undefined)
   })
 
   const gdalArgs = (user: string) => ['--config', 'GDAL_HTTP_USERPWD', `${user}:${DEMO_PASSWORD}`, '--config', 'GDAL_HTTP_AUTH', 'BASIC',

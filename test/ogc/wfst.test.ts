@@ -9,12 +9,16 @@ import { allFields } from '../../server/fields/definitions.ts'
 import { applyFields } from '../../server/fields/catalogue.ts'
 import { all, basic, expectException, kid, parse } from './wfs-support.ts'
 import { componentXml, newComponentId, NS11, point, pointIn, polygonXml, ringOf, tx20 } from './wfst-support.ts'
+import { openOwnContext } from '../support/ownDatabase.ts'
+import type { AppContext } from '../../server/context.ts'
 
 const C1 = '990102001001' // street1's first community (street1, community and inspector users)
 const C_OTHER = '990102002001' // street2's
 
 describe('WFS-T Transaction (raw POST)', function () {
   this.timeout(120_000)
+  // its own database: it changes grids or components that other files read from the shared one
+  let own: { close(): Promise<void> } & { context: AppContext } | undefined
   let client: Client
   let knex: Knex
   const post = (body: string, user = 'street1') => client.post('/ogc/wfs', body, { 'content-type': 'text/xml', ...basic(user) })
@@ -23,9 +27,11 @@ describe('WFS-T Transaction (raw POST)', function () {
   const countIds = async (ids: string[]) => Number((await knex('component').whereIn('id', ids).count({ n: '*' }).first())!.n)
 
   before(async () => {
-    client = await testClient()
+    own = await openOwnContext('wfst')
+    client = await testClient(own.context)
     knex = client.context.knex
   })
+  after(async () => { await own?.close() })
 
   it('advertises Transaction to editing roles only (2.0.0 and 1.1.0 with per-type Operations)', async () => {
     const cap = (user: string, v = '2.0.0') => client.get(`/ogc/wfs?SERVICE=WFS&REQUEST=GetCapabilities&ACCEPTVERSIONS=${v}`, basic(user))

@@ -24,8 +24,10 @@ import { clientGone } from '../../db/cancel.ts'
 type ExceptionMode = 'xml' | 'inimage' | 'blank'
 
 const caches = new WeakMap<AppContext, ImageCache>()
-// every application's cache with its catalogue, so a change notification finds the layers of a table
-const live = new Set<WeakRef<{ cache: ImageCache; app: AppContext }>>()
+// every application's cache (weakly: the application holds it) and, through appOf, its catalogue,
+// so a change notification finds the layers of a table
+const live = new Set<WeakRef<ImageCache>>()
+const appOf = new WeakMap<ImageCache, AppContext>()
 
 /** The rendered-image cache of an application (tests clear it to compare fresh renders). */
 export function imageCache(app: AppContext): ImageCache {
@@ -33,7 +35,8 @@ export function imageCache(app: AppContext): ImageCache {
   if (!cache) {
     cache = new ImageCache()
     caches.set(app, cache)
-    live.add(new WeakRef({ cache, app }))
+    appOf.set(cache, app)
+    live.add(new WeakRef(cache))
   }
   return cache
 }
@@ -41,8 +44,9 @@ export function imageCache(app: AppContext): ImageCache {
 function eachCache(visit: (cache: ImageCache, app: AppContext) => number): number {
   let dropped = 0
   for (const ref of live) {
-    const entry = ref.deref()
-    if (entry) dropped += visit(entry.cache, entry.app)
+    const cache = ref.deref()
+    const app = cache && appOf.get(cache)
+    if (cache && app) dropped += visit(cache, app)
     else live.delete(ref)
   }
   return dropped
