@@ -147,7 +147,7 @@ describeIfCluster(`database restarted under load: gridgov recovers without a res
       }
       expect(streamed, 'the stream hears a change made after the restart').to.equal(true)
       // changes announced while LISTEN was away are unknown: the tile caches were dropped on reconnect
-      expect(app.logs.slice(logsBefore).some((l) => l.msg === 'change notifications may have been missed: cached tiles dropped')).to.equal(true)
+      expect(app.logs.slice(logsBefore).some((l) => l.msg === 'change notifications may have been missed: cached map pictures dropped')).to.equal(true)
       expect(unexpected, unexpected.join('\n')).to.deep.equal([])
       expect(statuses.get(503) ?? 0, 'the load met the outage').to.be.greaterThan(0)
       expect(app.exited).to.equal(false)
