@@ -227,6 +227,12 @@ describe('WFS GetFeature', () => {
     const got: Record<string, unknown> = {}
     for (const c of cases) {
       const body = JSON.parse((await client.get(`${GF}&OUTPUTFORMAT=json&${c.query}`, analyst)).body)
+      // `version` counts every change of a component, including edits other files make and undo
+      // (an escaped name, restored): it is checked for its form here and left out of the golden file
+      for (const f of body.features as { properties: Record<string, unknown> }[]) {
+        expect(f.properties.version).to.be.a('number').and.to.be.greaterThan(0)
+        delete f.properties.version
+      }
       got[c.name] = { crs: body.crs ?? null, numberReturned: body.numberReturned, features: body.features }
     }
     if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(outFile, `${JSON.stringify(got, null, 2)}\n`)
