@@ -230,6 +230,7 @@ describe('WFS GetFeature', () => {
       // `version` counts every change of a component, including edits other files make and undo
       // (an escaped name, restored): it is checked for its form here and left out of the golden file
       for (const f of body.features as { properties: Record<string, unknown> }[]) {
+        if (!('version' in f.properties)) continue // a PROPERTYNAME case that did not ask for it
         expect(f.properties.version).to.be.a('number').and.to.be.greaterThan(0)
         delete f.properties.version
       }
