@@ -10,6 +10,7 @@ import { AppError, forbidden } from '../http/errors.ts'
 import { convertCell } from './cells.ts'
 import { RegisterRowError, type RegisterColumn, type RegisterDef } from './registry.ts'
 import { isZip, readSheet, type SheetTable } from './sheet.ts'
+import { RowFeed } from './rowFeed.ts'
 
 export interface RowProblem {
   /** the spreadsheet's row (the header is row 1) */
@@ -55,20 +56,81 @@ export async function runRegisterImport(knex: Knex, principal: Principal, def: R
   const format = file.format === 'sniff' ? (isZip(file.bytes) ? 'xlsx' : 'csv') : file.format
   const sheet = await readSheet(file.bytes, { format, charset: file.charset })
   const { columns, ignored, problems } = mapHeader(def, sheet.header)
-  const skipNames = secondHeaderRow(sheet, columns)
-  const dataRows = skipNames ? sheet.rows.slice(1) : sheet.rows
-  const rows: Record<string, unknown>[] = []
-  const rowNumbers: number[] = []
-  const refused = new Set(problems.map((p) => `${p.row}:${p.field}`))
-  for (const r of dataRows) {
+  const dataRows = secondHeaderRow(sheet, columns) ? sheet.rows.slice(1) : sheet.rows
+  const report: RegisterImportReport = {
+    register: def.name, format, ...(sheet.encoding ? { encoding: sheet.encoding } : {}), dryRun: opts.dryRun,
+    rows: dataRows.length, inserted: 0, updated: 0, valid: false, ignoredColumns: ignored, problems: [], problemCount: 0,
+  }
+  const feed = new RowFeed<Record<string, unknown>>()
+  const outside: Outside[] = []
+  const validating = validateRows(def, dataRows, columns, problems, principal, feed, outside)
+    .catch((err: unknown) => {
+      // a writer waiting on the feed must not wait for ever
+      feed.stop()
+      throw err
+    })
+  validating.catch(() => undefined) // observed below, after the writer
+  const ctx = { principal, cityCode: cityOf(principal), rowNumbers: feed.rowNumbers }
+  // the file's own problems come first, then its emptiness, then the jurisdiction, then what the database refused
+  const assertClean = () => {
+    if (problems.length) throw rejected(report, problems)
+    if (feed.rows.length === 0) throw new AppError(400, 'bad_request', 'the file holds no rows under its header').coded('registers.no_rows')
+    if (outside.length) throw outsideJurisdiction(outside)
+  }
+  // without importStream the whole file is validated before the transaction opens
+  if (!def.importStream) {
+    await validating
+    assertClean()
+  }
+  const trx = await knex.transaction()
+  let writeError: unknown
+  try {
+    const writing = def.importStream ? def.importStream(trx, feed, ctx) : def.importRows(trx, feed.rows, ctx)
+    const written = await writing.catch((err: unknown) => {
+      writeError = err
+      return { inserted: 0, updated: 0 }
+    })
+    await validating
+    assertClean()
+    if (writeError instanceof RegisterRowError) throw rejected(report, [problemAt(def, writeError.row, writeError.field, writeError.code, writeError.message)])
+    if (writeError !== undefined) throw writeError
+    report.inserted = written.inserted
+    report.updated = written.updated
+    report.valid = true
+    if (opts.dryRun) await trx.rollback()
+    else await trx.commit()
+    return report
+  } finally {
+    if (!trx.isCompleted()) await trx.rollback()
+    // a throw before validation finished leaves no promise unobserved
+    await validating.catch(() => undefined)
+  }
+}
+
+/** Rows validated between yields to the event loop, so an importStream's batches are sent meanwhile. */
+const VALIDATE_CHUNK = 2000
+
+interface Outside { row: number; communityCode: string }
+
+/**
+ * Converts and validates every data row into the feed (valid rows) and `problems`; a row placed
+ * by its community code outside the caller's jurisdiction goes to `outside`. Ends the feed, or
+ * stops it when the file has a problem or a row outside.
+ */
+async function validateRows(def: RegisterDef, dataRows: SheetTable['rows'], columns: MappedColumn[], problems: RowProblem[],
+  p: Principal, feed: RowFeed<Record<string, unknown>>, outside: Outside[]): Promise<void> {
+  const refused = new Set(problems.map((q) => `${q.row}:${q.field}`))
+  for (let i = 0; i < dataRows.length; i++) {
+    if (i > 0 && i % VALIDATE_CHUNK === 0) {
+      feed.flush()
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+    const r = dataRows[i]!
     const before = problems.length
     const record = convertRow(r.row, r.cells, columns, problems)
-    for (const p of problems.slice(before)) refused.add(`${p.row}:${p.field}`)
+    for (const q of problems.slice(before)) refused.add(`${q.row}:${q.field}`)
     const parsed = def.rowSchema.safeParse(record)
-    if (parsed.success) {
-      rows.push(parsed.data)
-      rowNumbers.push(r.row)
-    } else {
+    if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const field = String(issue.path[0] ?? '(row)')
         // a cell already refused is not refused twice
@@ -76,29 +138,15 @@ export async function runRegisterImport(knex: Knex, principal: Principal, def: R
         refused.add(`${r.row}:${field}`)
         problems.push(problemAt(def, r.row, field, 'registers.invalid', issue.message))
       }
+      continue
     }
+    const code = parsed.data.communityCode
+    if (typeof code === 'string' && !p.jurisdiction.covers(code)) outside.push({ row: r.row, communityCode: code })
+    // once the file has a problem nothing more is written: the rest is only checked
+    if (!problems.length && !outside.length) feed.push(parsed.data, r.row)
   }
-  const report: RegisterImportReport = {
-    register: def.name, format, ...(sheet.encoding ? { encoding: sheet.encoding } : {}), dryRun: opts.dryRun,
-    rows: dataRows.length, inserted: 0, updated: 0, valid: false, ignoredColumns: ignored, problems: [], problemCount: 0,
-  }
-  if (problems.length) throw rejected(report, problems)
-  if (rows.length === 0) throw new AppError(400, 'bad_request', 'the file holds no rows under its header').coded('registers.no_rows')
-  assertInJurisdiction(principal, rows, rowNumbers)
-  const trx = await knex.transaction()
-  try {
-    const written = await def.importRows(trx, rows, { principal, cityCode: cityOf(principal), rowNumbers })
-    report.inserted = written.inserted
-    report.updated = written.updated
-    report.valid = true
-    if (opts.dryRun) await trx.rollback()
-    else await trx.commit()
-    return report
-  } catch (err) {
-    if (!trx.isCompleted()) await trx.rollback()
-    if (err instanceof RegisterRowError) throw rejected(report, [problemAt(def, err.row, err.field, err.code, err.message)])
-    throw err
-  }
+  if (problems.length || outside.length) feed.stop()
+  else feed.end()
 }
 
 interface MappedColumn { index: number; column: RegisterColumn }
@@ -171,15 +219,9 @@ function rejected(report: RegisterImportReport, problems: RowProblem[]): AppErro
     .coded('registers.import_rejected', { count: problems.length, row: first.row, field: first.title ?? first.field })
 }
 
-/** A row placed by its community code must lie in the caller's jurisdiction (403, rows named). */
-function assertInJurisdiction(p: Principal, rows: Record<string, unknown>[], rowNumbers: readonly number[]): void {
-  const outside: { row: number; communityCode: string }[] = []
-  rows.forEach((r, i) => {
-    const code = r.communityCode
-    if (typeof code === 'string' && !p.jurisdiction.covers(code)) outside.push({ row: rowNumbers[i]!, communityCode: code })
-  })
-  if (!outside.length) return
+/** The 403 of rows placed by their community code outside the caller's jurisdiction (rows named). */
+function outsideJurisdiction(outside: Outside[]): AppError {
   const err = forbidden(`${outside.length} row(s) lie outside your jurisdiction (first: row ${outside[0]!.row}, ${outside[0]!.communityCode})`)
-  throw new AppError(err.status, err.type, err.detail, { outside: outside.slice(0, MAX_LISTED) })
+  return new AppError(err.status, err.type, err.detail, { outside: outside.slice(0, MAX_LISTED) })
     .coded('registers.outside_jurisdiction', { count: outside.length, row: outside[0]!.row })
 }

@@ -8,6 +8,7 @@ import type { z } from 'zod'
 import type { Principal } from '../auth/users.ts'
 import type { Role } from '../auth/roles.ts'
 import type { PersonalKind } from '../privacy/fields.ts'
+import type { RowFeed } from './rowFeed.ts'
 
 export type ColumnType = 'string' | 'text' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'enum'
   | 'idNumber' | 'phone' | 'creditCode' | 'plate' | 'gridCode' | 'communityCode' | 'lon' | 'lat'
@@ -81,6 +82,12 @@ export interface RegisterDef {
    * rolls the whole file back.
    */
   importRows(trx: Knex.Transaction, rows: Record<string, unknown>[], ctx: ImportContext): Promise<{ inserted: number; updated: number }>
+  /**
+   * importRows for a register whose imports are large (residents: a city's 100,000 at once): it
+   * writes batches from the feed while the engine still validates the rest of the file. The feed
+   * throws FeedStopped when the file turns out to have problems; ctx.rowNumbers grows with it.
+   */
+  importStream?(trx: Knex.Transaction, feed: RowFeed<Record<string, unknown>>, ctx: ImportContext): Promise<{ inserted: number; updated: number }>
   /**
    * The rows an export holds, in batches (keys: column names), filtered by the caller's
    * jurisdiction, personal fields as rule.ts decides for this caller (full reads noted for audit).

@@ -9,6 +9,7 @@ import { cityOf } from '../houses/register.ts'
 import { residentColumns, residentRowSchema, type ResidentRow } from './schema.ts'
 import { listResidents, residentItem } from './store.ts'
 import { writeResidents } from './write.ts'
+import type { RowFeed } from '../registers/rowFeed.ts'
 
 function sheetRow(item: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { id: item.id }
@@ -25,6 +26,10 @@ export const residentRegister: RegisterDef = {
   rowSchema: residentRowSchema,
   async importRows(trx, rows, ctx) {
     const { inserted, updated } = await writeResidents(trx, rows as ResidentRow[], ctx.principal, ctx.cityCode, ctx.rowNumbers)
+    return { inserted, updated }
+  },
+  async importStream(trx, feed, ctx) {
+    const { inserted, updated } = await writeResidents(trx, feed as RowFeed<ResidentRow>, ctx.principal, ctx.cityCode, ctx.rowNumbers)
     return { inserted, updated }
   },
   async *exportRows(knex, p, filter) {

@@ -13,6 +13,7 @@ import { maskIdNumber } from '../privacy/fields.ts'
 import { RegisterRowError } from '../registers/registry.ts'
 import { BATCH } from '../houses/store.ts'
 import { identityOf } from './identity.ts'
+import { RowFeed } from '../registers/rowFeed.ts'
 import type { ResidentRow } from './schema.ts'
 import { ID_CONTEXT } from './store.ts'
 
@@ -31,7 +32,7 @@ export class RowSealer {
   private readonly keyring = dataKeyring()
   private readonly seen = new Map<string, number>()
 
-  constructor(private readonly rows: ResidentRow[], private readonly rowNo: (i: number) => number) {}
+  constructor(private readonly rows: readonly ResidentRow[], private readonly rowNo: (i: number) => number) {}
 
   seal(from: number, to: number): Sealed[] {
     const out: Sealed[] = []
@@ -62,26 +63,26 @@ export class RowSealer {
   }
 }
 
-export async function writeResidents(trx: Knex.Transaction, rows: ResidentRow[], p: Principal, city: string,
+export async function writeResidents(trx: Knex.Transaction, source: ResidentRow[] | RowFeed<ResidentRow>, p: Principal, city: string,
   rowNumbers: readonly number[], reason = 'import'): Promise<{ inserted: number; updated: number; ids: number[] }> {
-  const rowNo = (i: number) => rowNumbers[i] ?? i + 2
-  const sealer = new RowSealer(rows, rowNo)
+  // an import's feed grows while the rest of its file is validated; a REST create is complete
+  const feed = Array.isArray(source) ? RowFeed.of(source, rowNumbers) : source
+  const rowNo = (i: number) => feed.rowNumbers[i] ?? i + 2
+  const sealer = new RowSealer(feed.rows, rowNo)
   let inserted = 0
   let updated = 0
   const ids: number[] = []
-  let next = sealer.seal(0, BATCH)
-  for (let start = 0; start < rows.length; start += BATCH) {
+  let end = await feed.until(BATCH)
+  let next = sealer.seal(0, end)
+  for (let start = 0; start < end;) {
     const batch = next
-    const checking = trx.raw(sqlFile('people/resident_check'), {
+    const { rows: checks } = await trx.raw(sqlFile('people/resident_check'), {
       city, rows: JSON.stringify(batch.map((s) => ({ ord: s.ord, house_id: s.row.houseId ?? null, house_address: s.row.houseAddress ?? null,
         community_code: s.row.communityCode ?? null, id_index: s.index }))),
-    }) as unknown as Promise<{ rows: CheckRow[] }>
-    // the next batch is sealed (AES-GCM, HMAC: Node's CPU) while the database checks this one
-    next = await whilePending(checking, () => sealer.seal(start + BATCH, start + 2 * BATCH))
-    const { rows: checks } = await checking
+    }) as { rows: CheckRow[] }
     const houseOf = placeBatch(batch, checks, p, rowNo)
     const households = await householdIds(trx, city, batch, houseOf)
-    const { rows: written } = await trx.raw(sqlFile('people/resident_upsert'), {
+    const upserting = trx.raw(sqlFile('people/resident_upsert'), {
       city, reason,
       rows: JSON.stringify(batch.map((s) => ({
         ord: s.ord, name: s.row.name, gender: s.gender, birth_date: s.birthDate, id_sealed: s.sealed, id_index: s.index, id_masked: s.masked,
@@ -90,7 +91,15 @@ export async function writeResidents(trx: Knex.Transaction, rows: ResidentRow[],
         verified_at: s.row.verifiedAt ?? null,
       }))),
       roles: JSON.stringify(batch.map((s) => ({ id_index: s.index, role: s.row.residenceRole ?? defaultRole(s.row.kind) }))),
-    }) as { rows: { id: string; id_number_index: string; inserted: boolean }[] }
+    }).then((r: { rows: { id: string; id_number_index: string; inserted: boolean }[] }) => r) // then() sends it: a knex query runs when awaited
+    // the next batch is sealed (AES-GCM, HMAC: Node's CPU) while the database writes this one,
+    // its longest statement by far
+    let nextEnd = end
+    next = await whilePending(upserting, async () => {
+      nextEnd = await feed.until(end + BATCH)
+      return sealer.seal(end, nextEnd)
+    })
+    const { rows: written } = await upserting
     const byIndex = new Map(written.map((w) => [w.id_number_index, w]))
     // a new resident's first residence was opened by the upsert; the others keep their history here
     const moved = batch.filter((s) => !byIndex.get(s.index)!.inserted)
@@ -107,14 +116,18 @@ export async function writeResidents(trx: Knex.Transaction, rows: ResidentRow[],
       if (w.inserted) inserted++
       else updated++
     }
+    start = end
+    end = nextEnd
   }
   return { inserted, updated, ids }
 }
 
 /** Runs `work` while `pending` is in flight; a throw from `work` waits for `pending` to settle first. */
-async function whilePending<T>(pending: Promise<unknown>, work: () => T): Promise<T> {
+async function whilePending<T>(pending: Promise<unknown>, work: () => Promise<T>): Promise<T> {
+  // observed at once: `pending` may fail while `work` is still waiting on the feed
+  pending.catch(() => undefined)
   try {
-    return work()
+    return await work()
   } catch (err) {
     await pending.catch(() => undefined)
     throw err

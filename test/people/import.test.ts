@@ -10,6 +10,8 @@ import type { Principal } from '../../server/auth/users.ts'
 import { registerNamed, RegisterRowError } from '../../server/registers/registry.ts'
 import { checkCharacter } from '../../server/privacy/idNumber.ts'
 import { search } from '../../server/search/service.ts'
+import { runRegisterImport } from '../../server/registers/importJob.ts'
+import type { AppError } from '../../server/http/errors.ts'
 
 const COMMUNITY = '990102001001'
 let serial = 0
@@ -116,6 +118,57 @@ describe('people: import, grid view, search', function () {
     // nothing half-written: none of the refused files left a row
     const { rows } = await knex.raw("SELECT count(*)::int AS n FROM resident WHERE name = '甲'")
     expect(rows[0].n).to.equal(0)
+  })
+
+  it('a large file is written while it is still validated (three batches): all or nothing whichever batch holds the problem', async () => {
+    const def = registerNamed('residents')!
+    const cn = (i: number) => String(i).replace(/\d/g, (d) => '零一二三四五六七八九'[Number(d)]!)
+    const N = 11_000
+    // numbers nobody else in this file has: one birth date per row
+    const bulkId = (i: number) => {
+      const first17 = `110106${new Date(Date.UTC(1950, 0, 1) + i * 86_400_000).toISOString().slice(0, 10).replace(/-/g, '')}001`
+      return first17 + checkCharacter(first17)
+    }
+    const lines = (edit: (i: number, cells: string[]) => void = () => undefined) => {
+      const out = ['姓名,公民身份号码,联系电话,人口类别,房屋编号']
+      for (let i = 0; i < N; i++) {
+        const cells = [`流式${cn(i)}`, bulkId(i), '13800000000', '流动人口', String(houses[i % 3]!.id)]
+        edit(i, cells)
+        out.push(cells.join(','))
+      }
+      return Buffer.from(out.join('\r\n'))
+    }
+    const run = (bytes: Buffer, dryRun: boolean) => runRegisterImport(knex, street1, def, { bytes, format: 'csv' }, { dryRun })
+    const problemsOf = async (bytes: Buffer) => {
+      try {
+        await run(bytes, false)
+      } catch (err) {
+        const e = err as AppError
+        expect(e.status).to.equal(422)
+        return (e.extra as { problems: { row: number; field: string; code: string }[] }).problems.map((q) => [q.row, q.field, q.code])
+      }
+      throw new Error('the import was not refused')
+    }
+    const written = async () => (await knex.raw("SELECT count(*)::int AS n FROM resident WHERE name LIKE '流式%'")).rows[0].n as number
+
+    const dry = await run(lines(), true)
+    expect([dry.rows, dry.inserted, dry.valid]).to.deep.equal([N, N, true])
+    const wrong = (id: string) => id.slice(0, 17) + (id[17] === '3' ? '4' : '3')
+    // an empty name in the second batch: the file's own problems are reported, not the database's
+    expect(await problemsOf(lines((i, c) => {
+      if (i === 10_498) c[1] = wrong(c[1]!)
+      if (i === 6_000) c[0] = ''
+    }))).to.deep.equal([[6_002, 'name', 'registers.invalid']])
+    // a check digit wrong in the last batch, found while sealing it once the first two were sent
+    expect(await problemsOf(lines((i, c) => { if (i === 10_498) c[1] = wrong(c[1]!) }))).to.deep.equal([[10_500, 'idNumber', 'residents.id_number']])
+    // the database refuses a house in the third batch; a number repeated across batches
+    expect(await problemsOf(lines((i, c) => { if (i === 10_798) c[4] = '99999999' }))).to.deep.equal([[10_800, 'houseId', 'residents.house_not_found']])
+    let first = ''
+    expect(await problemsOf(lines((i, c) => {
+      if (i === 0) first = c[1]!
+      if (i === 10_898) c[1] = first
+    }))).to.deep.equal([[10_900, 'idNumber', 'residents.duplicate_in_file']])
+    expect(await written()).to.equal(0)
   })
 
   it('imports houses by full address, upserting; a missing standard address names its row', async () => {
