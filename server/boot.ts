@@ -1,5 +1,6 @@
 // Start-up and shut-down of everything below the HTTP listener, shared by `npm start`,
 // the CLI tools and the tests.
+import cluster from 'node:cluster'
 import pino, { type Logger } from 'pino'
 import type { Config } from './config.ts'
 import { openDatabase, type Database } from './db/index.ts'
@@ -11,7 +12,8 @@ import { loadCatalogue } from '../tiles/catalogue.ts'
 import { dataKeyring } from './privacy/keyring.ts'
 
 export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
-  return pino({ level: config.logLevel, base: { service: 'gridgov' } })
+  // with several HTTP workers (WORKERS) each line says which one wrote it
+  return pino({ level: config.logLevel, base: cluster.isWorker ? { service: 'gridgov', worker: cluster.worker!.id, pid: process.pid } : { service: 'gridgov' } })
 }
 
 export interface Booted { context: AppContext; db: Database }

@@ -1,5 +1,6 @@
 // Typed configuration: every key has a default, is read from the environment and is
 // validated at start-up, so a bad value stops the service with a message naming the key.
+import os from 'node:os'
 import path from 'node:path'
 import { z } from 'zod'
 import { parseCidr } from './auth/networks.ts'
@@ -43,6 +44,8 @@ const schema = z.object({
   HEADERS_TIMEOUT_MS: integer(1000, 3_600_000).default(60_000),
   // the largest field copy POST /api/v1/offline/{area}/sync accepts (server/offline/upload.ts)
   OFFLINE_SYNC_MAX_BYTES: integer(1024, 2 * 1024 * 1024 * 1024).default(64 * 1024 * 1024),
+  // HTTP worker processes sharing the port (server/http/workers.ts); 'auto': one per CPU. More than one needs DATABASE_URL
+  WORKERS: z.union([z.literal('auto'), integer(1, 64)]).default(1),
   // an XYZ/WMTS raster base map the server fetches on the page's behalf (server/basemap/raster.ts)
   GRIDGOV_BASEMAP_WMTS: z.string().max(2000).regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
     .refine((u) => ['{z}', '{x}', '{y}'].every((p) => u.includes(p)), 'must contain {z}, {x} and {y}').optional(),
@@ -90,6 +93,8 @@ export interface Config {
   trustedNetworks?: string[] | undefined
   /** HSTS max-age on TLS requests; 0 or unset: no header. */
   hstsSeconds?: number | undefined
+  /** HTTP worker processes sharing the port (default 1: this process serves). */
+  workers?: number | undefined
   /** Login throttling (server/auth/throttle.ts); unset: its defaults. Tests shorten it. */
   loginThrottle?: { accountMaxFailures?: number; addressMaxFailures?: number; windowSeconds?: number; lockSeconds?: number } | undefined
 }
@@ -120,6 +125,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production' && !e.AUTH_SECRET) problems.push('AUTH_SECRET: required when NODE_ENV=production')
   if (e.NODE_ENV === 'production' && e.SEED_DEMO) problems.push('SEED_DEMO: demo data and demo users are refused when NODE_ENV=production')
   if (e.DATABASE_READ_URL && !e.DATABASE_URL) problems.push('DATABASE_READ_URL: needs DATABASE_URL (the primary)')
+  const workers = e.WORKERS === 'auto' ? os.availableParallelism() : e.WORKERS
+  if (workers > 1 && !e.DATABASE_URL) problems.push(`WORKERS=${e.WORKERS}: more than one worker needs DATABASE_URL (the embedded database belongs to one process)`)
   if (problems.length) throw new ConfigError(problems)
   return {
     env: e.NODE_ENV,
@@ -145,5 +152,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     trustedNetworks: e.TRUSTED_NETWORKS ?? [],
     hstsSeconds: e.HSTS_SECONDS,
+    workers,
   }
 }

@@ -9,6 +9,7 @@ import { AppError } from './http/errors.ts'
 import { startBackground } from './background.ts'
 import { followChanges } from '../tiles/changes.ts'
 import { streamHubOf } from './stream/routes.ts'
+import { isWorkerProcess, onPrimaryShutdown, superviseWorkers } from './http/workers.ts'
 
 async function main(): Promise<void> {
   let config
@@ -19,6 +20,10 @@ async function main(): Promise<void> {
     throw err
   }
   const logger = createLogger(config)
+  if ((config.workers ?? 1) > 1 && !isWorkerProcess()) {
+    superviseWorkers(config.workers!, logger)
+    return
+  }
   let booted: Booted
   try {
     booted = await boot(config, logger)
@@ -48,6 +53,7 @@ async function main(): Promise<void> {
 
   let stopping = false
   const shutdown = async (signal: string) => {
+    if (stopping && signal === 'primary') return // the terminal's signal came first
     if (stopping) {
       logger.warn({ signal }, 'second signal: exiting at once')
       process.exit(130)
@@ -69,6 +75,7 @@ async function main(): Promise<void> {
   }
   process.on('SIGTERM', () => void shutdown('SIGTERM'))
   process.on('SIGINT', () => void shutdown('SIGINT'))
+  onPrimaryShutdown(() => void shutdown('primary'))
 }
 
 function fail(message: string, code: number): never {

@@ -32,6 +32,15 @@ export function processCpu(pids: readonly number[]): number {
   return ticks / TICKS_PER_SECOND
 }
 
+/** The process and its children (the HTTP workers of a primary, WORKERS > 1). */
+export function withChildren(pid: number): number[] {
+  const out = [pid]
+  for (const d of fs.readdirSync('/proc')) {
+    if (/^\d+$/.test(d) && stat(d)?.ppid === pid) out.push(Number(d))
+  }
+  return out
+}
+
 /** CPU seconds of every postgres process plus what the postmaster reaped from exited children. */
 export function postgresCpu(): number {
   let ticks = 0

@@ -6,6 +6,7 @@ import {
   BASIC_ANALYST, BASIC_COMMAND, WFS_COUNT, WMS_LAYER, getMapQuery, gridgovTilePath, mapserverTilePath, wfsPath, wmsBbox,
 } from './requests.ts'
 import type { Setup } from './setup.ts'
+import { withChildren } from './cpu.ts'
 import type { TileCoord } from '../../../tiles/tilemath.ts'
 import { googleTileUrl } from '../../../server/ogc/wmts/matrixSets.ts'
 
@@ -48,7 +49,7 @@ const rowDefs: RowDef[] = [
     targets: (s) => {
       const path = (prefix: string) => (i: number) => `${prefix}?${getMapQuery(WMS_LAYER, wmsBbox(s.extent, i + 1))}`
       return [
-        httpTarget('gridgov', s.gridgov.origin, path('/ogc/wms'), command, () => [s.gridgov.pid]),
+        httpTarget('gridgov', s.gridgov.origin, path('/ogc/wms'), command, () => withChildren(s.gridgov.pid)),
         httpTarget('MapServer', s.peers.mapserver, path('/'), {}, () => [...s.peers.pids.mapserver, ...s.peers.pids.nginx]),
         httpTarget('QGIS Server', s.peers.qgis, path('/'), {}, () => [...s.peers.pids.qgis, ...s.peers.pids.nginx]),
       ]
@@ -59,7 +60,7 @@ const rowDefs: RowDef[] = [
     targets: (s) => {
       const q = getMapQuery(WMS_LAYER, wmsBbox(s.extent, 0))
       return [
-        httpTarget('gridgov', s.gridgov.origin, () => `/ogc/wms?${q}`, command, () => [s.gridgov.pid]),
+        httpTarget('gridgov', s.gridgov.origin, () => `/ogc/wms?${q}`, command, () => withChildren(s.gridgov.pid)),
         httpTarget('nginx cache', s.peers.mapserverCached, () => `/?${q}`, {}, () => [...s.peers.pids.nginx, ...s.peers.pids.mapserver]),
       ]
     },
@@ -67,7 +68,7 @@ const rowDefs: RowDef[] = [
   {
     name: 'vector tile z14, uncached', section: 'tiles', target: 1, note: 'base_grids + components, every city z14 tile in turn; gridgov tile cache off',
     targets: (s) => [
-      httpTarget('gridgov', s.gridgovUncachedTiles.origin, (i) => gridgovTilePath(s.tiles[i % s.tiles.length]!), command, () => [s.gridgovUncachedTiles.pid]),
+      httpTarget('gridgov', s.gridgovUncachedTiles.origin, (i) => gridgovTilePath(s.tiles[i % s.tiles.length]!), command, () => withChildren(s.gridgovUncachedTiles.pid)),
       httpTarget('MapServer', s.peers.mapserver, (i) => mapserverTilePath(s.tiles[i % s.tiles.length]!), {}, () => [...s.peers.pids.mapserver, ...s.peers.pids.nginx]),
       pgbenchTarget(s.url, s.pgbenchScript),
     ],
@@ -76,7 +77,7 @@ const rowDefs: RowDef[] = [
     name: 'vector tile z14, cached', section: 'tiles', target: 1, note: 'the same tiles again: gridgov tile cache vs MapServer behind nginx\'s cache',
     prime: primeTiles,
     targets: (s) => [
-      httpTarget('gridgov', s.gridgov.origin, (i) => gridgovTilePath(s.tiles[i % s.tiles.length]!), command, () => [s.gridgov.pid]),
+      httpTarget('gridgov', s.gridgov.origin, (i) => gridgovTilePath(s.tiles[i % s.tiles.length]!), command, () => withChildren(s.gridgov.pid)),
       httpTarget('nginx cache', s.peers.mapserverCached, (i) => mapserverTilePath(s.tiles[i % s.tiles.length]!), {}, () => [...s.peers.pids.nginx, ...s.peers.pids.mapserver]),
     ],
   },
@@ -85,7 +86,7 @@ const rowDefs: RowDef[] = [
     note: `${WMS_LAYER} in GoogleMapsCompatible, every city z14 tile in turn: gridgov's WMTS (image cache) vs MapServer's GetMap of the same box behind nginx's cache`,
     prime: primeWmts,
     targets: (s) => [
-      httpTarget('gridgov', s.gridgov.origin, (i) => wmtsPath(s.tiles[i % s.tiles.length]!), command, () => [s.gridgov.pid]),
+      httpTarget('gridgov', s.gridgov.origin, (i) => wmtsPath(s.tiles[i % s.tiles.length]!), command, () => withChildren(s.gridgov.pid)),
       httpTarget('nginx cache', s.peers.mapserverCached, (i) => `/?${mercatorGetMap(s.tiles[i % s.tiles.length]!)}`, {}, () => [...s.peers.pids.nginx, ...s.peers.pids.mapserver]),
     ],
   },
@@ -93,7 +94,7 @@ const rowDefs: RowDef[] = [
     name: `WFS GetFeature ${WFS_COUNT.toLocaleString('en')} components, ${f === 'geojson' ? 'GeoJSON' : 'GML 3.2'}`, section: 'wfs', target: 1,
     note: f === 'gml' ? 'QGIS Server 3.22 speaks WFS 1.1.0: it answers GML 3.1.1' : 'the same page of 1,000 in id order from every server',
     targets: (s) => [
-      httpTarget('gridgov', s.gridgov.origin, () => wfsPath('gridgov', f), analyst, () => [s.gridgov.pid]),
+      httpTarget('gridgov', s.gridgov.origin, () => wfsPath('gridgov', f), analyst, () => withChildren(s.gridgov.pid)),
       httpTarget('MapServer', s.peers.mapserver, () => wfsPath('mapserver', f), {}, () => [...s.peers.pids.mapserver, ...s.peers.pids.nginx]),
       httpTarget('QGIS Server', s.peers.qgis, () => wfsPath('qgis', f), {}, () => [...s.peers.pids.qgis, ...s.peers.pids.nginx]),
     ],

@@ -7,9 +7,12 @@ import type { Knex } from 'knex'
 import { benchDatabase, startAppChild } from '../support.ts'
 import { loadCatalogue, type LayerDef } from '../../../tiles/catalogue.ts'
 import { PEER_LAYERS, jurisdictionSql } from './layers.ts'
-import { startPeers, type Peers } from './servers.ts'
+import { PROCESSES, startPeers, type Peers } from './servers.ts'
 import { TILE_LAYERS, cityTiles, rawTileSql, type Extent } from './requests.ts'
 import type { TileCoord } from '../../../tiles/tilemath.ts'
+
+/** gridgov's HTTP workers in the peers bench (PEERS_GRIDGOV_WORKERS; default: the peers' FastCGI processes). */
+export const GRIDGOV_WORKERS = Number(process.env.PEERS_GRIDGOV_WORKERS ?? PROCESSES)
 
 type App = Awaited<ReturnType<typeof startAppChild>>
 
@@ -58,11 +61,13 @@ export async function setUp(log: (line: string) => void): Promise<Setup> {
     const peers = await startPeers([...layers.values()], url)
     stops.push(() => peers.stop())
     log(`peers: MapServer ${peers.mapserver} (cached ${peers.mapserverCached}), QGIS Server ${peers.qgis}; files in ${peers.dir}`)
-    const gridgov = await startAppChild(url)
+    // gridgov as a city runs it on this machine: as many HTTP workers as the peers have FastCGI processes (WORKERS)
+    const workers = { GRIDGOV_BENCH_WORKERS: String(GRIDGOV_WORKERS) }
+    const gridgov = await startAppChild(url, workers)
     stops.push(() => gridgov.stop())
-    const gridgovUncachedTiles = await startAppChild(url, { GRIDGOV_BENCH_TILE_CACHE: '0' })
+    const gridgovUncachedTiles = await startAppChild(url, { ...workers, GRIDGOV_BENCH_TILE_CACHE: '0' })
     stops.push(() => gridgovUncachedTiles.stop())
-    log(`gridgov ${gridgov.origin} (pid ${gridgov.pid}); tile cache off: ${gridgovUncachedTiles.origin}`)
+    log(`gridgov ${gridgov.origin} (pid ${gridgov.pid}, ${GRIDGOV_WORKERS} workers); tile cache off: ${gridgovUncachedTiles.origin}`)
     const xs = tiles.map((t) => t.x), ys = tiles.map((t) => t.y)
     const pgbenchScript = path.join(peers.dir, 'tile.sql')
     // pgbench draws the tile at random over the same rectangle of z14 tiles the HTTP rows walk
