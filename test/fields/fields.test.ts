@@ -237,6 +237,19 @@ describe('user-defined fields', function () {
       expect(ok.statusCode, ok.body).to.equal(200)
       const wfs = await client.get('/ogc/wfs?SERVICE=WFS&VERSION=2.0.0&REQUEST=GetFeature&TYPENAMES=gridgov:components&RESOURCEID=components.9901020305000952&OUTPUTFORMAT=application/json', analyst)
       expect(wfs.json().features[0].properties).to.include({ lamp_power: 60.5, name: '路灯' })
+      // the row and its values are written by two statements of one transaction: one version
+      expect(await knex('component').whereIn('id', ['9901020305000951', '9901020305000952']).orderBy('id').pluck('version')).to.deep.equal([1, 1])
+      // a WFS-T Update of a built-in property and a field together moves the version by exactly one
+      const update = (version: number) => `<wfs:Transaction service="WFS" version="2.0.0" xmlns:wfs="http://www.opengis.net/wfs/2.0" xmlns:fes="http://www.opengis.net/fes/2.0">
+        <wfs:Update typeName="gridgov:components"><wfs:Property><wfs:ValueReference>name</wfs:ValueReference><wfs:Value>路灯（换）</wfs:Value></wfs:Property>
+        <wfs:Property><wfs:ValueReference>lamp_power</wfs:ValueReference><wfs:Value>90</wfs:Value></wfs:Property>
+        <fes:Filter><fes:ResourceId rid="components.9901020305000952" version="${version}"/></fes:Filter></wfs:Update></wfs:Transaction>`
+      const edited = await client.request({ method: 'POST', url: '/ogc/wfs', headers: { 'content-type': 'application/xml', ...street1 }, payload: update(1) })
+      expect(edited.statusCode, edited.body).to.equal(200)
+      expect(await knex('component').where({ id: '9901020305000952' }).first('version', 'name', knex.raw("extra->>'lamp_power' AS power"))).to.deep.equal({ version: 2, name: '路灯（换）', power: '90' })
+      // and a separate transaction is a separate change
+      await knex('component').where({ id: '9901020305000952' }).update({ name: '路灯' })
+      expect((await knex('component').where({ id: '9901020305000952' }).first('version')).version).to.equal(3)
     })
   })
 })
