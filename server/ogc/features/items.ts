@@ -44,11 +44,11 @@ export async function handleItems(ctx: Context, app: AppContext, id: string): Pr
   ctx.set('Content-Crs', `<${out.srsName}>`)
   if (want === 'html') {
     ctx.type = 'text/html; charset=utf-8'
-    ctx.body = itemsHtml(ctx, app, layer, head, JSON.parse(`[${page.body}]`) as Feature[])
+    ctx.body = itemsHtml(ctx, app, layer, head, JSON.parse(`[${page.body.toString('utf8')}]`) as Feature[])
     return
   }
   ctx.type = 'application/geo+json'
-  ctx.body = `${JSON.stringify(head).slice(0, -1)},"features":[${page.body}]}`
+  ctx.body = Buffer.concat([Buffer.from(`${JSON.stringify(head).slice(0, -1)},"features":[`, 'utf8'), page.body, Buffer.from(']}')])
 }
 
 /** The items URL keeping the request's other parameters, at another offset (JSON links drop f). */
@@ -74,7 +74,7 @@ export async function handleItem(ctx: Context, app: AppContext, id: string, fid:
   const page = await renderPage(app.knexRead, query, principal.jurisdiction, geoJsonFeatureSql(query, out, 'key'), ',', 0, 1)
   if (!page.returned) throw new AppError(404, 'not_found', `no feature "${fid.slice(0, 80)}" in ${layer.id}`, {}, { code: 'NotFound', locator: 'featureId' })
   noteLayerRead(layer)
-  const feature = JSON.parse(page.body) as Record<string, unknown>
+  const feature = JSON.parse(page.body.toString('utf8')) as Record<string, unknown>
   const self = serviceUrl(ctx, app, `${FEATURES_PATH}/collections/${layer.id}/items/${encodeURIComponent(fid)}`)
   feature.links = [
     { rel: 'self', type: 'application/geo+json', href: self },

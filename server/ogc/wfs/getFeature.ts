@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.ts'
 import type { Principal } from '../../auth/users.ts'
 import { layersOf, requireReader } from '../common/access.ts'
 import { noteLayerRead } from '../../../tiles/layerAccess.ts'
-import { geoJsonFeatureSql, gmlFeatureSql, renderPage } from '../common/featureSource.ts'
+import { geoJsonFeatureSql, gmlFeatureSql, joinBytes, renderPage } from '../common/featureSource.ts'
 import { GRIDGOV_NS, GRIDGOV_PREFIX, NS, SCHEMAS } from '../common/namespaces.ts'
 import { serviceUrl } from '../common/url.ts'
 import type { OutputCrs } from '../common/gml.ts'
@@ -45,7 +45,7 @@ export function renderer(app: AppContext, principal: Principal, encoding: Encodi
     const feature = encoding === 'geojson' ? geoJsonFeatureSql(b.query, b.out, 'gml') : gmlFeatureSql(b.query, b.out, encoding === 'gml32')
     const page = await renderPage(app.knexRead, b.query, principal.jurisdiction, feature, encoding === 'geojson' ? ',' : close + open, offset, limit)
     if (page.returned) noteLayerRead(b.query.source.layer)
-    return { ...page, body: page.returned ? open + page.body + close : '' }
+    return { ...page, body: page.returned ? Buffer.concat([Buffer.from(open), page.body, Buffer.from(close)]) : Buffer.alloc(0) }
   }
 }
 
@@ -60,26 +60,29 @@ export function schemaUrl(ctx: Context, app: AppContext, version: string, typeNa
 
 const typesOf = (built: BuiltQuery[]) => [...new Set(built.map((b) => typeNameOf(b.query.source.layer)))]
 
-function gmlCollection(ctx: Context, app: AppContext, req: WfsRequest, encoding: Encoding, paged: Paged, links: Links, built: BuiltQuery[]): string {
+function gmlCollection(ctx: Context, app: AppContext, req: WfsRequest, encoding: Encoding, paged: Paged, links: Links, built: BuiltQuery[]): Buffer {
   const types = typesOf(built)
   const timeStamp = new Date().toISOString()
   if (encoding === 'gml311') {
     const schema = `${NS.wfs11} ${SCHEMAS.wfs11}${types.length ? ` ${GRIDGOV_NS} ${schemaUrl(ctx, app, '1.1.0', types)}` : ''}`
-    return `${XML_DECLARATION}<wfs:FeatureCollection xmlns:wfs="${NS.wfs11}" xmlns:gml="${NS.gml311}" xmlns:${GRIDGOV_PREFIX}="${GRIDGOV_NS}" ` +
-      `xmlns:xsi="${NS.xsi}" xsi:schemaLocation="${escapeXml(schema)}" numberOfFeatures="${req.resultType === 'hits' ? paged.matched : paged.returned}" timeStamp="${timeStamp}">` +
-      `${paged.bodies.join('')}</wfs:FeatureCollection>`
+    return wrapped(`${XML_DECLARATION}<wfs:FeatureCollection xmlns:wfs="${NS.wfs11}" xmlns:gml="${NS.gml311}" xmlns:${GRIDGOV_PREFIX}="${GRIDGOV_NS}" ` +
+      `xmlns:xsi="${NS.xsi}" xsi:schemaLocation="${escapeXml(schema)}" numberOfFeatures="${req.resultType === 'hits' ? paged.matched : paged.returned}" timeStamp="${timeStamp}">`,
+    paged.bodies, '</wfs:FeatureCollection>')
   }
   const schema = `${NS.wfs20} ${SCHEMAS.wfs20} ${NS.gml32} ${SCHEMAS.gml32}${types.length ? ` ${GRIDGOV_NS} ${schemaUrl(ctx, app, '2.0.0', types)}` : ''}`
   const linkAttrs = (links.next ? ` next="${escapeXml(links.next)}"` : '') + (links.previous ? ` previous="${escapeXml(links.previous)}"` : '')
-  return `${XML_DECLARATION}<wfs:FeatureCollection xmlns:wfs="${NS.wfs20}" xmlns:gml="${NS.gml32}" xmlns:${GRIDGOV_PREFIX}="${GRIDGOV_NS}" ` +
+  return wrapped(`${XML_DECLARATION}<wfs:FeatureCollection xmlns:wfs="${NS.wfs20}" xmlns:gml="${NS.gml32}" xmlns:${GRIDGOV_PREFIX}="${GRIDGOV_NS}" ` +
     `xmlns:xsi="${NS.xsi}" xsi:schemaLocation="${escapeXml(schema)}" timeStamp="${timeStamp}" ` +
-    `numberMatched="${paged.matched ?? 'unknown'}" numberReturned="${paged.returned}"${linkAttrs}>${paged.bodies.join('')}</wfs:FeatureCollection>`
+    `numberMatched="${paged.matched ?? 'unknown'}" numberReturned="${paged.returned}"${linkAttrs}>`, paged.bodies, '</wfs:FeatureCollection>')
 }
+
+/** A document of the pages' bytes between an opening and a closing text. */
+const wrapped = (open: string, bodies: Buffer[], close: string) => Buffer.concat([Buffer.from(open, 'utf8'), ...bodies, Buffer.from(close, 'utf8')])
 
 /** GeoJSON readers assume lon/lat WGS84-like coordinates unless a (legacy) crs member says otherwise. */
 const isLonLatDefault = (out: OutputCrs) => (out.crs.srid === 4490 || out.crs.srid === 4326) && !out.crs.latFirst
 
-function geoJsonCollection(paged: Paged, links: Links, built: BuiltQuery[]): string {
+function geoJsonCollection(paged: Paged, links: Links, built: BuiltQuery[]): Buffer {
   const out = built[0]?.out
   const head = {
     type: 'FeatureCollection',
@@ -91,5 +94,5 @@ function geoJsonCollection(paged: Paged, links: Links, built: BuiltQuery[]): str
     ],
   }
   const json = JSON.stringify(head)
-  return `${json.slice(0, -1)},"features":[${paged.bodies.join(',')}]}`
+  return Buffer.concat([Buffer.from(`${json.slice(0, -1)},"features":[`, 'utf8'), joinBytes(paged.bodies, Buffer.from(',')), Buffer.from(']}')])
 }

@@ -31,14 +31,14 @@ export async function getPropertyValue(ctx: Context, app: AppContext, req: WfsRe
   const paged = await runPaged(app.knexRead, built, principal.jurisdiction, req, async (b, offset, limit) => {
     const page = await renderValues(app.knexRead, b.query, principal.jurisdiction, valueSql(b, reference), '</wfs:member><wfs:member>', offset, limit)
     if (page.returned) noteLayerRead(b.query.source.layer)
-    return { ...page, body: page.returned ? `<wfs:member>${page.body}</wfs:member>` : '' }
+    return { ...page, body: Buffer.from(page.returned ? `<wfs:member>${page.body}</wfs:member>` : '', 'utf8') }
   })
   const links = pageLinks(ctx, app, req, paged)
   const linkAttrs = (links.next ? ` next="${escapeXml(links.next)}"` : '') + (links.previous ? ` previous="${escapeXml(links.previous)}"` : '')
   ctx.type = 'application/gml+xml; version=3.2'
-  ctx.body = `${XML_DECLARATION}<wfs:ValueCollection xmlns:wfs="${NS.wfs20}" xmlns:gml="${NS.gml32}" xmlns:${GRIDGOV_PREFIX}="${GRIDGOV_NS}" ` +
+  ctx.body = Buffer.concat([Buffer.from(`${XML_DECLARATION}<wfs:ValueCollection xmlns:wfs="${NS.wfs20}" xmlns:gml="${NS.gml32}" xmlns:${GRIDGOV_PREFIX}="${GRIDGOV_NS}" ` +
     `xmlns:xsi="${NS.xsi}" xsi:schemaLocation="${NS.wfs20} ${SCHEMAS.wfs20}" timeStamp="${new Date().toISOString()}" ` +
-    `numberMatched="${paged.matched ?? 'unknown'}" numberReturned="${paged.returned}"${linkAttrs}>${paged.bodies.join('')}</wfs:ValueCollection>`
+    `numberMatched="${paged.matched ?? 'unknown'}" numberReturned="${paged.returned}"${linkAttrs}>`, 'utf8'), ...paged.bodies, Buffer.from('</wfs:ValueCollection>')])
 }
 
 /** The XML of one value: escaped text, or a GML geometry. */

@@ -13,7 +13,7 @@ import type { WfsRequest } from './request.ts'
 export const COUNT_DEFAULT = 1000
 
 /** matched: undefined when nobody asked and the page cannot tell it (WFS 2.0's "unknown"). */
-export interface Paged { bodies: string[]; returned: number; matched: number | undefined }
+export interface Paged { bodies: Buffer[]; returned: number; matched: number | undefined }
 
 export type Renderer = (b: BuiltQuery, offset: number, limit: number) => Promise<Page>
 
@@ -42,7 +42,7 @@ export async function runPaged(knex: Knex, built: BuiltQuery[], jurisdiction: Ju
     if (skip >= n) { skip -= n; continue }
     if (left <= 0) break
     const page = await render(b, skip, Math.min(left, n - skip))
-    if (page.body) out.bodies.push(page.body)
+    if (page.body.length) out.bodies.push(page.body)
     out.returned += page.returned
     left -= page.returned
     skip = 0

@@ -64,10 +64,11 @@ export async function getFeatureById(ctx: Context, app: AppContext, req: WfsRequ
     ctx.body = page.body
     return
   }
+  const member = page.body.toString('utf8')
   // the feature is the document root: it declares the namespaces itself
   const gml = format.encoding === 'gml32' ? NS.gml32 : NS.gml311
   const open = `<${GRIDGOV_PREFIX}:${layer.id} `
-  ctx.body = XML_DECLARATION + open + `xmlns:${GRIDGOV_PREFIX}="${GRIDGOV_NS}" xmlns:gml="${gml}" ` + page.body.slice(open.length)
+  ctx.body = XML_DECLARATION + open + `xmlns:${GRIDGOV_PREFIX}="${GRIDGOV_NS}" xmlns:gml="${gml}" ` + member.slice(open.length)
 }
 
 const notFound = (id: string) =>
