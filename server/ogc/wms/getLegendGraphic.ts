@@ -8,7 +8,7 @@ import type { LayerDef, LayerStyle } from '../../../tiles/catalogue.ts'
 import { clip, invalid, wmsError, type Kvp } from './kvp.ts'
 import { resolveStyle } from './mapRequest.ts'
 import { parseImageFormat } from './getMap.ts'
-import { blankCanvas, colourFor, encode, POINT_RADIUS, type ImageFormat } from './render.ts'
+import { blankCanvas, colourFor, encode, POINT_RADIUS, STROKE_WIDTH, type ImageFormat } from './render.ts'
 import { layersOf } from '../common/access.ts'
 
 export interface LegendEntry { label: string; fill: string; stroke: string }
@@ -48,7 +48,7 @@ export async function renderLegend(layer: LayerDef, entries: LegendEntry[], form
   const ctx = canvas.getContext('2d')
   ctx.font = FONT
   ctx.textBaseline = 'middle'
-  ctx.lineWidth = 1.2
+  ctx.lineWidth = STROKE_WIDTH
   entries.forEach((e, i) => {
     const top = PAD + i * (symbolH + PAD)
     ctx.beginPath()
@@ -60,7 +60,7 @@ export async function renderLegend(layer: LayerDef, entries: LegendEntry[], form
       ctx.strokeStyle = e.stroke
       ctx.lineWidth = 2
       ctx.stroke()
-      ctx.lineWidth = 1.2
+      ctx.lineWidth = STROKE_WIDTH
     } else {
       if (layer.geometryType === 'Point') {
         ctx.arc(PAD + symbolW / 2, top + symbolH / 2, Math.min(POINT_RADIUS * 1.5, symbolW / 2, symbolH / 2), 0, Math.PI * 2)

@@ -4,6 +4,7 @@
 import type { LayerDef, LayerStyle } from '../../../tiles/catalogue.ts'
 import { attributeText } from '../../../server/ogc/common/featureSource.ts'
 import { Jurisdiction } from '../../../server/db/jurisdiction.ts'
+import { POINT_RADIUS, STROKE_WIDTH } from '../../../server/ogc/wms/render.ts'
 
 /** The catalogue layers the peers serve (the ones the WMS, WFS and tile rows ask for). */
 export const PEER_LAYERS = ['base_grids', 'components', 'events', 'events_all'] as const
@@ -39,8 +40,8 @@ export function styleClasses(layer: LayerDef): { by: string | undefined; classes
 }
 
 /** gridgov's stroke width (server/ogc/wms/render.ts) and point radius, in pixels. */
-export const STROKE_PX = 1.2
-export const POINT_RADIUS_PX = 4
+export const STROKE_PX = STROKE_WIDTH
+export const POINT_RADIUS_PX = POINT_RADIUS
 
 /**
  * The layer as one SELECT for a peer: the catalogue's attribute expressions under their public

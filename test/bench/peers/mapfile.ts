@@ -1,6 +1,6 @@
 // The MapServer 8 mapfile of the peers bench, generated from the layer catalogue: one PostGIS
 // layer per catalogue layer (its SELECT from layers.ts), WMS + WFS + MVT enabled, classes from
-// the layer's first style with gridgov's pixel sizes (1.2 px strokes, points of radius 4 px).
+// the layer's first style with gridgov's pixel sizes (1 px strokes, points of radius 4 px).
 import type { LayerDef } from '../../../tiles/catalogue.ts'
 import { POINT_RADIUS_PX, STROKE_PX, geometryWord, layerSelect, styleClasses, type Rgba } from './layers.ts'
 
