@@ -144,6 +144,17 @@ describe('WFS GetFeature', () => {
     expectException(await client.get(`${GF}&TYPENAMES=gridgov:base_grids&SORTBY=nope`, analyst), 400, 'InvalidParameterValue', 'sortBy')
   })
 
+  it('sorting by the key: SORTBY=id ASC is the natural order, id DESC its reverse, a later key ignored', async () => {
+    const page = async (sort: string) => ids(parse((await client.get(`${GF}&TYPENAMES=gridgov:components&COUNT=2000${sort}`, analyst)).body))
+    const natural = await page('')
+    const all = [...natural].sort()
+    expect(natural).to.deep.equal(all)
+    expect(await page('&SORTBY=id ASC')).to.deep.equal(natural)
+    const desc = await page('&SORTBY=id DESC,name ASC')
+    expect(desc.slice(0, 5)).to.deep.equal(all.slice(-5).reverse())
+    expect(desc).to.deep.equal([...desc].sort().reverse())
+  })
+
   it('PROPERTYNAME keeps the listed properties only', async () => {
     const fc = parse((await client.get(`${GF}&TYPENAMES=gridgov:components&COUNT=3&PROPERTYNAME=name,state`, analyst)).body)
     for (const f of members(fc)) expect(f.children.map((c) => c.name)).to.deep.equal(['gridgov:name', 'gridgov:state'])

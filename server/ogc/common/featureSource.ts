@@ -75,9 +75,17 @@ function scope(q: FeatureQuery, jurisdiction: Jurisdiction): Sql {
 }
 
 function orderBy(q: FeatureQuery): string {
-  const keys = q.sortBy.map((k) => `${q.source.attributes.get(k.name)!.sql} ${k.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`)
+  const key = q.source.key
+  const keys: string[] = []
+  for (const k of q.sortBy) {
+    const expr = q.source.attributes.get(k.name)!.sql
+    // the key itself (SORTBY=id): never null, so plain ASC/DESC, which its btree index serves
+    // (NULLS FIRST on an ascending key made PostgreSQL sort the whole layer), and nothing after it
+    if (expr === key) return [...keys, `${key} ${k.desc ? 'DESC' : 'ASC'}`].join(', ')
+    keys.push(`${expr} ${k.desc ? 'DESC NULLS LAST' : 'ASC NULLS FIRST'}`)
+  }
   // the key last: pages are disjoint and stable whatever the requested order
-  return [...keys, q.source.key].join(', ')
+  return [...keys, key].join(', ')
 }
 
 const selected = (q: FeatureQuery) =>
