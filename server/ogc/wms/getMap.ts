@@ -11,7 +11,7 @@ import type { LayerDef } from '../../../tiles/catalogue.ts'
 import { clip, invalid, wmsError, type Kvp, type WmsVersion } from './kvp.ts'
 import { parseMapRequest, parseSize, type MapRequest } from './mapRequest.ts'
 import { mapFeatures } from './features.ts'
-import { blankCanvas, drawLayers, encode, IMAGE_FORMATS, renderErrorImage, renderMap, type ImageFormat, type LayerPicture, type Paint } from './render.ts'
+import { blankCanvas, drawLayers, encode, IMAGE_FORMATS, renderErrorImage, renderMap, type Compression, type ImageFormat, type LayerPicture, type Paint } from './render.ts'
 import { ImageCache, type CachedImage } from './cache.ts'
 import { layersOf } from '../common/access.ts'
 import { noteLayerRead } from '../../../tiles/layerAccess.ts'
@@ -128,15 +128,16 @@ export function scaleDenominator(req: Pick<MapRequest, 'bbox' | 'width' | 'crs'>
 }
 
 /** With extra layers (layerSources.ts): background, the extra layers, then the vector pictures over them. */
-async function renderWithExtras(extras: ExtraLayer[], req: MapRequest, format: ImageFormat, paint: Paint, pictures: LayerPicture[]): Promise<Buffer> {
+async function renderWithExtras(extras: ExtraLayer[], req: MapRequest, format: ImageFormat, paint: Paint, pictures: LayerPicture[],
+  compression: Compression): Promise<Buffer> {
   const canvas = blankCanvas(req.width, req.height, format, paint)
   await drawExtraLayers(canvas, extras, req)
   drawLayers(canvas, pictures)
-  return encode(canvas, format)
+  return encode(canvas, format, false, compression)
 }
 
 export async function render(app: AppContext, req: MapRequest, format: ImageFormat, paint: Paint,
-  jurisdiction: Jurisdiction, drawn?: (layer: LayerDef) => void, signal?: AbortSignal): Promise<{ body: Buffer; contentType: string }> {
+  jurisdiction: Jurisdiction, drawn?: (layer: LayerDef) => void, signal?: AbortSignal, compression: Compression = 'fast'): Promise<{ body: Buffer; contentType: string }> {
   const scale = scaleDenominator(req)
   // a layer outside its scale range draws nothing (and is not queried)
   const features = await Promise.all(req.layers.map((l) => l.layer.maxScaleDenominator !== undefined && scale > l.layer.maxScaleDenominator
@@ -144,8 +145,8 @@ export async function render(app: AppContext, req: MapRequest, format: ImageForm
   const pictures = req.layers.map((l, i) => ({ layer: l.layer, style: l.style, features: features[i]! }))
   if (drawn) for (const p of pictures) if (p.features.length) drawn(p.layer)
   const body = req.extras?.length
-    ? await renderWithExtras(req.extras, req, format, paint, pictures)
-    : await renderMap(req.width, req.height, format, paint, pictures)
+    ? await renderWithExtras(req.extras, req, format, paint, pictures, compression)
+    : await renderMap(req.width, req.height, format, paint, pictures, compression)
   return { body, contentType: format }
 }
 

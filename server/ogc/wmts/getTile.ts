@@ -125,7 +125,8 @@ export async function handleGetTile(app: AppContext, ctx: Context, addr: TileAdd
   const scope = { layers: [tileLayerId(tile.layer)], lonLat: tileLonLat(tile.set, req.bbox) }
   const cache = imageCache(app)
   const key = cacheKey(req, tile.format, paint, jurisdiction)
-  const image = await cache.getOrRender(key, (signal) => render(app, req, tile.format, paint, jurisdiction, undefined, signal), scope, clientGone(ctx))
+  // a kept tile is served many times: it is compressed harder than a one-off map
+  const image = await cache.getOrRender(key, (signal) => render(app, req, tile.format, paint, jurisdiction, undefined, signal, 'small'), scope, clientGone(ctx))
   // the same tile asked again is answered before the middleware chain while the image is cached
   offerToFrontCache(ctx, () => cache.peek(key) === image)
   sendImage(ctx, image)
