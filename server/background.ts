@@ -8,6 +8,7 @@ import { startScheduler } from './events/scheduler.ts'
 import { startDeliverer } from './integrations/deliverer.ts'
 import { startFieldLoop } from './positions/loop.ts'
 import { startAnalyticsLoop } from './analytics/loop.ts'
+import { startInboxLoop } from './inbox/loop.ts'
 
 /** Pace of the loops; unset: each loop's own default (tests make them fast and small). */
 export interface BackgroundOptions {
@@ -15,6 +16,7 @@ export interface BackgroundOptions {
   deliverer?: { intervalMs?: number; batch?: number }
   fieldMs?: number
   analyticsMs?: number
+  inboxMs?: number
 }
 
 export function startBackground(app: AppContext, opts: BackgroundOptions = {}): { stop(): Promise<void> } {
@@ -26,12 +28,15 @@ export function startBackground(app: AppContext, opts: BackgroundOptions = {}): 
   const field = startFieldLoop(app, opts.fieldMs === undefined ? {} : { intervalMs: opts.fieldMs })
   // Analytics: indicator aggregates folded, warnings raised, assessments and reports of ended periods.
   const analytics = startAnalyticsLoop(app, opts.analyticsMs === undefined ? {} : { intervalMs: opts.analyticsMs })
+  // Inbox: producers' feed rows become notices; notices held by quiet hours are released.
+  const inbox = startInboxLoop(app, opts.inboxMs === undefined ? {} : { intervalMs: opts.inboxMs })
   return {
     async stop() {
       await scheduler.stop()
       await deliverer.stop()
       await field.stop()
       await analytics.stop()
+      await inbox.stop()
     },
   }
 }

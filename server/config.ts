@@ -47,6 +47,8 @@ const schema = z.object({
   // HTTP worker processes sharing the port (server/http/workers.ts); 'auto': one per CPU. More than one needs DATABASE_URL
   WORKERS: z.union([z.literal('auto'), integer(1, 64)]).default(1),
   // an XYZ/WMTS raster base map the server fetches on the page's behalf (server/basemap/raster.ts)
+  // the classifier's confidence at or above which intake applies its class (server/classify/policy.ts reads it)
+  GRIDGOV_CLASSIFY_APPLY_CONFIDENCE: z.string().regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'must be a number from 0 to 1').optional(),
   GRIDGOV_BASEMAP_WMTS: z.string().max(2000).regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL')
     .refine((u) => ['{z}', '{x}', '{y}'].every((p) => u.includes(p)), 'must contain {z}, {x} and {y}').optional(),
 })

@@ -57,6 +57,18 @@ import { noticeRoutes } from './notices/routes.ts'
 import { knowledgeRoutes } from './knowledge/routes.ts'
 import { offlineRoutes } from './offline/routes.ts'
 import { publicKnowledgeRoutes } from './knowledge/publicRoutes.ts'
+import { classifyRoutes } from './classify/routes.ts'
+
+import { queueRoutes } from './queues/routes.ts'
+import { configRoutes } from './config/routes.ts'
+import { hardCaseRoutes } from './hard-cases/routes.ts'
+import { parallelRoutes } from './parallel/routes.ts'
+import { meetingRoutes } from './meetings/routes.ts'
+import { blindSpotRoutes } from './blind-spots/routes.ts'
+import { emergencyRoutes } from './emergencies/routes.ts'
+import { dutyRoutes } from './duty/routes.ts'
+import { inboxRoutes } from './inbox/routes.ts'
+import { qualityRoutes } from './quality/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -113,4 +125,15 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   disputeRoutes,
   mediatorRoutes,
   fieldRoutes, // /api/v1/fields: user-defined attribute fields of grids and components
+  classifyRoutes, // /api/v1/classify: smart intake classification (issue 18 part 2)
+  queueRoutes, // /api/v1/queues: work queues per member and unit (issue 18 part 4)
+  emergencyRoutes, // /api/v1/emergencies: major emergencies and their time lines
+  dutyRoutes, // /api/v1/duty: the duty chief's shifts (值班长)
+  configRoutes, // /api/v1/config: matters and rules as versioned configuration (issue 18 part 1)
+  hardCaseRoutes, // /api/v1/hard-cases: 疑难 marking and leader instructions (issue 18 part 3)
+  parallelRoutes, // /api/v1/parallel: 并联办 parts (issue 18 part 3)
+  meetingRoutes, // /api/v1/meetings: joint meetings and their decisions (issue 18 part 3)
+  blindSpotRoutes, // /api/v1/blind-spots: 部门职能盲区 register (issue 18 part 3)
+  inboxRoutes, // /api/v1/inbox: per-user notices, subscriptions, quiet hours (issue 18 part 5)
+  qualityRoutes, // /api/v1/quality: quality-of-handling reviews and score (issue 18 part 5)
 ]

@@ -11,8 +11,10 @@ import { RATES, UNITS, type Unit } from '../analytics/indicators.ts'
 import { PERIOD_KINDS, type PeriodKind } from '../analytics/calendarPeriods.ts'
 import { midnight } from '../analytics/periods.ts'
 import type { RuleItem } from './score.ts'
+import { EXTRA_INDICATORS } from './extraRates.ts'
 
-export const INDICATORS = Object.keys(RATES) as [keyof typeof RATES, ...(keyof typeof RATES)[]]
+/** The analytics rates and the extra indicators (handlingQuality: the mean quality-of-handling score, server/quality/). */
+export const INDICATORS = [...Object.keys(RATES), ...EXTRA_INDICATORS] as unknown as [keyof typeof RATES | (typeof EXTRA_INDICATORS)[number], ...(keyof typeof RATES | (typeof EXTRA_INDICATORS)[number])[]]
 /** The day a first version applies from when none is given: the first day parsePeriod knows. */
 export const SINCE_EVER = '1970-01-01'
 export const MAX_ITEMS = 16

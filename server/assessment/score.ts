@@ -4,8 +4,11 @@
 // the unit, so it is left out and the other weights renormalised; a unit with no item left has a
 // null score and ranks last. Ranks: score descending, equal scores share a rank (1, 2, 2, 4).
 import type { Rate, Rates } from '../analytics/indicators.ts'
+import type { ExtraIndicator } from './extraRates.ts'
 
-export type Indicator = keyof Rates
+export type Indicator = keyof Rates | ExtraIndicator
+/** A unit's rates: the analytics ones, and those of extra indicators (extraRates.ts) when a rule names them. */
+export type UnitRates = Rates & Partial<Record<ExtraIndicator, Rate>>
 export interface RuleItem { indicator: Indicator; weight: number; better: 'higher' | 'lower' }
 export interface ItemScore extends RuleItem, Rate { score: number | null }
 export interface UnitScore {
@@ -17,7 +20,7 @@ export interface UnitScore {
   score: number | null
   items: ItemScore[]
 }
-export interface UnitInput { key: string; name: string | null; area: string | null; rates: Rates | null }
+export interface UnitInput { key: string; name: string | null; area: string | null; rates: UnitRates | null }
 
 /** Scores are kept to two decimals: what a score sheet shows is what is ranked (no 87.4999999 vs 87.5). */
 export const round2 = (x: number) => Math.round(x * 100) / 100
@@ -27,7 +30,7 @@ function itemScore(item: RuleItem, r: Rate): number | null {
   return 100 * (item.better === 'higher' ? r.rate : 1 - r.rate)
 }
 
-export function scoreUnit(items: RuleItem[], rates: Rates | null): { score: number | null; items: ItemScore[] } {
+export function scoreUnit(items: RuleItem[], rates: UnitRates | null): { score: number | null; items: ItemScore[] } {
   const none: Rate = { numerator: 0, denominator: 0, rate: null }
   const scored = items.map((item) => {
     const r = rates?.[item.indicator] ?? none

@@ -11,6 +11,7 @@ import type { Period, PeriodKind } from '../analytics/calendarPeriods.ts'
 import { civilDay, isoDate } from '../analytics/periods.ts'
 import { lockRule, ruleInForce, type RuleVersion } from './rules.ts'
 import { rankUnits, type UnitInput, type UnitScore } from './score.ts'
+import { extraRates } from './extraRates.ts'
 
 export interface Snapshot {
   id: number
@@ -47,11 +48,12 @@ export async function computeRows(knex: Knex, city: string, rule: RuleVersion, p
   const out = await indicators(knex, Jurisdiction.of([`${city}000000`]), { from: p.from, to: p.to }, rule.unit)
   const { rows: known } = await knex.raw(sqlFile('assessment/units'), { city, unit: rule.unit }) as { rows: { key: string; name: string; area: string }[] }
   const units = new Map<string, UnitInput>(known.map((u) => [u.key, { key: u.key, name: u.name, area: u.area, rates: null }]))
+  const extra = await extraRates(knex, city, rule.unit, p, rule.items.map((i) => i.indicator))
   for (const r of out.units ?? []) {
     // events with no assignee department are no unit to rank
     if (r.key === UNASSIGNED) continue
     const u = units.get(r.key)
-    units.set(r.key, { key: r.key, name: u?.name ?? r.name, area: u?.area ?? (rule.unit === 'department' ? null : r.key), rates: r.rates })
+    units.set(r.key, { key: r.key, name: u?.name ?? r.name, area: u?.area ?? (rule.unit === 'department' ? null : r.key), rates: { ...r.rates, ...extra.get(r.key) } })
   }
   return rankUnits(rule.items, [...units.values()])
 }

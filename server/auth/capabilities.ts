@@ -16,6 +16,8 @@ import { PINNERS, READERS as CASE_READERS } from '../exemplary/schemas.ts'
 import { ORDER_ROLES } from '../orders/routes.ts'
 import { AUDIT_READERS } from '../audit/routes.ts'
 import { PLACE_READ_ROLES } from '../registers/access.ts'
+import { QUEUE_ROLES } from '../queues/store.ts'
+import { CONFIG_ADMIN_ROLES, CONFIG_READ_ROLES } from '../config/routes.ts'
 
 /** Every signed-in role (routers guarded by a bare requireRole()). */
 const SIGNED_IN: readonly Role[] = roles
@@ -65,6 +67,12 @@ export const CAPABILITIES = {
   audit: ['访问日志', AUDIT_READERS],
   /** 登记 panel: GET /api/v1/registers (the registers each role reads; writing is per register, its canWrite). */
   registers: ['登记', PLACE_READ_ROLES],
+  /** 队列 panel: GET /api/v1/queues (a member's or unit's work queues, and the emergencies followed). */
+  queues: ['工作队列', QUEUE_ROLES],
+  /** 配置 panel: GET /api/v1/config/{kind} (matters and rules in force, and their versions). */
+  config: ['配置', CONFIG_READ_ROLES],
+  /** 新增版本 of a matter or rule: POST /api/v1/config/{kind}/{key}/versions. */
+  configEdit: ['配置修改', CONFIG_ADMIN_ROLES],
 } as const satisfies Record<string, readonly [string, readonly Role[]]>
 
 export type Capability = keyof typeof CAPABILITIES

@@ -94,6 +94,11 @@ export class WorkCalendar {
     this.days = data.days
   }
 
+  /** The same calendar counting other time limits (an open event's pinned version). */
+  withSla(sla: Sla): WorkCalendar {
+    return new WorkCalendar({ periods: [...this.periods], days: this.days, sla })
+  }
+
   /** Whether a local date is a working day: Monday-Friday unless a holiday; 调休 weekends work. */
   isWorkday(day: string): boolean {
     const kind = this.days.get(day)
@@ -177,7 +182,7 @@ export class WorkCalendar {
 /** The national calendar's city code; a city's own rows take precedence over it. */
 export const NATIONAL = '000000'
 
-/** Loads a city's calendar from work_period and calendar_day, and its time limits from event_sla. */
+/** Loads a city's calendar from work_period and calendar_day, and its time limits (loadSla). */
 export async function loadCalendar(knex: Knex, cityCode: string): Promise<WorkCalendar> {
   const sla = await loadSla(knex, cityCode)
   const periodRows = await knex('work_period').whereIn('city_code', [cityCode, NATIONAL])
@@ -194,17 +199,23 @@ export async function loadCalendar(knex: Knex, cityCode: string): Promise<WorkCa
 
 const num = (v: unknown) => (v === null || v === undefined ? undefined : Number(v))
 
-/** The city's event_sla row, else the national one, else the built-in defaults. */
-export async function loadSla(knex: Knex, cityCode: string): Promise<Sla> {
-  const rows = await knex('event_sla').whereIn('city_code', [cityCode, NATIONAL]).select('*')
-  const r = rows.find((x) => x.city_code === cityCode) ?? rows.find((x) => x.city_code === NATIONAL)
+/**
+ * The city's time limits in force now (config_version, kind time_limits: server/config/), else
+ * the national ones, else the built-in defaults. event_sla is only their mirror now.
+ */
+export async function loadSla(knex: Knex, cityCode: string, at = new Date()): Promise<Sla> {
+  const rows = await knex('config_version').where('kind', 'time_limits').whereIn('key', [cityCode, NATIONAL])
+    .where('effective_from', '<=', at).where((q) => q.whereNull('effective_to').orWhere('effective_to', '>', at))
+    .select('key', 'body') as { key: string; body: Record<string, unknown> }[]
+  const r = (rows.find((x) => x.key === cityCode) ?? rows.find((x) => x.key === NATIONAL))?.body
   if (!r) return DEFAULT_SLA
+  const esc = (r.escalateAfterHours ?? {}) as { community?: unknown; street?: unknown }
   return {
-    signWorkHours: Number(r.sign_work_hours), signRestDayHours: Number(r.sign_rest_day_hours), planHours: Number(r.plan_hours),
-    districtPlanHours: Number(r.district_plan_hours),
-    escalateAfterHours: { community: num(r.escalate_community_hours), street: num(r.escalate_street_hours) },
-    answerHours: Number(r.answer_hours), autoCloseGrid: r.auto_close_grid, appealDays: Number(r.appeal_days),
-    arrivalRadiusM: Number(r.arrival_radius_m ?? 50), arrivalInGrid: r.arrival_in_grid ?? false, arrivalRequired: r.arrival_required ?? false,
+    signWorkHours: Number(r.signWorkHours), signRestDayHours: Number(r.signRestDayHours), planHours: Number(r.planHours),
+    districtPlanHours: Number(r.districtPlanHours),
+    escalateAfterHours: { community: num(esc.community), street: num(esc.street) },
+    answerHours: Number(r.answerHours), autoCloseGrid: Boolean(r.autoCloseGrid), appealDays: Number(r.appealDays),
+    arrivalRadiusM: Number(r.arrivalRadiusM ?? 50), arrivalInGrid: Boolean(r.arrivalInGrid ?? false), arrivalRequired: Boolean(r.arrivalRequired ?? false),
   }
 }
 

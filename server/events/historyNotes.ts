@@ -35,6 +35,9 @@ export const HISTORY_CODES = {
   'feedback.platform': ['platform', 'status', 'satisfaction'],
   'attachment.added': ['mediaType', 'sizeBytes', 'stage'],
   'knowledge.cited': ['article', 'title', 'visibility'],
+  // smart intake classification (server/classify/)
+  'report.classified': ['channel', 'grid', 'classCode', 'className', 'confidence', 'applied'],
+  'accept.reclassified': ['from', 'to'],
 } as const satisfies Record<string, readonly string[]>
 
 export type HistoryCode = keyof typeof HISTORY_CODES
@@ -61,9 +64,11 @@ export function noteOf(row: HistoryRowLike): HistoryNote | null {
   switch (row.action) {
     case 'report':
       if (x.appealOf) return note('report.appeal', { of: x.appealOf, channel: x.channel })
+      if (x.classification) return classifiedNote(x)
       return x.channel ? note('report.channel', x) : null
     case 'import': return note('import.file', x)
     case 'accept': {
+      if (x.classCode) return note('accept.reclassified', obj(x.classCode))
       if (row.actor_role !== 'system') return null
       // before intake wrote { channel }, the channel was only in "channel X is filed automatically"
       const channel = x.channel ?? /^channel (\S+) is filed automatically$/.exec(row.comment ?? '')?.[1]
@@ -127,4 +132,11 @@ export function describeHistoryCodes(): string {
     'was written (a person\'s own words, or for older system lines an English server string) for compatibility; ' +
     '`explanation` is the raw record. Codes and their parameters:\n' +
     Object.entries(HISTORY_CODES).map(([code, params]) => `- \`${code}\`: ${params.join(', ')}`).join('\n')
+}
+
+/** A report the classifier classified (server/classify/intakeClass.ts): its best suggestion and whether it was applied. */
+function classifiedNote(x: Obj): HistoryNote {
+  const c = obj(x.classification)
+  const best = obj(Array.isArray(c.suggestions) ? c.suggestions[0] : undefined)
+  return note('report.classified', { channel: x.channel, grid: x.grid, classCode: best.classCode, className: best.className, confidence: best.confidence, applied: c.applied })
 }

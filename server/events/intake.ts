@@ -15,25 +15,19 @@ import { geocodeAddresses, MATCH_THRESHOLD } from '../addresses/matcher.ts'
 import { localDate } from './calendar.ts'
 import { dispatchClock } from './deadlines.ts'
 import { chooseAssignee, unitDirectoryOf, type DispatchExplanation } from './dispatch.ts'
-import { calendars, reference, type EventClass } from './reference.ts'
+import { calendars, pinsFor, reference, type ConfigPins, type EventClass, type Reference } from './reference.ts'
 import { eventNumber, readEvent, type DuplicateCandidate, type EventRow } from './store.ts'
 import { runNamed } from '../db/prepared.ts'
 import { BigramProfile } from './similarity.ts'
 import { currentRequestId } from '../audit/scope.ts'
+import { fieldIntake } from './fieldSteps/intakePolicy.ts'
+import { classifyIntake } from '../classify/intakeClass.ts'
 
+// The channels and demand types a new installation starts with (migration 0050 seeds them).
+// What is accepted, and which roles may report through which channel, is the configuration in
+// force (/api/v1/config/channels, /api/v1/config/demand-types): see checkChannel below.
 export const channels = ['inspector_app', 'resident', 'hotline_12345', 'sensor_ai', 'police_110', 'superior', 'third_party'] as const
 export const demandTypes = ['咨询', '求助', '投诉举报', '建议感谢'] as const
-
-/** Which roles may report through which channel. */
-const channelRoles: Record<(typeof channels)[number], readonly Role[]> = {
-  inspector_app: ['grid_inspector'],
-  resident: ['public', 'command_center', 'district_staff', 'street_staff', 'community_staff'],
-  hotline_12345: ['external_system', 'command_center'],
-  sensor_ai: ['external_system', 'command_center'],
-  police_110: ['external_system', 'command_center'],
-  superior: ['command_center', 'district_staff', 'street_staff'],
-  third_party: ['external_system', 'command_center'],
-}
 
 /** Duplicate candidates: same class within this distance and window, text at least this similar. */
 export const DUPLICATES = { metres: 100, hours: 72, minSimilarity: 0.3, max: 5 }
@@ -43,9 +37,11 @@ const H3_RESOLUTION = 12
 const text = (max: number) => z.string().trim().min(1).max(max)
 
 export const intakeSchema = z.object({
-  channel: z.enum(channels),
-  demandType: z.enum(demandTypes),
-  classCode: z.string().regex(/^[0-9]{4}$/, 'must be a 4-digit event small class code'),
+  channel: z.string().regex(/^[a-z][a-z0-9_]{1,39}$/, 'must be a channel code of /api/v1/config/channels')
+    .describe(`a channel in force (/api/v1/config/channels); seeded: ${channels.join(', ')}`),
+  demandType: z.string().trim().min(1).max(30).describe(`a demand type in force (/api/v1/config/demand-types); seeded: ${demandTypes.join(', ')}`),
+  /** omitted on a channel that allows it (server/classify/policy.ts): the classifier suggests it */
+  classCode: z.string().regex(/^[0-9]{4}$/, 'must be a 4-digit event small class code').optional(),
   description: text(4000),
   location: z.object({
     x: z.number().finite(),
@@ -192,11 +188,32 @@ async function replay(knex: Knex, client: string, key: string, hash: string): Pr
   return { status: 200, number: ev.number, duplicates: [], dispatch: null }
 }
 
+/**
+ * The channel and demand type must be in force, and the channel's configuration must admit the
+ * reporter's role: a refusal names where that rule is written.
+ */
+function checkChannel(ref: Reference, body: IntakeBody, role: Role): void {
+  const channel = ref.channels.get(body.channel)
+  if (!channel) {
+    throw new AppError(400, 'unknown_channel', `channel: ${body.channel} is no channel in force; see /api/v1/config/channels`)
+      .coded('config.unknown_channel', { field: 'channel', value: body.channel })
+  }
+  if (!channel.roles.includes(role)) {
+    const where = `/api/v1/config/channels/${channel.code}`
+    throw forbidden(`role ${role} may not report through channel ${channel.code}: the roles of a channel are its configuration ` +
+      `(${where}, version ${channel.versionId}; allowed: ${channel.roles.join(', ')})`)
+      .coded('config.channel_role', { role, channel: channel.code, name: channel.name, where, version: channel.versionId, allowed: channel.roles.join(', ') })
+  }
+  if (!ref.demandTypes.has(body.demandType)) {
+    throw new AppError(400, 'unknown_demand_type', `demandType: ${body.demandType} is no demand type in force (${[...ref.demandTypes.keys()].join(', ')})`)
+      .coded('config.unknown_demand_type', { field: 'demandType', value: body.demandType })
+  }
+}
+
 export async function intake(knex: Knex, principal: Principal, rawBody: unknown, idemKey: string | undefined): Promise<IntakeResult> {
   const body = validate(intakeSchema, rawBody, 'event')
-  if (!channelRoles[body.channel].includes(principal.role)) {
-    throw forbidden(`role ${principal.role} may not report through channel ${body.channel}`)
-  }
+  const ref = await reference(knex)
+  checkChannel(ref, body, principal.role)
   if (idemKey !== undefined && !IDEMPOTENCY_KEY.test(idemKey)) {
     throw badRequest('Idempotency-Key must be 1-200 printable ASCII characters')
   }
@@ -206,10 +223,11 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
     const done = await replay(knex, client, idemKey, hash)
     if (done) return done
   }
-  const ref = await reference(knex)
-  const cls = ref.classes.get(body.classCode)
+  // smart intake (诉求分类): a report without a class is classified (server/classify/intakeClass.ts)
+  const classed = await classifyIntake(knex, body, (code) => ref.classes.get(code)?.code.length === 4)
+  const cls = ref.classes.get(classed.classCode)
   if (!cls || cls.code.length !== 4) {
-    throw new AppError(400, 'unknown_class', `unknown event class ${body.classCode}: use a 4-digit small class of event_class`)
+    throw new AppError(400, 'unknown_class', `unknown event class ${classed.classCode}: use a 4-digit small class of event_class`)
   }
   const { point, sourcePosition } = body.location
     ? fromLocation(body.location)
@@ -226,8 +244,12 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
   const details = await unitsOfGrid(knex, loc.code)
   const channel = ref.channels.get(body.channel)!
   const cityCode = loc.city_code!
-  const plan = await planIntake(knex, { body, cls, community, cityCode, details, autoAccept: channel.autoAccept,
-    autoDispatch: channel.autoDispatch, principal, now })
+  // field steps (on-site verification, major emergencies): fieldSteps/intakePolicy.ts
+  const field = await fieldIntake(knex, { ...body, classCode: cls.code })
+  const pins = pinsFor(ref, { classCode: cls.code, channel: body.channel, demandType: body.demandType, cityCode })
+  const plan = await planIntake(knex, { body, cls, community, gridCode: loc.code, pins, cityCode, details, ...classed.gate(field.auto(channel)), principal, now })
+  field.annotate(plan)
+  classed.annotate(plan)
   const h3 = BigInt('0x' + latLngToCell(point.lat, point.lon, H3_RESOLUTION)).toString()
   if (loc.seq_no === null) throw new Error(`no event number taken in grid ${loc.code}`)
   const rows = await runNamed<EventRow & { notified: unknown; traced: unknown }>(knex, 'events/insert', {
@@ -242,6 +264,7 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
     level: plan.level, assigneeDepartmentId: plan.departmentId, assigneeMemberId: plan.memberId,
     dispatchedAt: plan.dispatchedAt, signDueAt: plan.signDueAt, handleDueAt: plan.handleDueAt,
     history: JSON.stringify(plan.history), timers: JSON.stringify(plan.timers), requestId: currentRequestId(),
+    configVersions: JSON.stringify(pins),
   })
   if (!rows[0]) {
     // a concurrent request with the same key won the claim: answer what it created
@@ -250,6 +273,8 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
     return done
   }
   const { notified: _notified, traced: _traced, ...row } = rows[0]
+  await field.after(knex, row)
+  await classed.after(knex, row)
   return { status: 201, number: row.number, row, duplicates: scoreDuplicates(body.description, nearby), dispatch: plan.explanation }
 }
 
@@ -268,12 +293,12 @@ interface HistoryEntry {
   actor_user_id: number | null; actor_role: string; actor_name: string; comment: string | null; explanation: unknown
 }
 
-async function planIntake(knex: Knex, a: { body: IntakeBody; cls: EventClass; community: string; cityCode: string;
+async function planIntake(knex: Knex, a: { body: IntakeBody; cls: EventClass; community: string; gridCode: string; pins: ConfigPins; cityCode: string;
   details: GridDetails; autoAccept: boolean; autoDispatch: boolean; principal: Principal; now: Date }) {
   const actor = { actor_user_id: a.principal.userId, actor_role: a.principal.role, actor_name: a.principal.displayName }
   const system = { actor_user_id: null, actor_role: 'system', actor_name: '系统自动' }
   const history: HistoryEntry[] = [{ seq: 1, action: 'report', from_status: null, to_status: 'reported', ...actor,
-    comment: null, explanation: { channel: a.body.channel, grid: a.details.community.code } }]
+    comment: null, explanation: { channel: a.body.channel, grid: a.gridCode, community: a.community, config: a.pins } }]
   const plan = {
     status: 'reported', level: 'grid', departmentId: null as number | null, memberId: null as number | null,
     dispatchedAt: null as Date | null, signDueAt: null as Date | null, handleDueAt: null as Date | null,

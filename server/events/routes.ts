@@ -17,9 +17,11 @@ import { accessTo } from '../privacy/rule.ts'
 import { shownText } from '../privacy/freeText.ts'
 import { registerMessages } from '../http/messages/registry.ts'
 import { eventMessagesZh } from './messagesZh.ts'
+import { fieldStepMessagesZh } from './fieldSteps/messagesZh.ts'
 
 export function eventRoutes(app: AppContext): Router {
   registerMessages('zh', eventMessagesZh)
+  registerMessages('zh', fieldStepMessagesZh)
   const router = new Router({ prefix: '/api/v1/events' })
   router.use(requireRole())
 

@@ -1,59 +1,50 @@
-// /api/v1/sla: the city's time limits (event_sla). Reading is open to staff; changing them is the
-// command centre's. A change applies to dispatches from then on: deadlines already set stay.
+// /api/v1/sla: the city's time limits. Reading is open to staff; changing them is the command
+// centre's. The time limits are versioned configuration now (/api/v1/config/time-limits): a PUT
+// here writes a new version in force at once, recorded with who and why like any other, and the
+// events already open keep the version they were reported under (their deadlines do not move).
 import Router from '@koa/router'
-import { z } from 'zod'
 import type { AppContext } from '../context.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { forbidden } from '../http/errors.ts'
 import { validate } from '../http/validate.ts'
-import { NATIONAL, loadSla, type Sla } from './calendar.ts'
-import { invalidateReference } from './reference.ts'
+import { NATIONAL, loadSla } from './calendar.ts'
+import { timeLimitsBody } from '../config/kinds.ts'
+import { commitVersion } from '../config/store.ts'
 import type { Principal } from '../auth/users.ts'
 
-const hours = (max: number) => z.number().positive().max(max)
-
-export const slaSchema = z.object({
-  signWorkHours: hours(240),
-  signRestDayHours: hours(720),
-  planHours: hours(720),
-  districtPlanHours: hours(720),
-  escalateAfterHours: z.object({ community: hours(2160).nullable(), street: hours(2160).nullable() }).strict(),
-  answerHours: hours(720),
-  autoCloseGrid: z.boolean(),
-  appealDays: z.number().int().min(1).max(365),
-  arrivalRadiusM: z.number().int().min(5).max(5000).default(50),
-  arrivalInGrid: z.boolean().default(false),
-  arrivalRequired: z.boolean().default(false),
-}).strict()
+export const slaSchema = timeLimitsBody
 
 function cityOf(p: Principal): string {
   if (!p.cityCode) throw forbidden('your account belongs to no city')
   return p.cityCode.slice(0, 6)
 }
 
+async function answer(app: AppContext, city: string) {
+  const now = new Date()
+  const own = await app.knex('config_version').where({ kind: 'time_limits', key: city }).where('effective_from', '<=', now)
+    .where((q) => q.whereNull('effective_to').orWhere('effective_to', '>', now)).first('id', 'created_at')
+  return {
+    city, source: own ? 'city' : 'national', updatedAt: own?.created_at?.toISOString() ?? null,
+    version: own ? Number(own.id) : null, versions: `/api/v1/config/time-limits/versions?key=${own ? city : NATIONAL}`,
+    sla: await loadSla(app.knex, city),
+  }
+}
+
 export function slaRoutes(app: AppContext): Router {
   const router = new Router({ prefix: '/api/v1/sla' })
 
   router.get('/', requireRole('command_center', 'district_staff', 'street_staff', 'community_staff', 'department', 'grid_inspector', 'gis_analyst', 'external_system'), async (ctx) => {
-    const city = cityOf(principalOf(ctx))
-    const own = await app.knex('event_sla').where('city_code', city).first('updated_at')
-    ctx.body = { city, source: own ? 'city' : 'national', updatedAt: own?.updated_at?.toISOString() ?? null, sla: await loadSla(app.knex, city) }
+    ctx.body = await answer(app, cityOf(principalOf(ctx)))
   })
 
   router.put('/', requireRole('command_center'), async (ctx) => {
     const p = principalOf(ctx)
     const city = cityOf(p)
-    const b: Sla = validate(slaSchema, ctx.request.body, 'sla') as Sla
-    const row = {
-      city_code: city, sign_work_hours: b.signWorkHours, sign_rest_day_hours: b.signRestDayHours, plan_hours: b.planHours,
-      district_plan_hours: b.districtPlanHours, escalate_community_hours: b.escalateAfterHours.community ?? null,
-      escalate_street_hours: b.escalateAfterHours.street ?? null, answer_hours: b.answerHours, auto_close_grid: b.autoCloseGrid,
-      appeal_days: b.appealDays, arrival_radius_m: b.arrivalRadiusM, arrival_in_grid: b.arrivalInGrid, arrival_required: b.arrivalRequired, updated_at: new Date(), updated_by: p.userId,
-    }
+    const b = validate(slaSchema, ctx.request.body, 'sla')
     if (city === NATIONAL) throw forbidden('the national defaults are changed by migration, not by a city')
-    await app.knex('event_sla').insert(row).onConflict('city_code').merge()
-    invalidateReference(app.knex)
-    ctx.body = { city, source: 'city', updatedAt: row.updated_at.toISOString(), sla: await loadSla(app.knex, city) }
+    const mode = (await app.knex('config_version').where({ kind: 'time_limits', key: city }).first('id')) ? 'change' : 'create'
+    await commitVersion(app.knex, 'time_limits', { key: city, reason: '经 PUT /api/v1/sla 修改（即时生效）', body: b }, p, mode)
+    ctx.body = await answer(app, city)
   })
   return router
 }

@@ -26,6 +26,8 @@ export interface EventRow {
   signed_at: Date | null; handled_at: Date | null; closed_at: Date | null
   satisfaction: 'satisfied' | 'basically_satisfied' | 'dissatisfied' | null
   version: number; created_at: Date; updated_at: Date
+  /** the configuration versions it was reported under (migration 0050); null before versioning */
+  config_versions?: Record<string, unknown> | null
 }
 
 export const NUMBER = /^E(\d{4})(\d{2})(\d{2})\d{4,8}$/
@@ -108,6 +110,8 @@ export function eventView(r: EventRow, opts: { now: Date; principal: Principal }
     externalRef: r.external_ref,
     reporter: reporterView(opts.principal, r),
     version: r.version,
+    // the matters and rules it runs under (/api/v1/config/…/versions ids)
+    configVersions: r.config_versions ?? null,
     createdAt: iso(r.created_at),
     updatedAt: iso(r.updated_at),
   }

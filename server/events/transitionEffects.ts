@@ -12,13 +12,16 @@ import type { EscalationLevel } from './workflow.ts'
 import { assistingUnitOf, type Extras } from './eventState.ts'
 import type { Prepared, TransitionBody } from './transitionInput.ts'
 import { answerSupervision, appeal, supervise } from './supervisionAppeal.ts'
+import { fieldEffect } from './fieldSteps/effects.ts'
+import { acceptClass, classOnlyOnAccept } from '../classify/correction.ts'
 
 /** Applies what an action does beyond the status; returns the explanation for the history row. */
 export async function effects(trx: Knex.Transaction, e: EventRow, body: TransitionBody, prep: Prepared, set: Record<string, unknown>,
   now: Date, duplicate: EventRow | undefined, p: Principal, x: Extras): Promise<unknown> {
   const cls = prep.ref.classes.get(e.class_code)
+  if (body.classCode !== undefined && body.action !== 'accept') throw classOnlyOnAccept()
   switch (body.action) {
-    case 'dispatch': case 'reassign': case 'redispatch': {
+    case 'dispatch': case 'reassign': case 'redispatch': case 'coordinate_dispatch': {
       const explanation = await assign(trx, e, prep.assignment!, prep.explanation!, prep.cal, cls?.limit ?? null, set, now)
       const assisting = prep.assisting ?? []
       set.assisting_department_ids = assisting.map((u) => u.id)
@@ -62,7 +65,12 @@ export async function effects(trx: Knex.Transaction, e: EventRow, body: Transiti
       return { requested: body.extension }
     case 'approve_extension': return approveExtension(trx, e, body.extension, prep.cal, set)
     case 'park': set.parked_at = now; await cancelTimers(trx, e.id); return null
+    // field steps and emergencies (fieldSteps/effects.ts)
+    case 'verify_on_site': case 'transfer': case 'request_supervision': case 'review_supervision_request': case 'direct_reply': case 'declare_emergency':
+      return fieldEffect(trx, e, body, prep, set, now, p)
     case 'unpark': return unpark(trx, e, prep.cal, set, now)
+    // smart intake classification: the operator's class, kept as a correction (server/classify/correction.ts)
+    case 'accept': return acceptClass(trx, e, body.classCode, p.userId, set, now)
     default: return null
   }
 }

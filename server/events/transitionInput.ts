@@ -8,9 +8,10 @@ import type { Principal } from '../auth/users.ts'
 import { gridDetails } from '../geocode/repository.ts'
 import type { WorkCalendar } from './calendar.ts'
 import { chooseAssignee, resolveTarget, unitDirectoryOf, type Assignment, type DispatchExplanation, type Unit, type UnitDirectory } from './dispatch.ts'
-import { calendars, reference, type Reference } from './reference.ts'
+import { calendars, pinnedReference, reference, type ConfigPins, type Reference } from './reference.ts'
 import { readEvent, type EventRow } from './store.ts'
 import { actions, type EscalationLevel } from './workflow.ts'
+import type { FieldPrepared } from './fieldSteps/prepared.ts'
 
 const limitSchema = z.object({ value: z.number().positive().max(10_000), unit: z.enum(['work_hours', 'work_days', 'natural_hours']) }).strict()
 
@@ -35,6 +36,16 @@ export const transitionSchema = z.object({
   supervisionId: z.number().int().positive().optional(),
   /** supervise: the card it carries */
   card: z.enum(['yellow', 'red']).optional(),
+  // field steps (server/events/fieldSteps/)
+  /** verify_on_site: where the inspector stands (default: their device's last good fix) */
+  location: z.object({ x: z.number().finite(), y: z.number().finite(), crs: z.string().max(200).default('EPSG:4490') }).strict().optional(),
+  /** verify_on_site: whether the report was found on site as reported */
+  outcome: z.enum(['confirmed', 'unconfirmed']).optional(),
+  /** review_supervision_request: grant (issue a supervision order) or decline */
+  grant: z.boolean().optional(),
+  // smart intake classification (server/classify/)
+  /** accept: the event's class when the operator changes it (kept as a correction the classifier learns from) */
+  classCode: z.string().regex(/^[0-9]{4}$/, 'must be a 4-digit event small class code').optional(),
 }).strict()
 export type TransitionBody = z.output<typeof transitionSchema>
 
@@ -65,6 +76,8 @@ export interface Prepared {
   assisting?: Unit[]
   /** forward: the sub-unit (and member) the event is handed down to */
   forwardTo?: Assignment
+  /** field steps: what they read before the transaction (fieldSteps/prepare.ts) */
+  field?: FieldPrepared
 }
 
 /** Assisting units: departments of the event's city, none of them the primary unit. */
@@ -90,9 +103,11 @@ async function forwardTarget(knex: Knex, e: EventRow, body: TransitionBody): Pro
 }
 
 export async function prepare(knex: Knex, e: EventRow, body: TransitionBody): Promise<Prepared> {
-  const [ref, cal, dir] = await Promise.all([reference(knex), calendars(knex).get(e.city_code), unitDirectory(knex, e)])
+  const [today, todayCal, dir] = await Promise.all([reference(knex), calendars(knex).get(e.city_code), unitDirectory(knex, e)])
+  // versioned configuration: an open event keeps the class, dispatch rules and time limits it was reported under
+  const { ref, cal } = await pinnedReference(knex, (e.config_versions ?? null) as ConfigPins | null, e.class_code, today, todayCal)
   const out: Prepared = { ref, cal, dir }
-  if (['dispatch', 'reassign', 'redispatch'].includes(body.action)) {
+  if (['dispatch', 'reassign', 'redispatch', 'coordinate_dispatch'].includes(body.action)) {
     if (body.departmentCode) {
       out.assignment = await manualAssignment(knex, e, body.departmentCode, body.memberId)
       out.explanation = { mode: 'manual', rules: [], chosen: { ...out.assignment, why: `chosen by the dispatcher: ${body.departmentCode}` } }

@@ -18,6 +18,7 @@ import { actorOf, extras, snapshotOf } from './eventState.ts'
 import { appendHistory, SYSTEM } from './historyAppend.ts'
 import { prepare, readOriginal, transitionSchema, type Prepared, type TransitionBody } from './transitionInput.ts'
 import { effects } from './transitionEffects.ts'
+import { prepareField } from './fieldSteps/prepare.ts'
 
 export { transitionSchema, unitDirectory, type TransitionBody } from './transitionInput.ts'
 
@@ -30,6 +31,7 @@ export async function transition(knex: Knex, p: Principal, number: string, raw: 
   const seen = await readEvent(knex, number, scope, p.userId)
   if (!seen) throw notFound(`no event ${number} in your jurisdiction`).coded('events.not_found', { number })
   const prep = await prepare(knex, seen, body)
+  prep.field = await prepareField(knex, p, seen, body)
   const duplicate = body.action === 'void' ? await readOriginal(knex, p, body, seen) : undefined
   return knex.transaction(async (trx) => {
     const e = await readEvent(trx, number, scope, p.userId, true)
@@ -38,7 +40,7 @@ export async function transition(knex: Knex, p: Principal, number: string, raw: 
       throw new AppError(409, 'version_conflict', `event ${number} is at version ${e.version}, not ${body.expectedVersion}`, { version: e.version })
         .coded('transition.version_conflict', { number, version: e.version, expected: body.expectedVersion })
     }
-    const x = await extras(trx, e)
+    const x = await extras(trx, e, p.userId)
     const snap = snapshotOf(e, x)
     const actor = actorOf(p, e, x)
     const d = decide(snap, body.action, actor)
@@ -62,14 +64,14 @@ export async function transition(knex: Knex, p: Principal, number: string, raw: 
     }
     await trx.raw('SELECT pg_notify(?, ?)', ['gridgov_events', JSON.stringify({ event: e.number, action: body.action, status: d.to, community: e.community_code, version: e.version + 1 })])
     const after = (await readEvent(trx, number, scope, p.userId))!
-    const xa = await extras(trx, after)
+    const xa = await extras(trx, after, p.userId)
     return { event: after, action: body.action, seq, allowed: allowedActions(snapshotOf(after, xa), actorOf(p, after, xa)) }
   })
 }
 
 /** The actions the principal may fire on the event now (what a client offers as buttons). */
 export async function allowedActionsFor(knex: Knex, p: Principal, e: EventRow): Promise<Action[]> {
-  const x = await extras(knex, e)
+  const x = await extras(knex, e, p.userId)
   return allowedActions(snapshotOf(e, x), actorOf(p, e, x))
 }
 

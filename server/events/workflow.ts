@@ -37,7 +37,10 @@ export const statusTitles: Record<Status, string> = {
 export const actions = ['accept', 'reject', 'void', 'dispatch', 'sign', 'return', 'handle', 'feedback',
   'request_extension', 'approve_extension', 'deny_extension', 'park', 'unpark', 'reassign', 'escalate',
   'verify', 'rework', 'close', 'evaluate', 'redispatch', 'forward', 'report_back', 'assist_sign', 'assist_feedback',
-  'supervise', 'answer_supervision', 'appeal'] as const
+  'supervise', 'answer_supervision', 'appeal',
+  // field steps and emergencies (issue 18 part 4): see the block after the rule table
+  'verify_on_site', 'transfer', 'request_supervision', 'review_supervision_request', 'direct_reply',
+  'coordinate_dispatch', 'declare_emergency'] as const
 export type Action = (typeof actions)[number]
 
 export const actionTitles: Record<Action, string> = {
@@ -47,6 +50,8 @@ export const actionTitles: Record<Action, string> = {
   verify: '核查', rework: '返工', close: '结案', evaluate: '评价', redispatch: '重派',
   forward: '转派', report_back: '回报', assist_sign: '协办签收', assist_feedback: '协办反馈',
   supervise: '督办', answer_supervision: '督办回复', appeal: '申诉',
+  verify_on_site: '事件核实', transfer: '移交', request_supervision: '督办申请', review_supervision_request: '审核督办申请',
+  direct_reply: '直接答复', coordinate_dispatch: '值班长协调派遣', declare_emergency: '重大突发',
 }
 
 /** 'system' is the service itself: auto-filing on intake, the scheduler's escalations, auto-close. */
@@ -73,6 +78,14 @@ export interface Snapshot {
   openSupervisions: number
   /** whether the one appeal has been made */
   appealed: boolean
+  /** 事件核实: not required, required and not done, or done with its outcome (fieldSteps) */
+  verification?: Verification
+  /** 督办申请 awaiting the grid leader */
+  openSupervisionRequests?: number
+  /** declared a major emergency */
+  emergency?: boolean
+  /** 并联办 parts not done yet (server/parallel/) */
+  openParts?: number
 }
 
 /** A snapshot of a plain event: nothing forwarded, assisted, supervised or appealed. */
@@ -88,6 +101,8 @@ export interface Actor {
   isReporter: boolean
   /** Acts for one of the assisting units (协办) of the current assignment. */
   isAssisting?: boolean
+  /** On a duty chief's shift (值班长) now. */
+  isDutyChief?: boolean
 }
 
 /** A fixed status, 'same' (no change) or a choice by the state (return of a forwarded event). */
@@ -105,6 +120,8 @@ interface Rule {
   assistingOnly?: boolean
   /** A state condition beyond the status; returns why it fails, or undefined. */
   guard?: (s: Snapshot) => Reason | undefined
+  /** Only the duty chief on shift (值班长) may do this. */
+  dutyChiefOnly?: boolean
 }
 
 /** Why a rule refuses: a message code (worded in Chinese by messagesZh.ts) and the English text. */
@@ -123,7 +140,7 @@ const UNITS = ['department', 'community_staff', 'street_staff', 'district_staff'
 const MAX_FORWARD_DEPTH = 3
 
 const rules: Record<Action, Rule> = {
-  accept: { from: ['reported'], to: 'accepted', roles: [...DISPATCHERS, 'system'] },
+  accept: { from: ['reported'], to: 'accepted', roles: [...DISPATCHERS, 'system'], guard: (s) => verificationRefusal(s) },
   reject: { from: ['reported'], to: 'rejected', roles: DISPATCHERS },
   void: { from: ['reported', 'accepted', 'dispatched', 'signed'], to: 'voided', roles: DISPATCHERS },
   dispatch: { from: ['accepted'], to: 'dispatched', roles: [...DISPATCHERS, 'system'] },
@@ -190,7 +207,76 @@ const rules: Record<Action, Rule> = {
     from: ['closed', 'evaluated'], to: 'same', roles: ['public', 'external_system', 'command_center'], reporterOnly: ['public'],
     guard: (s) => (s.appealed ? because('transition.already_appealed', 'the event was appealed already: one appeal per event') : undefined),
   },
+  ...fieldRules(),
 }
+
+// ── Field steps and emergencies (issue 18 part 4; effects in fieldSteps/) ─────────────────────
+//   verify_on_site (事件核实): a resident's or hotline demand of a class that asks for it stays
+//     reported until a grid inspector verifies it on site (photo and position); accept waits for
+//     a confirmed verification, an unconfirmed one leaves reject (or another verification).
+//   transfer (移交): the assigned inspector hands the event to another inspector or a 落格 unit
+//     (→ dispatched; the receiver signs in the sign time and plans in the plan time).
+//   request_supervision (督办申请): an inspector asks the grid leader to supervise; the leader
+//     (community staff) or a supervisor grants (a supervision order) or declines it.
+//   direct_reply (直接答复): the desk answers the demand and closes it without dispatch.
+//   coordinate_dispatch (值班长协调派遣): the duty chief on shift sends the event to a unit (with
+//     assisting units) whatever its state of assignment.
+//   declare_emergency (重大突发): a supervisor declares an open event a major emergency.
+
+/** 事件核实 of one event: none asked, asked and not done, or its last outcome. */
+export type Verification = 'none' | 'pending' | 'confirmed' | 'unconfirmed'
+
+function verificationRefusal(s: Snapshot): Reason | undefined {
+  if (s.verification === 'pending') return because('transition.verification_pending', 'the class asks for an on-site verification (verify_on_site) before acceptance')
+  if (s.verification === 'unconfirmed') return because('transition.verification_unconfirmed', 'the on-site verification did not confirm the report: reject it or verify again')
+  return undefined
+}
+
+function fieldRules(): Record<'verify_on_site' | 'transfer' | 'request_supervision' | 'review_supervision_request' | 'direct_reply' | 'coordinate_dispatch' | 'declare_emergency', Rule> {
+  const supervisable: Status[] = ['accepted', ...ACTIVE, 'parked', 'handled']
+  const noOpenRequest = (s: Snapshot) => ((s.openSupervisionRequests ?? 0) > 0 ? because('transition.supervision_request_pending', 'a supervision request already awaits the grid leader') : undefined)
+  return {
+    verify_on_site: {
+      from: ['reported'], to: 'same', roles: ['grid_inspector', 'community_staff'],
+      guard: (s) => (s.verification === 'confirmed' ? because('transition.already_verified', 'the report was verified on site already')
+        : s.verification === 'none' || s.verification === undefined ? because('transition.verification_not_required', 'the class asks for no on-site verification') : undefined),
+    },
+    transfer: {
+      from: ACTIVE, to: 'dispatched', roles: ['grid_inspector'], assigneeOnly: ['grid_inspector'],
+      guard: (s) => (s.extensionPending ? because('transition.extension_pending', 'an extension request is pending')
+        : s.forwardDepth > 0 ? because('transition.forwarded_report_back', 'the event was forwarded: report_back to the unit that forwarded it') : undefined),
+    },
+    request_supervision: { from: supervisable, to: 'same', roles: ['grid_inspector'], guard: noOpenRequest },
+    review_supervision_request: {
+      from: supervisable, to: 'same', roles: ['community_staff', ...SUPERVISORS],
+      guard: (s) => ((s.openSupervisionRequests ?? 0) === 0 ? because('transition.no_supervision_request', 'no supervision request awaits a decision') : undefined),
+    },
+    direct_reply: {
+      from: ['reported', 'accepted'], to: 'closed', roles: DISPATCHERS,
+      guard: (s) => (s.emergency ? because('transition.emergency_no_direct_reply', 'a major emergency is handled on site, not answered directly') : undefined),
+    },
+    coordinate_dispatch: { from: ['accepted', ...ACTIVE], to: 'dispatched', roles: ['command_center', 'district_staff', 'street_staff'], dutyChiefOnly: true },
+    declare_emergency: {
+      from: ['reported', 'accepted', ...ACTIVE, 'parked'], to: 'same', roles: SUPERVISORS,
+      guard: (s) => (s.emergency ? because('transition.already_emergency', 'the event is a major emergency already') : undefined),
+    },
+  }
+}
+// ── end of field steps and emergencies ──
+
+// ── Parallel handling (并联办, issue 18 part 3; the parts live in server/parallel/) ────────────
+//   Parts run beside the primary assignment (unlike 协办, each part is work with its own
+//   deadline, done by its unit). The event closes only when every part is done, so the primary
+//   unit's feedback, a direct reply and a void wait for the open parts (withdraw them first).
+function partsRefusal(s: Snapshot): Reason | undefined {
+  const open = s.openParts ?? 0
+  return open > 0 ? because('transition.parts_open', `${open} parallel part(s) (并联办) are not done`, { count: open }) : undefined
+}
+for (const a of ['feedback', 'direct_reply', 'void'] as const) {
+  const own = rules[a].guard
+  rules[a] = { ...rules[a], guard: (s) => own?.(s) ?? partsRefusal(s) }
+}
+// ── end of parallel handling ──
 
 /** reason: the English sentence; code and params: the same for a message catalogue (params.action always). */
 export type Refusal =
@@ -204,6 +290,7 @@ function roleRefusal(rule: Rule, actor: Actor): Reason | undefined {
   if (rule.assigneeOnly?.includes(actor.role) && !actor.isAssignee) return because('transition.not_assignee', 'the event is not assigned to you')
   if (rule.reporterOnly?.includes(actor.role) && !actor.isReporter) return because('transition.reporter_only', 'only the reporter may do this')
   if (rule.assistingOnly && !actor.isAssisting) return because('transition.not_assisting', 'you are not an assisting unit (协办) of this event')
+  if (rule.dutyChiefOnly && !actor.isDutyChief) return because('transition.not_duty_chief', 'only the duty chief on shift (值班长) may do this')
   return undefined
 }
 
@@ -245,6 +332,7 @@ function changesOf(s: Snapshot, action: Action): Partial<Snapshot> {
     case 'escalate': return { escalationLevel: nextLevel(s.escalationLevel)! }
     // a new assignment starts clean: no pending extension carries over
     case 'reassign': case 'return': case 'redispatch': case 'forward': case 'report_back': return { extensionPending: false }
+    case 'transfer': case 'coordinate_dispatch': return { extensionPending: false }
     default: return {}
   }
 }

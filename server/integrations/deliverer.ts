@@ -16,6 +16,7 @@ import { adapterFor, type DeliveryResult, type OutboundMessage, type PlatformTar
 // the adapters register themselves when loaded
 import './webhook.ts'
 import './sms.ts'
+import '../inbox/gateway.ts'
 import { backoffMs, defaultBackoff, type BackoffPolicy } from './backoff.ts'
 
 export interface DelivererOptions {

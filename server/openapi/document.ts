@@ -53,6 +53,15 @@ import { enforcementPaths } from '../enforcement/openapi.ts'
 import { disputePaths } from '../disputes/openapi.ts'
 import { mediatorPaths } from '../mediators/openapi.ts'
 import { fieldPaths } from '../fields/openapi.ts'
+import { classifyPaths } from '../classify/openapi.ts'
+import { queuePaths } from '../queues/openapi.ts'
+import { emergencyPaths } from '../emergencies/openapi.ts'
+import { dutyPaths } from '../duty/openapi.ts'
+import { fieldStepsDescription } from '../events/fieldSteps/openapiText.ts'
+import { channelRolesDescription, configPaths } from '../config/openapi.ts'
+import { hardCasePaths } from '../hard-cases/openapi.ts'
+import { inboxPaths } from '../inbox/openapi.ts'
+import { qualityPaths } from '../quality/openapi.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 
@@ -136,6 +145,14 @@ export const openApiDocument = {
     ...disputePaths,
     ...mediatorPaths,
     ...fieldPaths,
+    ...classifyPaths,
+    ...queuePaths,
+    ...emergencyPaths,
+    ...dutyPaths,
+    ...configPaths,
+    ...hardCasePaths,
+    ...inboxPaths,
+    ...qualityPaths,
     ...searchPaths,
     '/health': {
       get: {
@@ -146,6 +163,9 @@ export const openApiDocument = {
     '/api/v1/stream': {
       get: {
         summary: 'Server-Sent Events: event intake, transitions and escalations inside the caller\'s jurisdiction (event name "event", data {event, action, status, community})',
+        description: 'Also the caller\'s own inbox notices (event name "inbox", see /api/v1/inbox). The SSE id is the caller\'s inbox cursor: a client ' +
+          'reconnecting with Last-Event-ID gets the notices it missed first.',
+        parameters: [{ name: 'Last-Event-ID', in: 'header', required: false, schema: { type: 'string', pattern: '^[0-9]{1,15}$' }, description: 'the last SSE id received' }],
         responses: { 200: { description: 'text/event-stream' }, 401: problem },
       },
     },
@@ -277,6 +297,7 @@ export const openApiDocument = {
       },
       post: {
         summary: 'Report an event (事件上报): locates its grid chain, returns duplicate candidates, files and dispatches configured channels',
+        description: channelRolesDescription,
         parameters: [{ name: 'Idempotency-Key', in: 'header', schema: { type: 'string', maxLength: 200 }, description: 'same key + same body → the same event (200); same key + other body → 409' }],
         requestBody: {
           required: true,
@@ -304,7 +325,8 @@ export const openApiDocument = {
     '/api/v1/events/{number}/transitions': {
       post: {
         summary: 'Fire a transition of the closed loop; 409 lists the allowed actions, 403 when role or assignee forbid it',
-        description: 'Actions (from → to, roles):\n' + describeRules().map((r) => `- ${r.action} ${r.title}: ${r.from.join('/')} → ${r.to}; ${r.roles.join(', ')}`).join('\n'),
+        description: 'Actions (from → to, roles):\n' + describeRules().map((r) => `- ${r.action} ${r.title}: ${r.from.join('/')} → ${r.to}; ${r.roles.join(', ')}`).join('\n') +
+          '\n\n' + fieldStepsDescription,
         parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }],
         requestBody: {
           required: true,
@@ -334,9 +356,9 @@ export const openApiDocument = {
       },
     },
     '/api/v1/sla': {
-      get: { summary: "The city's time limits (event_sla; the national defaults when the city has none)", responses: { 200: { description: '{ city, source, updatedAt, sla }' }, 401: problem, 403: problem } },
+      get: { summary: "The city's time limits in force (versioned configuration /api/v1/config/time-limits; the national defaults when the city has none)", responses: { 200: { description: '{ city, source, updatedAt, version, versions, sla }' }, 401: problem, 403: problem } },
       put: {
-        summary: "Set the city's time limits (command centre); applies to dispatches from then on",
+        summary: "Set the city's time limits (command centre): writes a new time-limits version in force at once (see /api/v1/config/time-limits/{city}/versions to schedule one with a reason); open events keep their version",
         requestBody: { required: true, content: { 'application/json': { schema: bodyOf(slaSchema) } } },
         responses: { 200: { description: '{ city, source, updatedAt, sla }' }, 400: problem, 401: problem, 403: problem },
       },

@@ -5,6 +5,7 @@ import Router from '@koa/router'
 import type { AppContext } from '../context.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { StreamHub, type StreamMessage } from './hub.ts'
+import { cursorOf, replayFor, seqOf } from './replay.ts'
 
 const HEARTBEAT_MS = 15_000
 const hubs = new WeakMap<AppContext, StreamHub>()
@@ -23,8 +24,19 @@ export function streamRoutes(app: AppContext): Router {
   const router = new Router()
   router.get('/api/v1/stream', requireRole(), async (ctx) => {
     const out = new PassThrough()
-    let seq = 0
-    const write = (m: StreamMessage) => out.write(`id: ${++seq}\nevent: ${m.type}\ndata: ${JSON.stringify(m.data)}\n\n`)
+    const principal = principalOf(ctx)
+    // the SSE id is the user's cursor: what the inbox told this stream last (replay.ts)
+    const resumeFrom = cursorOf(ctx.get('last-event-id'))
+    let cursor = resumeFrom ?? 0
+    let replaying: StreamMessage[] | null = resumeFrom !== null && principal.userId !== null ? [] : null
+    const send = (m: StreamMessage) => {
+      const seq = seqOf(m)
+      if (seq && seq <= cursor) return // already replayed
+      if (seq) cursor = seq
+      out.write(`id: ${cursor}\nevent: ${m.type}\ndata: ${JSON.stringify(m.data)}\n\n`)
+    }
+    // live messages wait while the replay is read, so none is lost or sent twice
+    const write = (m: StreamMessage) => { if (replaying) replaying.push(m); else send(m) }
     // proxies and load balancers close idle connections: a comment line keeps it open
     const heartbeat = setInterval(() => out.write(': ping\n\n'), HEARTBEAT_MS)
     let unsubscribe = () => undefined as void
@@ -34,7 +46,7 @@ export function streamRoutes(app: AppContext): Router {
       out.end()
     }
     try {
-      unsubscribe = await streamHubOf(app).subscribe(principalOf(ctx).jurisdiction, write, end)
+      unsubscribe = await streamHubOf(app).subscribe(principal.jurisdiction, write, end, principal.userId)
     } catch (err) {
       clearInterval(heartbeat)
       throw err
@@ -46,7 +58,19 @@ export function streamRoutes(app: AppContext): Router {
     ctx.status = 200
     ctx.body = out
     // the retry hint and a first line at once, so clients know the stream is open
-    out.write(`retry: 5000\n: connected as ${principalOf(ctx).username}\n\n`)
+    out.write(`retry: 5000\n: connected as ${principal.username}\n\n`)
+    if (replaying && resumeFrom !== null) {
+      try {
+        for (const m of await replayFor(app.knex, principal.userId!, resumeFrom)) send(m)
+      } catch (err) {
+        // the inbox still holds every item: the client reads it there
+        app.logger.warn({ err }, 'stream replay failed')
+      } finally {
+        const live = replaying
+        replaying = null
+        for (const m of live) send(m)
+      }
+    }
   })
   return router
 }

@@ -52,6 +52,9 @@ describe('role capabilities (/api/v1/auth/me)', function () {
       { method: 'GET', url: '/api/v1/devices/live?limit=1' }, { method: 'GET', url: '/tiles/heatmap.json' }],
     audit: [{ method: 'GET', url: '/api/v1/audit?limit=1' }],
     registers: [{ method: 'GET', url: '/api/v1/registers' }],
+    queues: [{ method: 'GET', url: '/api/v1/queues?limit=1' }],
+    config: [{ method: 'GET', url: '/api/v1/config/classes' }],
+    configEdit: [{ method: 'POST', url: '/api/v1/config/classes/0102/versions', body: {}, write: true }],
   })
 
   const call = (user: string, p: Probe) => client.request({

@@ -31,6 +31,8 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   offline: (r) => import('./offline.ts').then((m) => m.benchOffline(r)),
   wfst: (r) => import('./wfst.ts').then((m) => m.benchWfst(r)),
   rasters: (r) => import('./rasters.ts').then((m) => m.benchRasters(r)),
+  classify: (r) => import('./classify.ts').then((m) => m.benchClassify(r)),
+  config: (r) => import('./config.ts').then((m) => m.benchConfig(r)),
 }
 const results: BenchResult[] = []
 for (const [name, run] of Object.entries(benches)) {

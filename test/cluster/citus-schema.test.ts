@@ -54,6 +54,8 @@ export const KNOWN_EXCEPTIONS: Record<string, string> = {
   'outbox_delivery fk: outbox_delivery_outbox_id_fkey → outbox (outbox_id) without city_code': 'needs the city_code column above; Citus: (city_code, outbox_id)',
   'patrol_visit city_code: no city_code column': 'a visit inherits the city of its patrol task; Citus: add the column before distributing',
   'patrol_visit unique: patrol_visit_pkey (id)': 'surrogate id; Citus: (city_code, id) once the column is there',
+  'event_supervision_request fk: event_supervision_request_supervision_id_fkey: event_supervision_request (not distributed) → distributed event_supervision':
+    'a 督办申请 (migration 0053) grows with the events it is about, but rarely; Citus: distribute it with its event by (city_code, id) and key the reference by (city_code, supervision_id)',
 }
 
 interface Problem { table: string; rule: string; detail: string }

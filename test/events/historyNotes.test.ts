@@ -59,7 +59,8 @@ describe('events: history notes (codes worded by the page)', function () {
     expect(hist.statusCode).to.equal(200)
     const items = hist.json().items as { action: string; comment: string | null; note: { code: string; params: Record<string, string | number | boolean | null> } | null }[]
     expect(items.map((h) => h.note?.code)).to.deep.equal(['report.channel', 'accept.auto', 'dispatch.rule'])
-    expect(items[0]!.note!.params).to.deep.equal({ channel: 'superior', grid: '990102001001' })
+    // the base grid's code (it named the community before issue 18)
+    expect(items[0]!.note!.params).to.deep.equal({ channel: 'superior', grid: event.grid.code })
     expect(items[1]!.note!.params).to.deep.equal({ channel: 'superior' })
     const chosenTrace = dispatch.rules.find((r: { result: string }) => r.result === 'chosen')
     expect(items[2]!.note!.params).to.include({

@@ -8,6 +8,7 @@ import { loginAs, testClient, type Client } from '../support/http.ts'
 import { photoRow, pointIn, uniq } from './helpers.ts'
 import { runDueTimers } from '../../server/events/scheduler.ts'
 import { invalidateReference } from '../../server/events/reference.ts'
+import { configSnapshot } from '../config/restore.ts'
 
 interface EventView { number: string; status: string; assignee: { department: { code: string }; member: { id: number } | null } }
 
@@ -289,7 +290,11 @@ describe('events: the rest of the loop', function () {
   })
 
   describe('time limits as data: /api/v1/sla', () => {
+    // PUT /api/v1/sla writes a time-limits version (migration 0050): put them back too
+    let restoreConfig: () => Promise<void>
+    before(async () => { restoreConfig = await configSnapshot(knex, 'time_limits') })
     after(async () => {
+      await restoreConfig()
       await knex('event_sla').where('city_code', '990100').delete()
       invalidateReference(knex)
       invalidateReference(client.context.knex)

@@ -24,14 +24,22 @@ dispatched assist_sign dispatched | signed assist_sign signed | handling assist_
 dispatched assist_feedback dispatched | signed assist_feedback signed | handling assist_feedback handling | parked assist_feedback parked
 dispatched supervise dispatched | signed supervise signed | handling supervise handling | parked supervise parked | handled supervise handled
 closed appeal closed | evaluated appeal evaluated
+reported direct_reply closed | accepted direct_reply closed
+accepted coordinate_dispatch dispatched | dispatched coordinate_dispatch dispatched | signed coordinate_dispatch dispatched | handling coordinate_dispatch dispatched
+dispatched transfer dispatched | signed transfer dispatched | handling transfer dispatched
+accepted request_supervision accepted | dispatched request_supervision dispatched | signed request_supervision signed
+handling request_supervision handling | parked request_supervision parked | handled request_supervision handled
+reported declare_emergency reported | accepted declare_emergency accepted | dispatched declare_emergency dispatched
+signed declare_emergency signed | handling declare_emergency handling | parked declare_emergency parked
 `.split(/[|\n]/).map((s) => s.trim()).filter(Boolean).map((s) => s.split(/\s+/) as [Status, Action, Status])
 
 const base: Snapshot = plainSnapshot({ status: 'reported', extensionPending: false, escalationLevel: 'grid', satisfaction: null })
-const god: Actor = { role: 'command_center', isAssignee: true, isReporter: true, isAssisting: true }
+const god: Actor = { role: 'command_center', isAssignee: true, isReporter: true, isAssisting: true, isDutyChief: true }
 const anyActorFor = (action: Action): Actor => {
   const role: ActorRole = ({ sign: 'department', return: 'department', handle: 'department', feedback: 'department',
     request_extension: 'department', evaluate: 'public', forward: 'department', report_back: 'department', assist_sign: 'department',
-    assist_feedback: 'department', answer_supervision: 'department' } as Partial<Record<Action, ActorRole>>)[action] ?? 'command_center'
+    assist_feedback: 'department', answer_supervision: 'department', transfer: 'grid_inspector', request_supervision: 'grid_inspector',
+    verify_on_site: 'grid_inspector' } as Partial<Record<Action, ActorRole>>)[action] ?? 'command_center'
   return { ...god, role }
 }
 
@@ -71,7 +79,7 @@ describe('events/workflow: state machine', () => {
   it('an illegal transition lists the actions the actor may fire instead', () => {
     const d = decide({ ...base, status: 'reported' }, 'close', god)
     expect(d).to.deep.include({ ok: false, kind: 'illegal' })
-    if (!d.ok) expect(d.allowed.sort()).to.deep.equal(['accept', 'reject', 'void'])
+    if (!d.ok) expect(d.allowed.sort()).to.deep.equal(['accept', 'declare_emergency', 'direct_reply', 'reject', 'void'])
   })
 })
 
@@ -146,18 +154,26 @@ describe('events/workflow: roles and relations', () => {
     supervise: ['command_center', 'district_staff', 'street_staff'],
     answer_supervision: ['department', 'grid_inspector', 'community_staff', 'street_staff', 'district_staff'],
     appeal: ['public', 'external_system', 'command_center'],
+    verify_on_site: ['grid_inspector', 'community_staff'],
+    transfer: ['grid_inspector'],
+    request_supervision: ['grid_inspector'],
+    review_supervision_request: ['community_staff', 'command_center', 'district_staff', 'street_staff'],
+    direct_reply: ['command_center', 'district_staff', 'street_staff', 'community_staff'],
+    coordinate_dispatch: ['command_center', 'district_staff', 'street_staff'],
+    declare_emergency: ['command_center', 'district_staff', 'street_staff'],
   }
   const stateFor = (a: Action): Snapshot => {
     const t = legal.find(([, act]) => act === a)
-    const status = t ? t[0] : a === 'redispatch' ? 'evaluated' : 'signed'
+    const status = t ? t[0] : a === 'redispatch' ? 'evaluated' : a === 'verify_on_site' ? 'reported' : 'signed'
     return { ...base, status, extensionPending: a.endsWith('_extension') && a !== 'request_extension', satisfaction: 'dissatisfied',
-      forwardDepth: a === 'report_back' ? 1 : 0, openSupervisions: 1 }
+      forwardDepth: a === 'report_back' ? 1 : 0, openSupervisions: 1, verification: a === 'verify_on_site' ? 'pending' : 'none',
+      openSupervisionRequests: a === 'review_supervision_request' ? 1 : 0 }
   }
 
   for (const action of actions) {
     it(`${action}: exactly the listed roles, others get 'forbidden'`, () => {
       for (const role of all) {
-        const d = decide(stateFor(action), action, { role, isAssignee: true, isReporter: true, isAssisting: true })
+        const d = decide(stateFor(action), action, { role, isAssignee: true, isReporter: true, isAssisting: true, isDutyChief: true })
         if (mayFire[action].includes(role)) expect(d.ok, `${role} ${action}`).to.equal(true)
         else expect(d, `${role} ${action}`).to.deep.include({ ok: false, kind: 'forbidden' })
       }

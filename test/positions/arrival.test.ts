@@ -8,6 +8,7 @@ import { loginAs, testClient, type Client } from '../support/http.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
 import { loadSla } from '../../server/events/calendar.ts'
 import { invalidateReference } from '../../server/events/reference.ts'
+import { configSnapshot } from '../config/restore.ts'
 import { metres } from '../../server/positions/filters.ts'
 import { offset, registerDevice } from './helpers.ts'
 import { runArrivalPass } from '../../server/positions/arrival.ts'
@@ -17,16 +18,19 @@ describe('到场 (arrival) from positions', () => {
   let knex: Knex
   let command: Record<string, string>
   let cityRowBefore: Record<string, unknown> | undefined
+  let restoreConfig: () => Promise<void>
 
   before(async () => {
     client = await testClient()
     knex = await getTestDb()
     command = await loginAs(client, 'command')
     cityRowBefore = await knex('event_sla').where('city_code', '990100').first()
+    restoreConfig = await configSnapshot(knex, 'time_limits')
   })
 
   // leave the city's time limits as they were (other files read the national defaults)
   after(async () => {
+    await restoreConfig()
     await knex('event_sla').where('city_code', '990100').delete()
     if (cityRowBefore) await knex('event_sla').insert(cityRowBefore)
     invalidateReference(knex)

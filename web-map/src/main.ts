@@ -31,8 +31,11 @@ import { OrdersPanel } from './panels/orders/ordersPanel.ts'
 import { SearchBox } from './ui/search.ts'
 import { GridsPanel } from './panels/grids/gridsPanel.ts'
 import { RegistersPanel } from './panels/registers/registersPanel.ts'
-import { applyRoleMenus } from './ui/roles.ts'
+import { ACTION_NEEDS, applyRoleMenus, can } from './ui/roles.ts'
 import { TasksPanel } from './panels/tasks/tasksPanel.ts'
+import { QueuesPanel } from './panels/queues/queuesPanel.ts'
+import { InboxPanel } from './panels/inbox/inboxPanel.ts'
+import { ConfigPanel } from './panels/config/configPanel.ts'
 import { BigScreen } from './ui/bigScreen.ts'
 import { EXPIRED_MESSAGE, forgetView, mirrorView, restoreView, saveView, takeSavedView, type ViewHooks } from './ui/sessionView.ts'
 
@@ -160,6 +163,16 @@ dock.add({ id: 'grids', title: '网格', element: grids.element, onShow: () => g
 /** 任务: today's patrol tasks (an inspector's own). */
 const tasks = new TasksPanel(session)
 dock.add({ id: 'tasks', title: '任务', element: tasks.element, onShow: () => tasks.shown() })
+
+/** 队列: the user's work queues and the major emergencies it follows (panels/queues/). */
+const queues = new QueuesPanel(session, bus, { openEvent: (n) => { dock.show('events'); events.open(n) }, count: (n) => dock.badge('queues', n) })
+dock.add({ id: 'queues', title: '队列', element: queues.element, onShow: () => queues.shown() })
+/** 消息: the user's inbox (待办, 预警, 督办 …) and quiet hours (panels/inbox/); the badge counts the unread. */
+const inbox = new InboxPanel(session, bus, { openEvent: (n) => { dock.show('events'); events.open(n) }, count: (n) => dock.badge('inbox', n) })
+dock.add({ id: 'inbox', title: '消息', element: inbox.element, onShow: () => inbox.shown() })
+/** 配置: matters and rules as versioned configuration (panels/config/); the command centre adds versions. */
+const configPanel = new ConfigPanel(session, { canEdit: () => can(session.user, ACTION_NEEDS.configEdit) })
+dock.add({ id: 'config', title: '配置', element: configPanel.element, onShow: () => configPanel.shown() })
 /** 登记: the registers (实有人口, 实有房屋 …) listed by grid or search, read, unmasked with a reason and edited. */
 const registers = new RegistersPanel(map, session, { layers: () => layers, layersChanged: () => renderLayerSwitcher(ui.layerList, layers, closeInfo) })
 dock.add({ id: 'registers', title: '登记', element: registers.element, onShow: () => registers.shown() })
@@ -223,6 +236,7 @@ ui.login.addEventListener('submit', async (e) => {
     orders.start()
     grids.start()
     registers.start()
+    inbox.started()
     void statusBar.signedIn()
     const kept = takeSavedView(user.username)
     if (kept) restoreView(viewHooks, kept)
@@ -264,6 +278,9 @@ function clearLayers(): void {
 function signedOut(message: string): void {
   bigScreen.signedOut()
   tasks.clear()
+  queues.clear()
+  inbox.clear()
+  configPanel.clear()
   events.stop()
   replay.clear()
   warnings.stop()

@@ -11,12 +11,14 @@
 --   one message of an event's chain is in flight at a time. Fence alerts (topic fence_alert,
 --   no event) are not ordered.
 -- * Topic sms: verification codes for the residents' page (server/integrations/sms.ts).
+-- * Topic inbox: inbox notices for the messaging gateway (server/inbox/gateway.ts); quiet hours are
+--   their available_at.
 -- * Only enabled platforms: disabling one holds its messages, it does not drop them.
 WITH due AS (
   SELECT o.id
   FROM outbox o
   JOIN integration_platform p ON p.code = o.platform_code AND p.enabled
-  WHERE o.topic IN ('integration', 'fence_alert', 'sms') AND o.delivered_at IS NULL AND o.dead_at IS NULL AND o.available_at <= :now
+  WHERE o.topic IN ('integration', 'fence_alert', 'sms', 'inbox') AND o.delivered_at IS NULL AND o.dead_at IS NULL AND o.available_at <= :now
     AND NOT EXISTS (
       SELECT 1 FROM outbox b
       WHERE b.platform_code = o.platform_code AND b.event_id = o.event_id AND b.event_seq < o.event_seq

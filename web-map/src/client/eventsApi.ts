@@ -53,12 +53,19 @@ export const ACTION_TITLES: Record<string, string> = {
   verify: '核查', rework: '返工', close: '结案', evaluate: '评价', redispatch: '重派',
   forward: '转派', report_back: '回报', assist_sign: '协办签收', assist_feedback: '协办反馈',
   supervise: '督办', answer_supervision: '督办回复', appeal: '申诉',
+  // field steps and emergencies (issue 18 part 4)
+  verify_on_site: '事件核实', transfer: '移交', request_supervision: '督办申请', review_supervision_request: '审核督办申请',
+  direct_reply: '直接答复', coordinate_dispatch: '值班长协调派遣', declare_emergency: '重大突发',
 }
 
 /** History entries that are not workflow actions (intake, notes, the scheduler, platforms). */
 const HISTORY_TITLES: Record<string, string> = {
   report: '上报', attachment_added: '添加附件', link_duplicate: '关联重复', petition: '转信访',
   satisfied: '满意', dissatisfied: '不满意', import: '历史事件导入', arrive: '到场', cite_knowledge: '引用知识',
+  verify_required: '待现场核实', emergency: '重大突发',
+  // hard cases and joint handling (issue 18 part 3: server/hard-cases, parallel, meetings)
+  mark_hard_case: '认定疑难', clear_hard_case: '取消疑难', instruction: '领导批示', meeting: '联合会商',
+  parallel_start: '并联办', parallel_done: '并联办结', parallel_withdrawn: '撤回并联办',
 }
 
 export const actionTitle = (a: string): string => ACTION_TITLES[a] ?? HISTORY_TITLES[a] ?? a
@@ -74,7 +81,7 @@ export const LIGHT_TITLES: Record<Light, string> = { red: '红灯', yellow: '黄
 export const SATISFACTION_TITLES: Record<string, string> = { satisfied: '满意', basically_satisfied: '基本满意', dissatisfied: '不满意' }
 
 /** Actions that take a unit code (departmentCode); forward cannot do without one. */
-export const UNIT_ACTIONS = new Set(['dispatch', 'reassign', 'redispatch', 'forward'])
+export const UNIT_ACTIONS = new Set(['dispatch', 'reassign', 'redispatch', 'forward', 'transfer', 'coordinate_dispatch'])
 
 /** A refused call: the HTTP status, the problem's detail and, for 409, the allowed actions. */
 export class ApiError extends Error {
@@ -125,6 +132,10 @@ export interface TransitionBody {
   satisfaction?: string
   /** supervise: the card the order carries */
   card?: 'yellow' | 'red'
+  /** verify_on_site: found as reported or not */
+  outcome?: 'confirmed' | 'unconfirmed'
+  /** review_supervision_request: issue the order or decline */
+  grant?: boolean
   expectedVersion?: number
 }
 

@@ -28,6 +28,10 @@ export const TAB_NEEDS: Record<string, string> = {
   exemplary: 'exemplary',
   /** 登记 (panels/registers/): GET /api/v1/registers */
   registers: 'registers',
+  /** 队列 (panels/queues/): GET /api/v1/queues */
+  queues: 'queues',
+  /** 配置 (panels/config/): GET /api/v1/config/{kind} */
+  config: 'config',
 }
 
 /** Actions outside the dock tabs → the capability they need. */
@@ -39,6 +43,8 @@ export const ACTION_NEEDS = {
   gridEdit: 'gridEdit',
   fenceEdit: 'fenceEdit',
   reports: 'reports',
+  /** 新增版本 in the 配置 panel: POST /api/v1/config/{kind}/{key}/versions */
+  configEdit: 'configEdit',
 } as const
 
 /** Whether the server lets this user do `capability` (no user, or a server without the list: no). */

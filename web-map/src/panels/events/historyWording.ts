@@ -49,7 +49,8 @@ function size(bytes: NoteParams[string] | undefined): string {
 
 /** One wording per server code. */
 export const HISTORY_WORDING: Record<string, (p: NoteParams) => string> = {
-  'report.channel': (p) => `经${channel(p)}渠道上报（社区 ${text(p.grid)}）`,
+  // rows written before issue 18 named the community (12 digits) where the base grid belongs
+  'report.channel': (p) => `经${channel(p)}渠道上报（${/^[0-9]{12}$/.test(String(p.grid ?? '')) ? '社区' : '网格'} ${text(p.grid)}）`,
   'report.appeal': (p) => `申诉件，原事件 ${text(p.of)}`,
   'import.file': (p) => `历史事件导入：${text(p.file)} 第 ${text(p.line)} 行${p.ref ? `（原编号 ${text(p.ref)}）` : ''}`,
   'accept.auto': (p) => `${channel(p)}渠道的事件按规定自动立案`,
@@ -77,6 +78,10 @@ export const HISTORY_WORDING: Record<string, (p: NoteParams) => string> = {
   'feedback.platform': (p) => `${text(p.platform)} 平台反馈：${named(FEEDBACK_TITLES, p.status)}${p.satisfaction ? `，${named(SATISFACTION, p.satisfaction)}` : ''}`,
   'attachment.added': (p) => `添加附件（${named(STAGE_TITLES, p.stage)}阶段，${size(p.sizeBytes)}）`,
   'knowledge.cited': (p) => `引用知识 ${text(p.article)}「${text(p.title)}」${p.visibility === 'public' ? '（公开，群众可见）' : '（内部）'}`,
+  // smart intake classification (server/classify/)
+  'report.classified': (p) => `经${channel(p)}渠道上报（网格 ${text(p.grid)}），系统自动分类为「${text(p.className, text(p.classCode))}」` +
+    `（置信度 ${typeof p.confidence === 'number' ? `${Math.round(p.confidence * 100)}%` : '—'}）` + (p.applied === true ? '，已采用' : '，置信度不足，待受理时人工确认'),
+  'accept.reclassified': (p) => `受理时更正事件类别：${text(p.from)} → ${text(p.to)}`,
 }
 
 /** The Chinese line of a note, or null for an unknown code (the caller shows the comment instead). */
