@@ -8,6 +8,7 @@ import type { Knex } from 'knex'
 import { AppError } from '../http/errors.ts'
 import { sqlFile } from '../db/sql.ts'
 import type { TokenService } from './tokens.ts'
+import type { UserRow } from './users.ts'
 
 /** How long a refresh token may wait unused (the session's idle timeout, below, ends it sooner). */
 export const REFRESH_TTL_SECONDS = 12 * 3600
@@ -79,17 +80,21 @@ export async function revokeAllOfUser(knex: Knex, userId: number): Promise<void>
 }
 
 /**
- * A request of the session (isUse false: the client says no person asked for it, a page's timer:
- * checked, but it does not keep the session alive): 'alive' (its last use moved to now, at most once a minute), 'revoked'
- * (logged out, refresh reuse, unknown) or 'idle' (unused for idleMinutes: revoked now, for good).
- * One statement: the check and the touch cost the request one round trip, as the check alone did.
+ * A bearer request of the session (isUse false: the client says no person asked for it, a page's
+ * timer: checked, but it does not keep the session alive) and its user, in one statement: the
+ * session is 'alive' (its last use moved to now, at most once a minute), 'revoked' (logged out,
+ * refresh reuse, unknown) or 'idle' (unused for idleMinutes: revoked now, for good); the user is
+ * undefined when it no longer exists. One round trip per request for both.
  */
-export async function useSession(knex: Knex, sessionId: string, idleMinutes = DEFAULT_SESSION_IDLE_MINUTES, isUse = true): Promise<'alive' | 'revoked' | 'idle'> {
-  const rows = (await knex.raw(sqlFile('auth/session_touch'), { id: sessionId, idle_seconds: idleMinutes * 60, touch_seconds: TOUCH_SECONDS, touch: isUse })).rows as { revoked: boolean; revoke_reason: string | null; idle: boolean }[]
-  const row = rows[0]
-  if (row?.revoke_reason === 'idle') return 'idle'
-  if (!row || row.revoked) return 'revoked'
-  if (!row.idle) return 'alive'
+export async function useSession(knex: Knex, sessionId: string, userId: number, idleMinutes = DEFAULT_SESSION_IDLE_MINUTES,
+  isUse = true): Promise<{ state: 'alive' | 'revoked' | 'idle'; user: UserRow | undefined }> {
+  const rows = (await knex.raw(sqlFile('auth/bearer_principal'), { id: sessionId, user_id: userId, idle_seconds: idleMinutes * 60,
+    touch_seconds: TOUCH_SECONDS, touch: isUse })).rows as (UserRow & { session_found: boolean; revoked: boolean; revoke_reason: string | null; idle: boolean | null })[]
+  const { session_found: found, revoked, revoke_reason: reason, idle, ...rest } = rows[0]!
+  const user = rest.id === null ? undefined : rest as UserRow
+  if (reason === 'idle') return { state: 'idle', user }
+  if (!found || revoked) return { state: 'revoked', user }
+  if (!idle) return { state: 'alive', user }
   await revokeSession(knex, sessionId, 'idle')
-  return 'idle'
+  return { state: 'idle', user }
 }

@@ -24,7 +24,7 @@ export const anonymous: Principal = Object.freeze({
   departmentId: null, cityCode: null, jurisdiction: Jurisdiction.none(),
 })
 
-interface UserRow {
+export interface UserRow {
   id: number; username: string; display_name: string; role: Role; department_id: number | null
   city_code: string; disabled: boolean; password_hash: string | null; tokens_valid_after: Date
   admin_codes: string[] | null

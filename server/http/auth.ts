@@ -43,12 +43,14 @@ async function resolvePrincipal(ctx: Context, knex: Knex, tokens: TokenService, 
   const bearer = /^Bearer\s+([A-Za-z0-9._-]{10,4096})$/i.exec(header)?.[1]
   if (!bearer) throw new AppError(401, 'unauthorized', 'Authorization header must be "Bearer <token>", "Basic <credentials>" or "ApiKey <key>"').coded('auth.bad_authorization')
   const { userId, issuedAt, sessionId } = await tokens.verify(bearer)
-  // both lookups of every bearer request at once (one round trip of waiting, not two); a token of a
+  // the session and the user of every bearer request in one statement (useSession); a token of a
   // session that logged out (or whose refresh token was reused) is refused, and one of a session
-  // unused for idleMinutes has timed out (the same statement records this use: useSession)
+  // unused for idleMinutes has timed out (the same statement records this use)
   // X-Background-Request: 1 — the page's own timers (polls, reconnects) are checked but are no use
   const isUse = ctx.get('x-background-request') !== '1'
-  const [state, row] = await Promise.all([sessionId === undefined ? 'alive' : useSession(knex, sessionId, idleMinutes, isUse), findUserById(knex, userId)])
+  const { state, user: row } = sessionId === undefined
+    ? { state: 'alive', user: await findUserById(knex, userId) }
+    : await useSession(knex, sessionId, userId, idleMinutes, isUse)
   if (state === 'idle') throw sessionIdle(idleMinutes)
   if (state !== 'alive') throw new AppError(401, 'unauthorized', 'token revoked (logged out or password changed)').coded('auth.token_revoked')
   ctx.state.sessionId = sessionId
