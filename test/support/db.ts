@@ -27,6 +27,9 @@ export interface TestDatabase {
   url: string
 }
 
+/** Set by the root hooks' global setup: names this run's databases so its teardown finds them. */
+export const TEST_RUN_ENV = 'GRIDGOV_TEST_RUN'
+
 let shared: Promise<TestDatabase> | undefined
 let cleanup: (() => Promise<void>) | undefined
 
@@ -56,7 +59,7 @@ async function createTestDatabase(): Promise<TestDatabase> {
   let config: Config
   let dropDatabase = async () => undefined as void
   if (base.databaseUrl) {
-    const name = `gridgov_test_${Date.now()}_${process.pid}`
+    const name = `gridgov_test_${process.env[TEST_RUN_ENV] ?? Date.now()}_${process.pid}`
     const admin = knexFactory({ client: 'pg', connection: base.databaseUrl, pool: { min: 0, max: 1 } })
     await admin.raw("CREATE DATABASE ??", [name])
     const url = new URL(base.databaseUrl)
