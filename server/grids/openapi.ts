@@ -35,6 +35,20 @@ export const gridPaths = {
     post: { summary: 'Create a grid (code optional: next free sequence of the community)', parameters: [crs], requestBody: feature, responses: { 201: geojson('the grid, version 1'), ...write } },
   },
   '/api/v1/grids/export': { get: { summary: 'Export grids as a GeoJSON file', parameters: filters, responses: { 200: geojson('FeatureCollection (attachment)'), 400: problem, 401: problem } } },
+  '/api/v1/grids/sizing': {
+    get: {
+      summary: 'Grid sizing (网格规模): base grids outside 300-500 households or with a workload per member beyond 2× (or under ½) the city median, with split candidates along their roads and merge candidates with neighbours, each with the households and workload of the result and the request that applies it',
+      parameters: [
+        { name: 'area', in: 'query', schema: { $ref: '#/components/schemas/AdminCode' }, description: 'district, street or community (default: the caller\'s city); outside the jurisdiction: 404' },
+        { name: 'days', in: 'query', schema: { type: 'integer', minimum: 7, maximum: 365, default: 90 }, description: 'window of reported events for the workload' },
+        { name: 'all', in: 'query', schema: { type: 'boolean', default: false }, description: 'list every grid, not only the flagged' },
+      ],
+      responses: {
+        200: { description: '{ area, since, rules: { households, workloadFactor, medianWorkload }, counts: { grids, flagged }, grids: [{ code, households, householdsBasis, registeredHouseholds, members, events, workload, workloadRatio, flags, splits?: [{ road, basis, sides, apply }], merges?: [{ with, households, events, sharedEdgeM, apply }] }] }' },
+        400: problem, 401: problem, 403: problem, 404: problem,
+      },
+    },
+  },
   '/api/v1/grids/check': {
     post: {
       summary: 'Dry run: judge a Feature or FeatureCollection against every topology rule, write nothing; warnings are the gaps and slivers left to neighbouring grids',

@@ -15,6 +15,7 @@ import { inputCrs, lineFromInput, polygonFromInput } from './geometryInput.ts'
 import { toCandidates, inputProblemsError } from './candidates.ts'
 import { coverage, getGrid, gridVersions, listGrids, toFeature } from './repository.ts'
 import { dryRun } from './dryRun.ts'
+import { gridSizing } from './sizing.ts'
 import { createGrid, mergeGrids, retireGrid, splitGrid, updateAttributes, updateGeometry, type SplitBy } from './versioning.ts'
 import { listMembers, removeMember, replaceMembers } from './assignments.ts'
 import * as s from './schemas.ts'
@@ -73,6 +74,13 @@ export function gridRoutes(app: AppContext): Router {
     ctx.set('Location', `/api/v1/grids/${feature.id}`)
     ctx.type = 'application/geo+json'
     ctx.body = feature
+  })
+
+  // Registered before /grids/:code so "sizing" is never read as a code. Advice for the editors:
+  // grids outside 300-500 households or far from the median workload, with split and merge
+  // candidates that pass the topology rules (sizing.ts).
+  router.get('/grids/sizing', writer, async (ctx) => {
+    ctx.body = await gridSizing(knex, principalOf(ctx), validate(s.sizingQuery, ctx.query, 'query'))
   })
 
   router.post('/grids/merge', writer, async (ctx) => {

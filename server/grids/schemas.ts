@@ -37,6 +37,13 @@ export const exportQuery = listQuery.omit({ limit: true, offset: true }).extend(
 
 export const crsQuery = z.object({ crs: crsParam }).strict()
 
+/** GET /grids/sizing: the area (default the caller's city), the window of events in days, and whether every grid is listed or only the flagged. */
+export const sizingQuery = z.object({
+  area: adminCode.optional(),
+  days: z.coerce.number().int().min(7).max(365).default(90),
+  all: z.enum(['true', 'false']).transform((v) => v === 'true').default(false),
+}).strict()
+
 /** POST /grids/check: `replaces` = comma-separated codes of the current grids the write closes. */
 export const checkQuery = z.object({
   crs: crsParam,
