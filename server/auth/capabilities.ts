@@ -18,6 +18,10 @@ import { AUDIT_READERS } from '../audit/routes.ts'
 import { PLACE_READ_ROLES } from '../registers/access.ts'
 import { QUEUE_ROLES } from '../queues/store.ts'
 import { CONFIG_ADMIN_ROLES, CONFIG_READ_ROLES } from '../config/routes.ts'
+import { HARD_CASE_ROLES } from '../hard-cases/store.ts'
+import { INSTRUCTING_ROLES } from '../hard-cases/instructions.ts'
+import { CONVENERS, MEETING_ROLES } from '../meetings/store.ts'
+import { PART_ROLES } from '../parallel/store.ts'
 
 /** Every signed-in role (routers guarded by a bare requireRole()). */
 const SIGNED_IN: readonly Role[] = roles
@@ -73,6 +77,16 @@ export const CAPABILITIES = {
   config: ['配置', CONFIG_READ_ROLES],
   /** 新增版本 of a matter or rule: POST /api/v1/config/{kind}/{key}/versions. */
   configEdit: ['配置修改', CONFIG_ADMIN_ROLES],
+  /** 疑难 panel: GET /api/v1/hard-cases (the register, one event's file: reasons, 批示, 并联办, quality). */
+  hardCases: ['疑难事件', HARD_CASE_ROLES],
+  /** 记录批示 in the 疑难 panel: POST /api/v1/hard-cases/events/:number/instructions. */
+  instruct: ['领导批示', INSTRUCTING_ROLES],
+  /** 会商 panel: GET /api/v1/meetings and the decisions tracked like events. */
+  meetings: ['会商', MEETING_ROLES],
+  /** 发起会商, minutes and decisions: POST /api/v1/meetings, PATCH /api/v1/meetings/:id. */
+  convene: ['发起会商', CONVENERS],
+  /** 并联办 panel: GET /api/v1/parallel (the parts the caller's units hold) and an event's parts. */
+  parallel: ['并联办', PART_ROLES],
 } as const satisfies Record<string, readonly [string, readonly Role[]]>
 
 export type Capability = keyof typeof CAPABILITIES

@@ -12,7 +12,6 @@ import { AppError } from '../http/errors.ts'
 import { pick } from '../grids/properties.ts'
 import { statusTitles, type Status } from '../events/workflow.ts'
 import type { Reference } from '../events/reference.ts'
-import { demandTypes } from '../events/intake.ts'
 
 export const ALIASES = {
   ref: ['ref', 'external_ref', 'externalref', 'external_number', 'externalnumber', 'source_ref', 'number', '案卷号', '案件编号', '工单号', '编号', '外部编号'],
@@ -107,6 +106,7 @@ function offsetMinutes(z: string): number {
 /** The zod schema of one record's fields, closed over the reference data (classes, channels). */
 export function recordSchema(ref: Reference, now: Date) {
   const channelByName = new Map([...ref.channels.values()].flatMap((c) => [[c.code, c.code], [c.name, c.code]]))
+  const demandTypeByName = new Map([...ref.demandTypes.values()].flatMap((d) => [[d.code, d.code], [d.name, d.code]]))
   const classByName = new Map<string, string[]>()
   for (const c of ref.classes.values()) if (c.code.length === 4) classByName.set(c.name, [...(classByName.get(c.name) ?? []), c.code])
   const statusByName = new Map<string, string>(IMPORT_STATUSES.flatMap((s) => [[s, s], [statusTitles[s], s]]))
@@ -124,7 +124,8 @@ export function recordSchema(ref: Reference, now: Date) {
     ref: text(100).optional(),
     channel: text(40).transform((v, ctx) => channelByName.get(v)
       ?? (ctx.addIssue({ code: 'custom', message: `unknown channel: use one of ${[...ref.channels.keys()].join(', ')}` }), z.NEVER)),
-    demandType: z.enum(demandTypes, { error: `must be one of ${demandTypes.join(' ')}` }).default('投诉举报'),
+    demandType: text(30).transform((v, ctx) => demandTypeByName.get(v)
+      ?? (ctx.addIssue({ code: 'custom', message: `unknown demand type: use one of ${[...ref.demandTypes.keys()].join(' ')}` }), z.NEVER)).default('投诉举报'),
     classCode: text(40).transform((v, ctx) => {
       const cls = ref.classes.get(v)
       if (cls && cls.code.length === 4) return cls.code

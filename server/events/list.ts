@@ -17,7 +17,7 @@ import { validate } from '../http/validate.ts'
 import { instantSchema } from '../http/dates.ts'
 import type { Principal } from '../auth/users.ts'
 import { parseCrs, toStorage } from '../geo/crs.ts'
-import { channels } from './intake.ts'
+import type { Reference } from './reference.ts'
 import { statuses } from './workflow.ts'
 import { eventView, type EventRow } from './store.ts'
 import { STAFF_UNIT } from './assignee.ts'
@@ -31,6 +31,10 @@ const commaList = <T extends string>(values: readonly [T, ...T[]], what: string)
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
   .pipe(z.array(z.enum(values, { message: `each ${what} must be one of ${values.join(', ')}` })).min(1).max(values.length))
 
+/** Channels and demand types are configuration: the shape here, what exists checked against the reference. */
+const codeList = z.string().max(500).transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().max(40)).min(1, 'give at least one value').max(50))
+
 const adminCode = z.string().regex(/^[0-9]{12}$/, 'must be a 12-digit admin code')
 const instant = instantSchema()
 
@@ -38,7 +42,8 @@ export const listQuerySchema = z.object({
   status: commaList(statuses as unknown as [string, ...string[]], 'status').optional(),
   light: commaList(['red', 'yellow', 'green'], 'light').optional(),
   classCode: z.string().regex(/^[0-9]{2}([0-9]{2})?$/, 'must be a 2-digit big class or 4-digit small class code (prefix)').optional(),
-  channel: commaList(channels, 'channel').optional(),
+  channel: codeList.optional(),
+  demandType: codeList.optional(),
   communityCode: adminCode.optional(),
   streetCode: adminCode.optional(),
   districtCode: adminCode.optional(),
@@ -59,10 +64,17 @@ export type ListQuery = z.output<typeof listQuerySchema>
 const badParam = (field: string, message: string) =>
   new AppError(400, 'validation_failed', `invalid query: ${field}: ${message}`, { errors: [{ field, message }] }).coded('http.invalid_query', { field })
 
-/** Query parameters as strings; a repeated parameter is refused rather than silently choosing one. */
-export function parseListQuery(raw: Record<string, string | string[] | undefined>): ListQuery {
+/**
+ * Query parameters as strings; a repeated parameter is refused rather than silently choosing one.
+ * Channels and demand types are those the configuration holds now (ref).
+ */
+export function parseListQuery(raw: Record<string, string | string[] | undefined>, ref: Pick<Reference, 'channels' | 'demandTypes'>): ListQuery {
   for (const [k, v] of Object.entries(raw)) if (Array.isArray(v)) throw badParam(k, 'given more than once')
   const q = validate(listQuerySchema, raw, 'query')
+  for (const [field, known] of [['channel', ref.channels], ['demandType', ref.demandTypes]] as const) {
+    const unknown = q[field]?.find((v) => !known.has(v))
+    if (unknown !== undefined) throw badParam(field, `unknown ${field} ${unknown}: use one of ${[...known.keys()].join(', ')}`)
+  }
   if (q.createdFrom && q.createdTo && q.createdFrom >= q.createdTo) throw badParam('createdTo', 'must be later than createdFrom')
   if (q['bbox-crs'] !== undefined && q.bbox === undefined) throw badParam('bbox-crs', 'given without bbox')
   return q
@@ -146,6 +158,7 @@ function filtered(knex: Knex, p: Principal, q: ListQuery, now: Date): Knex.Query
   }
   if (q.classCode) qb.where('e.class_code', 'like', `${q.classCode}%`)
   if (q.channel) qb.whereIn('e.channel', q.channel)
+  if (q.demandType) qb.whereIn('e.demand_type', q.demandType)
   if (q.communityCode) qb.where('e.community_code', q.communityCode)
   if (q.streetCode) qb.where('e.street_code', q.streetCode)
   if (q.districtCode) qb.where('e.district_code', q.districtCode)

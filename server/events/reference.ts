@@ -162,19 +162,26 @@ async function versionsById(knex: Knex, ids: number[]): Promise<Map<number, Row>
 }
 
 /**
- * The reference and calendar an open event's later steps use: its class, dispatch rules and
- * time limits as they were when it was reported (event.config_versions), over today's for
+ * The reference and calendar an open event's later steps use: its class, dispatch rules,
+ * supervision rules and time limits as they were when it was reported (event.config_versions), over today's for
  * everything else. An event from before versioning (no pins) uses today's.
  */
 export async function pinnedReference(knex: Knex, pins: ConfigPins | null, classCode: string, base: Reference, cal: WorkCalendar):
   Promise<{ ref: Reference; cal: WorkCalendar }> {
   if (!pins) return { ref: base, cal }
-  const ids = [pins.classes, pins.time_limits, ...(pins.dispatch_rules ?? [])].filter((x): x is number => typeof x === 'number')
+  const ids = [pins.classes, pins.time_limits, ...(pins.dispatch_rules ?? []), ...(pins.supervision_rules ?? [])]
+    .filter((x): x is number => typeof x === 'number')
   const rows = await versionsById(knex, ids)
   const ref: Reference = { ...base, classes: new Map(base.classes) }
   const cls = pins.classes === undefined ? undefined : rows.get(pins.classes)
   if (cls) ref.classes.set(classCode, classOf(classCode, pins.classes!, cls.body as ClassBody))
   if (pins.dispatch_rules) ref.rules = pins.dispatch_rules.flatMap((id) => (rows.has(id) ? [ruleOf(id, rows.get(id)!.body as DispatchRuleBody)] : []))
+  if (pins.supervision_rules) {
+    ref.supervisionRules = pins.supervision_rules.flatMap((id) => {
+      const r = rows.get(id)
+      return r ? [{ ...(r.body as SupervisionRuleBody), key: r.key, versionId: id }] : []
+    })
+  }
   const limits = pins.time_limits === undefined ? undefined : rows.get(pins.time_limits)
   return { ref, cal: limits ? cal.withSla(slaOf(limits.body as TimeLimitsBody)) : cal }
 }

@@ -7,6 +7,7 @@ import { intake } from './intake.ts'
 import { eventView, readEvent, NUMBER } from './store.ts'
 import { allowedActionsFor, transition } from './transitions.ts'
 import { listBody, listEvents, parseListQuery } from './list.ts'
+import { reference } from './reference.ts'
 import { mountAttachmentRoutes } from './attachmentRoutes.ts'
 import { mountDispatchOptions } from './dispatchOptions.ts'
 import { mountEventReplay } from './replay.ts'
@@ -27,7 +28,7 @@ export function eventRoutes(app: AppContext): Router {
 
   router.get('/', async (ctx) => {
     const p = principalOf(ctx)
-    const q = parseListQuery(ctx.query)
+    const q = parseListQuery(ctx.query, await reference(app.knex))
     const now = new Date()
     const page = await listEvents(app.knex, p, q, now)
     let nextHref: string | null = null

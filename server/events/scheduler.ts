@@ -6,23 +6,30 @@
 // Lock order: a user's transition locks the event and then its timers; a pass locks timers and
 // then tries the event with SKIP LOCKED, never waiting for it. A busy event's timer is simply
 // left pending for the next pass, and the two can never deadlock.
+//
+// Rules: a pass acts by the configuration the event was reported under (event.config_versions):
+// its time limits (answer deadline, escalation) and its supervision rules (督办规则). A rule for
+// sign_overdue / handle_overdue says the card and how many natural hours after the missed
+// deadline supervision is due; a timer that fires earlier re-arms itself for that moment. With
+// no pinned rule for the trigger, the built-in card of before versioning applies.
 import crypto from 'node:crypto'
 import type { Knex } from 'knex'
 import type { AppContext } from '../context.ts'
-import { calendars } from './reference.ts'
+import { calendars, pinnedReference, type ConfigPins, type SupervisionRule } from './reference.ts'
 import { dispatchClock } from './deadlines.ts'
 import { unitCodes } from './dispatch.ts'
 import { reference } from './reference.ts'
 import { decide, nextLevel, plainSnapshot, type EscalationLevel, type Status } from './workflow.ts'
 import { sqlFile } from '../db/sql.ts'
+import { deliver } from '../inbox/deliver.ts'
 import type { WorkCalendar } from './calendar.ts'
 
-interface TimerRow { id: number; event_id: number; city_code: string; kind: 'sign' | 'plan' | 'handle' | 'escalate' | 'answer'; assignment_at: Date; due_at: Date; payload: { level?: EscalationLevel; supervision?: number } }
-interface EventLock { id: number; created_at: Date; number: string; status: Status; escalation_level: EscalationLevel; dispatched_at: Date | null; handle_due_at: Date | null; assignee_department_id: number | null; community_code: string; class_code: string; extension_pending: boolean; satisfaction: null; version: number }
+interface TimerRow { id: number; event_id: number; city_code: string; kind: 'sign' | 'plan' | 'handle' | 'escalate' | 'answer'; assignment_at: Date; due_at: Date; payload: { level?: EscalationLevel; supervision?: number; deadline?: string; rule?: number } }
+interface EventLock { id: number; created_at: Date; number: string; status: Status; escalation_level: EscalationLevel; dispatched_at: Date | null; handle_due_at: Date | null; assignee_department_id: number | null; community_code: string; class_code: string; extension_pending: boolean; satisfaction: null; version: number; config_versions: ConfigPins | null }
 
 const ACTIVE: Status[] = ['dispatched', 'signed', 'handling']
 
-export interface PassResult { fired: number; stale: number; busy: number }
+export interface PassResult { fired: number; stale: number; busy: number; deferred: number }
 
 /** One pass over due timers (at most `batch`). Exported for tests and for a CLI. */
 export async function runDueTimers(knex: Knex, now = new Date(), batch = 100): Promise<PassResult> {
@@ -33,10 +40,10 @@ export async function runDueTimers(knex: Knex, now = new Date(), batch = 100): P
   const ref = await reference(knex)
   return knex.transaction(async (trx) => {
     const { rows: timers } = await trx.raw(sqlFile('workflow/timers_claim'), { now, batch }) as { rows: TimerRow[] }
-    const result: PassResult = { fired: 0, stale: 0, busy: 0 }
+    const result: PassResult = { fired: 0, stale: 0, busy: 0, deferred: 0 }
     for (const t of timers) {
       const { rows } = await trx.raw(`SELECT id, created_at, number, status, escalation_level, dispatched_at, handle_due_at,
-          assignee_department_id, community_code, class_code, extension_pending, version
+          assignee_department_id, community_code, class_code, extension_pending, version, config_versions
         FROM event WHERE id = ? FOR UPDATE SKIP LOCKED`, [t.event_id]) as { rows: EventLock[] }
       const e = rows[0]
       if (!e) {
@@ -49,7 +56,11 @@ export async function runDueTimers(knex: Knex, now = new Date(), batch = 100): P
       }
       const why = staleness(t, e) ?? (t.kind === 'answer' ? await answered(trx, t) : undefined)
       if (why) { await close(trx, t, 'cancelled', `stale: ${why}`, now); result.stale++; continue }
-      const outcome = await act(trx, t, e, cals.get(t.city_code)!, ref.classes.get(e.class_code)?.limit ?? null, now)
+      const pinned = await pinnedReference(trx, e.config_versions, e.class_code, ref, cals.get(t.city_code)!)
+      const rules = { limit: pinned.ref.classes.get(e.class_code)?.limit ?? null, supervision: pinned.ref.supervisionRules }
+      const later = await deferral(trx, t, rules.supervision, now)
+      if (later) { await close(trx, t, 'cancelled', later, now); result.deferred++; continue }
+      const outcome = await act(trx, t, e, pinned.cal, rules, now)
       await close(trx, t, 'fired', outcome, now)
       result.fired++
     }
@@ -65,13 +76,39 @@ function staleness(t: TimerRow, e: EventLock): string | undefined {
     case 'plan': return e.status === 'dispatched' || e.status === 'signed' ? undefined : `already ${e.status}`
     case 'handle':
       if (!ACTIVE.includes(e.status)) return `already ${e.status}`
-      return e.handle_due_at && e.handle_due_at.getTime() === t.due_at.getTime() ? undefined : 'the deadline moved'
+      return e.handle_due_at && e.handle_due_at.getTime() === deadlineOf(t).getTime() ? undefined : 'the deadline moved'
     case 'escalate':
       if (!ACTIVE.includes(e.status)) return `already ${e.status}`
       return e.escalation_level === t.payload.level ? undefined : `now at level ${e.escalation_level}`
     case 'answer': return [...ACTIVE, 'parked', 'handled'].includes(e.status) ? undefined : `already ${e.status}`
     default: return 'unknown timer kind'
   }
+}
+
+/** The missed deadline a sign/handle timer stands for (a deferred timer carries it). */
+const deadlineOf = (t: TimerRow): Date => (t.payload.deadline ? new Date(t.payload.deadline) : t.due_at)
+
+const TRIGGERS: Partial<Record<TimerRow['kind'], SupervisionRule['trigger']>> = { sign: 'sign_overdue', handle: 'handle_overdue' }
+
+/** The event's rule for a timer's trigger: of several, the one due first. */
+function ruleFor(t: TimerRow, rules: SupervisionRule[]): SupervisionRule | undefined {
+  const trigger = TRIGGERS[t.kind]
+  return rules.filter((r) => r.trigger === trigger).sort((a, b) => a.afterHours - b.afterHours || a.versionId - b.versionId)[0]
+}
+
+/**
+ * When the event's rule puts supervision later than the missed deadline, arms a timer for that
+ * moment and answers why this one closes; undefined when supervision is due now.
+ */
+async function deferral(trx: Knex.Transaction, t: TimerRow, rules: SupervisionRule[], now: Date): Promise<string | undefined> {
+  const rule = ruleFor(t, rules)
+  if (!rule || rule.afterHours <= 0) return undefined
+  const deadline = deadlineOf(t)
+  const dueAt = new Date(deadline.getTime() + rule.afterHours * 3_600_000)
+  if (dueAt <= now) return undefined
+  await trx('event_timer').insert({ event_id: t.event_id, city_code: t.city_code, kind: t.kind, assignment_at: t.assignment_at, due_at: dueAt,
+    payload: JSON.stringify({ ...t.payload, deadline: deadline.toISOString(), rule: rule.versionId }) })
+  return `deferred to ${dueAt.toISOString()} by supervision rule ${rule.key} (version ${rule.versionId})`
 }
 
 /** An answer timer is stale once its supervision order has been answered. */
@@ -108,23 +145,45 @@ async function history(trx: Knex.Transaction, t: TimerRow, e: EventLock, action:
   await trx.raw('SELECT pg_notify(?, ?)', ['gridgov_events', JSON.stringify({ event: e.number, action, status: to, community: e.community_code })])
 }
 
-async function act(trx: Knex.Transaction, t: TimerRow, e: EventLock, cal: WorkCalendar, limit: Parameters<typeof dispatchClock>[2], now: Date): Promise<string> {
-  const due = t.due_at.toISOString()
+const CARD_NAMES = { yellow: '黄牌', red: '红牌' } as const
+
+/** Card of a rule level: a leader's supervision (领导督办) is the red card and goes to the named roles. */
+const cardOf = (rule: SupervisionRule | undefined, builtIn: 'yellow' | 'red'): 'yellow' | 'red' => (!rule ? builtIn : rule.level === 'yellow' ? 'yellow' : 'red')
+
+/** A rule's notice to its roles within the event's area (deliver() scopes roles by it). */
+async function notifyRule(trx: Knex.Transaction, e: EventLock, rule: SupervisionRule | undefined, title: string, now: Date): Promise<void> {
+  if (!rule) return
+  await deliver(trx, { kind: 'supervision', title, eventId: e.number, areaCode: e.community_code, link: `#/events/${e.number}`,
+    data: { rule: rule.key, version: rule.versionId, level: rule.level } }, { roles: [...rule.notifyRoles] }, now)
+}
+
+interface Rules { limit: Parameters<typeof dispatchClock>[2]; supervision: SupervisionRule[] }
+
+async function act(trx: Knex.Transaction, t: TimerRow, e: EventLock, cal: WorkCalendar, rules: Rules, now: Date): Promise<string> {
+  const due = deadlineOf(t).toISOString()
+  const rule = ruleFor(t, rules.supervision)
+  const byRule = rule ? { rule: rule.key, ruleVersion: rule.versionId } : {}
   switch (t.kind) {
-    case 'sign':
-      await supervise(trx, t, e, cal, 'sign_overdue', 'yellow', `未在时限内签收（签收时限 ${due}）`, now)
-      await history(trx, t, e, 'supervise', e.status, '超时未签收，系统督办（黄牌）', { timer: t.id, kind: 'sign_overdue', dueAt: due }, now)
-      return 'supervision: sign overdue (yellow card)'
+    case 'sign': {
+      const card = cardOf(rule, 'yellow')
+      await supervise(trx, t, e, cal, 'sign_overdue', card, `未在时限内签收（签收时限 ${due}）`, now)
+      await history(trx, t, e, 'supervise', e.status, `超时未签收，系统督办（${CARD_NAMES[card]}）`, { timer: t.id, kind: 'sign_overdue', dueAt: due, ...byRule }, now)
+      await notifyRule(trx, e, rule, `事件 ${e.number} 超时未签收，已${CARD_NAMES[card]}督办`, now)
+      return `supervision: sign overdue (${card} card)`
+    }
     case 'plan':
       await supervise(trx, t, e, cal, 'plan_overdue', 'yellow', `未在时限内提交处置方案（时限 ${due}）`, now)
       await history(trx, t, e, 'supervise', e.status, '超时未提交处置方案，系统督办（黄牌）', { timer: t.id, kind: 'plan_overdue', dueAt: due }, now)
       return 'supervision: plan overdue (yellow card)'
-    case 'handle':
-      await supervise(trx, t, e, cal, 'handle_overdue', 'red', `超过处置时限（${due}）`, now)
-      await history(trx, t, e, 'supervise', e.status, '超过处置时限，系统督办（红牌）', { timer: t.id, kind: 'handle_overdue', dueAt: due }, now)
-      return 'supervision: handling overdue (red card)'
+    case 'handle': {
+      const card = cardOf(rule, 'red')
+      await supervise(trx, t, e, cal, 'handle_overdue', card, `超过处置时限（${due}）`, now)
+      await history(trx, t, e, 'supervise', e.status, `超过处置时限，系统督办（${CARD_NAMES[card]}）`, { timer: t.id, kind: 'handle_overdue', dueAt: due, ...byRule }, now)
+      await notifyRule(trx, e, rule, `事件 ${e.number} 超过处置时限，已${CARD_NAMES[card]}督办`, now)
+      return `supervision: handling overdue (${card} card)`
+    }
     case 'escalate':
-      return escalate(trx, t, e, cal, limit, now)
+      return escalate(trx, t, e, cal, rules.limit, now)
     case 'answer':
       await supervise(trx, t, e, cal, 'answer_overdue', 'red', `督办单 ${t.payload.supervision} 未在时限内回复（${due}）`, now)
       await history(trx, t, e, 'supervise', e.status, '督办单逾期未回复，系统督办（红牌）', { timer: t.id, kind: 'answer_overdue', supervision: t.payload.supervision, dueAt: due }, now)
@@ -186,8 +245,8 @@ export function startScheduler(app: AppContext, opts: { intervalMs?: number; bat
           partitionsCheckedAt = Date.now()
         }
         const r = await runDueTimers(app.knex, new Date(), batch)
-        if (r.fired || r.stale) log.info({ ...r }, 'event timers processed')
-        again = r.fired + r.stale >= batch
+        if (r.fired || r.stale || r.deferred) log.info({ ...r }, 'event timers processed')
+        again = r.fired + r.stale + r.deferred >= batch
       } catch (err) {
         log.error({ err }, 'event scheduler pass failed')
       }

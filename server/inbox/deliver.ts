@@ -31,7 +31,10 @@ export interface Notice {
 export interface Recipients {
   /** app_user ids (numbers are accepted too) */
   userIds?: (string | number)[]
-  /** users of these roles whose jurisdiction covers areaCode; without an area: every user of the roles (give one) */
+  /**
+   * users of these roles whose jurisdiction covers the area: areaCode, else the notice's, else the
+   * community of the notice's event; with none of these the roles reach no one (never every city)
+   */
   roles?: Role[]
   /** 12-digit admin code (default: the notice's); subscribers of the kind whose area and jurisdiction cover it are added */
   areaCode?: string
@@ -50,7 +53,7 @@ const ADMIN_CODE = /^[0-9]{12}$/
  * no account yet): it answers 0. `now` is for tests that place the notice inside quiet hours.
  */
 export async function deliver(db: Knex | Knex.Transaction, notice: Notice, to: Recipients, now: Date = new Date()): Promise<number> {
-  const area = to.areaCode ?? notice.areaCode
+  const area = to.areaCode ?? notice.areaCode ?? (to.roles?.length ? await eventArea(db, notice.eventId) : undefined)
   const userIds = (to.userIds ?? []).map((u) => String(u)).filter((u) => /^[0-9]{1,18}$/.test(u))
   const { rows } = await db.raw(sqlFile('inbox/deliver'), {
     userIds, roles: to.roles ?? [], kind: notice.kind,
@@ -68,6 +71,14 @@ export async function deliver(db: Knex | Knex.Transaction, notice: Notice, to: R
     .map((r) => ({ id: Number(r.id), cityCode: r.city_code, address: r.address!, availableAt: r.deliver_at, kind: notice.kind, title: head.title, body: notice.body ?? '' }))
   await queueGatewayMessages(db, external)
   return rows.length
+}
+
+/** The community of the event a notice concerns (by number or id), if it names one that exists. */
+async function eventArea(db: Knex | Knex.Transaction, ref: string | undefined): Promise<string | undefined> {
+  if (ref === undefined) return undefined
+  const q = db('event').first('community_code')
+  const row = /^E[0-9]{12,16}$/.test(ref) ? await q.where('number', ref) : /^[0-9]{1,18}$/.test(ref) ? await q.where('id', ref) : undefined
+  return row?.community_code ?? undefined
 }
 
 /** Producer data larger than the column allows is dropped, not refused: the producer's change must not fail over a notice. */

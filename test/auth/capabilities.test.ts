@@ -55,6 +55,11 @@ describe('role capabilities (/api/v1/auth/me)', function () {
     queues: [{ method: 'GET', url: '/api/v1/queues?limit=1' }],
     config: [{ method: 'GET', url: '/api/v1/config/classes' }],
     configEdit: [{ method: 'POST', url: '/api/v1/config/classes/0102/versions', body: {}, write: true }],
+    hardCases: [{ method: 'GET', url: '/api/v1/hard-cases?limit=1' }],
+    instruct: [{ method: 'POST', url: '/api/v1/hard-cases/events/E209901010001/instructions', body: {}, write: true }],
+    meetings: [{ method: 'GET', url: '/api/v1/meetings?limit=1' }],
+    convene: [{ method: 'POST', url: '/api/v1/meetings', body: {}, write: true }],
+    parallel: [{ method: 'GET', url: '/api/v1/parallel?limit=1' }],
   })
 
   const call = (user: string, p: Probe) => client.request({

@@ -63,9 +63,9 @@ describe('events: scheduler', function () {
     expect(t).to.deep.equal({ state: 'cancelled', outcome: 'stale: already signed' })
   })
 
-  it('handling overdue: a red card', async () => {
+  it('handling overdue: a red card once the seeded rule\'s 24 h after the deadline have passed', async () => {
     const e = await report()
-    await makeDue(e.id, 'handle')
+    await knex('event_timer').where({ event_id: e.id, kind: 'handle', state: 'pending' }).update({ due_at: knex.raw("now() - interval '25 hours'") })
     // the timer acts only while it is the event's current deadline: move both
     const t = await knex('event_timer').where({ event_id: e.id, kind: 'handle' }).first('due_at')
     await knex('event').where({ id: e.id }).update({ handle_due_at: t.due_at })

@@ -36,6 +36,9 @@ import { TasksPanel } from './panels/tasks/tasksPanel.ts'
 import { QueuesPanel } from './panels/queues/queuesPanel.ts'
 import { InboxPanel } from './panels/inbox/inboxPanel.ts'
 import { ConfigPanel } from './panels/config/configPanel.ts'
+import { HardCasesPanel } from './panels/hardcases/hardCasesPanel.ts'
+import { MeetingsPanel } from './panels/meetings/meetingsPanel.ts'
+import { ParallelPanel } from './panels/parallel/parallelPanel.ts'
 import { BigScreen } from './ui/bigScreen.ts'
 import { EXPIRED_MESSAGE, forgetView, mirrorView, restoreView, saveView, takeSavedView, type ViewHooks } from './ui/sessionView.ts'
 
@@ -173,6 +176,15 @@ dock.add({ id: 'inbox', title: '消息', element: inbox.element, onShow: () => i
 /** 配置: matters and rules as versioned configuration (panels/config/); the command centre adds versions. */
 const configPanel = new ConfigPanel(session, { canEdit: () => can(session.user, ACTION_NEEDS.configEdit) })
 dock.add({ id: 'config', title: '配置', element: configPanel.element, onShow: () => configPanel.shown() })
+/** 疑难: hard cases, why each was marked, and one event's file: 批示, 并联办 parts, meetings, quality (panels/hardcases/). */
+const hardCases = new HardCasesPanel(session, bus, { openEvent: (n) => { dock.show('events'); events.open(n) }, canInstruct: () => can(session.user, ACTION_NEEDS.instruct), count: (n) => dock.badge('hardcases', n) })
+dock.add({ id: 'hardcases', title: '疑难', element: hardCases.element, onShow: () => hardCases.shown() })
+/** 会商: meetings and the 72-hour plan, their minutes and decisions; the badge counts overdue decisions (panels/meetings/). */
+const meetings = new MeetingsPanel(session, { openEvent: (n) => { dock.show('events'); events.open(n) }, canConvene: () => can(session.user, ACTION_NEEDS.convene), count: (n) => dock.badge('meetings', n) })
+dock.add({ id: 'meetings', title: '会商', element: meetings.element, onShow: () => meetings.shown() })
+/** 并联办: the parts of events the user's units hold, each event's parts and deadlines, 办结 of one's own (panels/parallel/). */
+const parallel = new ParallelPanel(session, bus, { openEvent: (n) => { dock.show('events'); events.open(n) }, count: (n) => dock.badge('parallel', n) })
+dock.add({ id: 'parallel', title: '并联办', element: parallel.element, onShow: () => parallel.shown() })
 /** 登记: the registers (实有人口, 实有房屋 …) listed by grid or search, read, unmasked with a reason and edited. */
 const registers = new RegistersPanel(map, session, { layers: () => layers, layersChanged: () => renderLayerSwitcher(ui.layerList, layers, closeInfo) })
 dock.add({ id: 'registers', title: '登记', element: registers.element, onShow: () => registers.shown() })
@@ -281,6 +293,9 @@ function signedOut(message: string): void {
   queues.clear()
   inbox.clear()
   configPanel.clear()
+  hardCases.clear()
+  meetings.clear()
+  parallel.clear()
   events.stop()
   replay.clear()
   warnings.stop()

@@ -1,5 +1,5 @@
 -- One notice to its recipients, in the producer's transaction: the users named, the users of the
--- named roles whose jurisdiction covers the notice's area, and the users subscribed to its kind
+-- named roles whose jurisdiction covers the notice's area (none without an area), and the users subscribed to its kind
 -- and area (only inside their own jurisdiction). Each row gets its deliver_at: now, or the end of
 -- the recipient's quiet hours when now falls inside them (emergencies are never held), and says
 -- whether it also goes out through the messaging gateway and to which address.
@@ -19,7 +19,8 @@ WITH prefixes AS (
   UNION
   SELECT u.id FROM app_user u
    WHERE u.role = ANY(CAST(:roles AS text[]))
-     AND (CAST(:area AS text) IS NULL OR u.id IN (SELECT user_id FROM covering))
+     -- roles are always scoped: without an area they reach no one, never every city's users
+     AND u.id IN (SELECT user_id FROM covering)
   UNION
   SELECT s.user_id FROM inbox_subscription s
    WHERE s.kind = :kind

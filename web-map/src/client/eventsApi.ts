@@ -39,6 +39,8 @@ export interface HistoryItem {
   comment: string | null
   /** a system-written explanation as a code with parameters (server/events/historyNotes.ts), worded by the page */
   note?: { code: string; params: Record<string, string | number | boolean | null> } | null
+  /** the raw record (a classified report's suggestions: panels/events/classPick.ts) */
+  explanation?: unknown
 }
 
 /** Statuses of events still being worked on (the events layer's "在办"). */
@@ -136,6 +138,8 @@ export interface TransitionBody {
   outcome?: 'confirmed' | 'unconfirmed'
   /** review_supervision_request: issue the order or decline */
   grant?: boolean
+  /** accept: the class the operator picked (a correction the classifier learns from) */
+  classCode?: string
   expectedVersion?: number
 }
 

@@ -32,6 +32,12 @@ export const TAB_NEEDS: Record<string, string> = {
   queues: 'queues',
   /** 配置 (panels/config/): GET /api/v1/config/{kind} */
   config: 'config',
+  /** 疑难 (panels/hardcases/): GET /api/v1/hard-cases */
+  hardcases: 'hardCases',
+  /** 会商 (panels/meetings/): GET /api/v1/meetings */
+  meetings: 'meetings',
+  /** 并联办 (panels/parallel/): GET /api/v1/parallel */
+  parallel: 'parallel',
 }
 
 /** Actions outside the dock tabs → the capability they need. */
@@ -45,6 +51,10 @@ export const ACTION_NEEDS = {
   reports: 'reports',
   /** 新增版本 in the 配置 panel: POST /api/v1/config/{kind}/{key}/versions */
   configEdit: 'configEdit',
+  /** 记录批示 in the 疑难 panel: POST /api/v1/hard-cases/events/{number}/instructions */
+  instruct: 'instruct',
+  /** 发起会商, minutes and decisions in the 会商 panel: POST /api/v1/meetings, PATCH /api/v1/meetings/{id} */
+  convene: 'convene',
 } as const
 
 /** Whether the server lets this user do `capability` (no user, or a server without the list: no). */

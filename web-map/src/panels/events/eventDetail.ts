@@ -11,6 +11,7 @@ import {
 import { wordNote } from './historyWording.ts'
 import { mountDispatch } from '../dispatch/dispatchPanel.ts'
 import { cardField, COMMENT_REQUIRED } from './actionExtras.ts'
+import { classPick, suggestionsOf, type Suggestion } from './classPick.ts'
 import { mountSimilarCases } from '../exemplary/similarSection.ts'
 
 export interface DetailHooks {
@@ -27,6 +28,8 @@ export class EventDetail {
   /** The event shown, or null. */
   number: string | null = null
   private event: EventItem | null = null
+  /** the classifier's suggestions kept with the report shown (立案 picks among them) */
+  private suggestions: Suggestion[] = []
   private reloadTimer: ReturnType<typeof setTimeout> | undefined
   private generation = 0
   /** The last step's confirmation: a reload from the stream right after it keeps showing it. */
@@ -51,6 +54,7 @@ export class EventDetail {
       if (generation !== this.generation) return null // another event was opened meanwhile
       if (quiet && this.root.querySelector('form.action-form')) return this.event
       this.event = event
+      this.suggestions = suggestionsOf(history)
       this.render(event, history, keepMessage)
       return event
     } catch (err) {
@@ -161,6 +165,8 @@ export class EventDetail {
     }
     const card = cardField(action)
     if (card) form.append(card.field)
+    const pick = action === 'accept' && this.event ? classPick(this.suggestions, this.event.class.code) : null
+    if (pick) form.append(pick.field)
     const error = el('p', { className: 'error', role: 'alert' })
     const submit = el('button', { type: 'submit' }, `确定${actionTitle(action)}`)
     const cancel = el('button', { type: 'button' }, '取消')
@@ -173,6 +179,7 @@ export class EventDetail {
       if (unit?.value.trim()) body.departmentCode = unit.value.trim()
       if (satisfaction) body.satisfaction = satisfaction.value
       card?.apply(body)
+      pick?.apply(body)
       if (this.event) body.expectedVersion = this.event.version
       void this.fire(body, form, submit, error)
     })
