@@ -1,13 +1,14 @@
 // The analytics loop beside the event scheduler and the field loop: it folds the indicator
 // deltas into the period roll-ups (migration 0021) and raises warnings (预警; each rule's own pace
 // is gated in the database) every pass, and every ten minutes
-// snapshots the assessments and stores the city-wide reports of periods that ended (a pass that
+// checks today's counts against their forecasts (超出预测), snapshots the assessments and stores the city-wide reports of periods that ended (a pass that
 // finds them written costs a lookup).
 import type { AppContext } from '../context.ts'
 import { startPassLoop } from '../passLoop.ts'
 import { runAssessmentPass } from '../assessment/pass.ts'
 import { runReportPass } from '../reports/pass.ts'
 import { runWarningPass } from '../warnings/pass.ts'
+import { raiseForecastWarnings } from './forecastWarning.ts'
 
 export interface AnalyticsLoopOptions { intervalMs?: number }
 
@@ -23,6 +24,11 @@ export function startAnalyticsLoop(app: AppContext, opts: AnalyticsLoopOptions =
     { name: 'warnings', run: async () => {
       const r = await runWarningPass(app.knex)
       if (Object.values(r).some((n) => n > 0)) app.logger.info({ ...r }, 'warnings raised')
+    } },
+    // 超出预测: fits every street × class group of every city, so every ten minutes, not every pass
+    { name: 'forecasts', everyMs: 600_000, firstAfterMs: 120_000, run: async () => {
+      const n = await raiseForecastWarnings(app.knex)
+      if (n) app.logger.info({ raised: n }, 'forecast warnings raised')
     } },
     { name: 'assessments', everyMs: 600_000, firstAfterMs: 60_000, run: async () => {
       const r = await runAssessmentPass(app.knex)

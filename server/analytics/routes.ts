@@ -14,6 +14,12 @@ import { defaultFrom, emergingHotspots, emergingQuery } from './emerging.ts'
 import { indicatorQuery, indicators, periodWindow } from './indicators.ts'
 import { parsePeriod, periodKindOf } from './calendarPeriods.ts'
 import { hotWordsAnswer, hotWordsQuery } from './hotWords.ts'
+import { forecast, forecastQuery } from './forecast.ts'
+import { reporters, reportersQuery } from './reporters.ts'
+import { registerForecastWarning } from './forecastWarning.ts'
+import { validate } from '../http/validate.ts'
+import { PEOPLE_ROLES } from '../registers/access.ts'
+import { NATIONAL } from '../events/calendar.ts'
 
 /** Office staff, analysts, departments and external systems; not public users or anonymous callers. */
 export const ANALYTICS_READERS: Role[] = ['command_center', 'district_staff', 'street_staff', 'community_staff',
@@ -23,6 +29,7 @@ export function analyticsRoutes(app: AppContext): Router {
   const router = new Router({ prefix: '/api/v1/analytics' })
   const { knexRead: knex } = app // lag-tolerant reads: the replica when configured
   const readers = requireRole(...ANALYTICS_READERS)
+  registerForecastWarning()
 
   router.get('/heatmap', readers, async (ctx) => {
     const q = parseAnalyticsQuery(ctx.query, analyticsQuery)
@@ -78,6 +85,22 @@ export function analyticsRoutes(app: AppContext): Router {
     const q = parseAnalyticsQuery(ctx.query, hotWordsQuery)
     const scope = principalOf(ctx).jurisdiction
     ctx.body = await hotWordsAnswer(knex, scope, await resolveFilter(knex, scope, q), q.limit)
+  })
+
+  // an area outside the jurisdiction is a 404 here (not the 403 above): these answers are about
+  // areas, and a 404 does not confirm that a named area exists
+  router.get('/forecast', readers, async (ctx) => {
+    for (const [k, v] of Object.entries(ctx.query)) if (Array.isArray(v)) throw badParam(k, 'given more than once')
+    const q = validate(forecastQuery, ctx.query, 'query')
+    const p = principalOf(ctx)
+    ctx.body = await forecast(knex, p.jurisdiction, p.cityCode ?? NATIONAL, q)
+  })
+
+  // reporter groups touch the people register: only the roles that may read it, in aggregate
+  router.get('/reporters', requireRole(...PEOPLE_ROLES), async (ctx) => {
+    for (const [k, v] of Object.entries(ctx.query)) if (Array.isArray(v)) throw badParam(k, 'given more than once')
+    const q = validate(reportersQuery, ctx.query, 'query')
+    ctx.body = await reporters(knex, principalOf(ctx).jurisdiction, q)
   })
 
   return router
