@@ -9,6 +9,8 @@ import { startDeliverer } from './integrations/deliverer.ts'
 import { startFieldLoop } from './positions/loop.ts'
 import { startAnalyticsLoop } from './analytics/loop.ts'
 import { startInboxLoop } from './inbox/loop.ts'
+import { startSensorLoop } from './sensors/loop.ts'
+import { startOpinionLoop } from './opinion/loop.ts'
 
 /** Pace of the loops; unset: each loop's own default (tests make them fast and small). */
 export interface BackgroundOptions {
@@ -17,6 +19,8 @@ export interface BackgroundOptions {
   fieldMs?: number
   analyticsMs?: number
   inboxMs?: number
+  sensorsMs?: number
+  opinionMs?: number
 }
 
 export function startBackground(app: AppContext, opts: BackgroundOptions = {}): { stop(): Promise<void> } {
@@ -30,6 +34,10 @@ export function startBackground(app: AppContext, opts: BackgroundOptions = {}): 
   const analytics = startAnalyticsLoop(app, opts.analyticsMs === undefined ? {} : { intervalMs: opts.analyticsMs })
   // Inbox: producers' feed rows become notices; notices held by quiet hours are released.
   const inbox = startInboxLoop(app, opts.inboxMs === undefined ? {} : { intervalMs: opts.inboxMs })
+  // Sensors: observation partitions ahead, silence, incidents settled by the clock (unique open incident per rule and stream).
+  const sensors = startSensorLoop(app, opts.sensorsMs === undefined ? {} : { intervalMs: opts.sensorsMs })
+  // Public opinion: each active feed read once per period (claimed by moving its last_pulled_at, SKIP LOCKED).
+  const opinion = startOpinionLoop(app, opts.opinionMs === undefined ? {} : { intervalMs: opts.opinionMs })
   return {
     async stop() {
       await scheduler.stop()
@@ -37,6 +45,8 @@ export function startBackground(app: AppContext, opts: BackgroundOptions = {}): 
       await field.stop()
       await analytics.stop()
       await inbox.stop()
+      await sensors.stop()
+      await opinion.stop()
     },
   }
 }

@@ -39,6 +39,9 @@ const schema = z.object({
   TRUST_PROXY: bool.default(false),
   SHUTDOWN_GRACE_MS: integer(0, 600_000).default(10_000),
   BODY_LIMIT_BYTES: integer(1024, 100 * 1024 * 1024).default(2 * 1024 * 1024),
+  // the MQTT broker of the SensorThings extension (server/sensors/mqtt.ts); unset: an embedded aedes broker on MQTT_PORT (0: none)
+  MQTT_URL: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL').optional(),
+  MQTT_PORT: integer(0, 65535).default(1883),
   // a request not fully received (headers, then the whole body) in this time is cut off: 408 (server/http/listener.ts)
   REQUEST_TIMEOUT_MS: integer(1000, 3_600_000).default(120_000),
   HEADERS_TIMEOUT_MS: integer(1000, 3_600_000).default(60_000),
@@ -82,6 +85,10 @@ export interface Config {
   trustProxy: boolean
   shutdownGraceMs: number
   bodyLimitBytes: number
+  /** The MQTT broker the SensorThings extension uses; unset: `npm start` embeds one on mqttPort. */
+  mqttUrl?: string | undefined
+  /** Port of the embedded broker (0: none; default 1883). */
+  mqttPort?: number | undefined
   /** Whole request (headers and body) must arrive within this; slower clients get 408 (server/http/listener.ts). */
   requestTimeoutMs: number
   headersTimeoutMs: number
@@ -147,6 +154,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    mqttUrl: e.MQTT_URL,
+    mqttPort: e.MQTT_PORT,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     offlineSyncMaxBytes: e.OFFLINE_SYNC_MAX_BYTES,

@@ -7,6 +7,7 @@ import { DatabaseUnavailableError } from './db/index.ts'
 import { MigrationError } from './db/migrate.ts'
 import { AppError } from './http/errors.ts'
 import { startBackground } from './background.ts'
+import { startSensorMqtt } from './sensors/mqtt.ts'
 import { followChanges } from '../tiles/changes.ts'
 import { streamHubOf } from './stream/routes.ts'
 import { isWorkerProcess, onPrimaryShutdown, superviseWorkers } from './http/workers.ts'
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   // The scheduler, the outbox deliverer, the field and analytics loops: each claims its work in
   // the database, so other instances run them too and every piece of work is done once.
   const background = startBackground(booted.context)
+  // the SensorThings MQTT extension: the broker at MQTT_URL, or an embedded aedes on MQTT_PORT
+  const mqttLink = await startSensorMqtt(booted.context)
   const stopFollowing = await followChanges(booted.db.listen, logger)
   const server = createHttpServer(createApp(booted.context).callback(), config)
   server.on('error', async (err: NodeJS.ErrnoException) => {
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
     await closed
     clearTimeout(forced)
     await background.stop()
+    await mqttLink.stop()
     await stopFollowing()
     // The embedded data directory is only consistent after PGlite closes cleanly.
     await booted.db.close()

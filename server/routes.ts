@@ -69,6 +69,13 @@ import { emergencyRoutes } from './emergencies/routes.ts'
 import { dutyRoutes } from './duty/routes.ts'
 import { inboxRoutes } from './inbox/routes.ts'
 import { qualityRoutes } from './quality/routes.ts'
+import { sensorRuleRoutes } from './sensors/routes.ts'
+import { staRoutes } from './sensors/staRoutes.ts'
+import { formRoutes } from './forms/routes.ts'
+import { collectionTaskRoutes } from './collection-tasks/routes.ts'
+import { cameraRoutes } from './cameras/routes.ts'
+import { opinionRoutes } from './opinion/routes.ts'
+import { utilityUsageRoutes } from './utility-usage/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -136,4 +143,11 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   blindSpotRoutes, // /api/v1/blind-spots: 部门职能盲区 register (issue 18 part 3)
   inboxRoutes, // /api/v1/inbox: per-user notices, subscriptions, quiet hours (issue 18 part 5)
   qualityRoutes, // /api/v1/quality: quality-of-handling reviews and score (issue 18 part 5)
+  sensorRuleRoutes, // /api/v1/sensor-rules: sensor readings → incidents → events (issue 19 item 2)
+  staRoutes, // /ogc/sta/v1.1: OGC SensorThings API 1.1 (server/sensors/)
+  formRoutes, // /api/v1/forms: collection forms as ODK XForms (issue 19 item 4)
+  collectionTaskRoutes, // /api/v1/collection-tasks: collection tasks and their returns (issue 19 item 4)
+  cameraRoutes, // /api/v1/cameras: camera register, covering cameras, live stream via the video platform (issue 19 item 1)
+  opinionRoutes, // /api/v1/opinion: public-opinion feeds → candidate events (issue 19 item 3)
+  utilityUsageRoutes, // /api/v1/utility-usage: monthly usage per household, flags to the grid's inspector
 ]

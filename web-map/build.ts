@@ -11,7 +11,7 @@ const webMap = fileURLToPath(new URL('.', import.meta.url))
 const repo = path.dirname(path.resolve(webMap))
 export const distDir = path.join(webMap, 'dist')
 
-/** Newest modification time of both pages' sources (the map's and the residents') and of the OpenLayers and Vite they are built with. */
+/** Newest modification time of the pages' sources (the map's, the residents', the staff app's) and of the OpenLayers and Vite they are built with. */
 function newestSource(): number {
   let newest = 0
   const visit = (p: string) => {
@@ -20,15 +20,16 @@ function newestSource(): number {
     if (st.isDirectory()) for (const e of fs.readdirSync(p)) visit(path.join(p, e))
     else newest = Math.max(newest, st.mtimeMs)
   }
-  for (const p of ['index.html', 'vite.config.ts', 'src', 'public-page']) visit(path.join(webMap, p))
+  for (const p of ['index.html', 'vite.config.ts', 'src', 'public-page', 'mobile']) visit(path.join(webMap, p))
   for (const pkg of ['ol', 'vite']) visit(path.join(repo, 'node_modules', pkg, 'package.json'))
   return newest
 }
 
-/** True when dist lacks a page (the map's or the residents') or a source changed after it was built. */
+/** True when dist lacks a page (the map's, the residents' or the staff app's) or a source changed after it was built. */
 export function isStale(): boolean {
   const page = path.join(distDir, 'index.html')
   return !fs.existsSync(page) || !fs.existsSync(path.join(distDir, 'public-page', 'index.html')) ||
+    !fs.existsSync(path.join(distDir, 'mobile', 'index.html')) ||
     fs.statSync(page).mtimeMs < newestSource()
 }
 

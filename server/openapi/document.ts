@@ -19,6 +19,7 @@ import { authPaths } from '../auth/openapi.ts'
 import { assessmentPaths } from '../assessment/openapi.ts'
 import { hotWordsPaths } from '../analytics/hotWordsOpenapi.ts'
 import { analysisTilePaths } from '../analytics/tileOpenapi.ts'
+import { forecastPaths } from '../analytics/forecastOpenapi.ts'
 import { eventReplayPaths } from '../events/replayOpenapi.ts'
 import { privacyPaths } from '../privacy/openapi.ts'
 import { auditPaths } from '../audit/openapi.ts'
@@ -62,6 +63,11 @@ import { channelRolesDescription, configPaths } from '../config/openapi.ts'
 import { hardCasePaths } from '../hard-cases/openapi.ts'
 import { inboxPaths } from '../inbox/openapi.ts'
 import { qualityPaths } from '../quality/openapi.ts'
+import { sensorPaths } from '../sensors/openapi.ts'
+import { formPaths } from '../forms/openapi.ts'
+import { collectionTaskPaths } from '../collection-tasks/openapi.ts'
+import { cameraPaths } from '../cameras/openapi.ts'
+import { opinionPaths } from '../opinion/openapi.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 
@@ -122,6 +128,7 @@ export const openApiDocument = {
     ...assessmentPaths,
     ...hotWordsPaths,
     ...analysisTilePaths,
+    ...forecastPaths,
     ...eventReplayPaths,
     ...privacyPaths,
     ...auditPaths,
@@ -363,5 +370,10 @@ export const openApiDocument = {
         responses: { 200: { description: '{ city, source, updatedAt, sla }' }, 400: problem, 401: problem, 403: problem },
       },
     },
+    ...sensorPaths,
+    ...formPaths,
+    ...collectionTaskPaths,
+    ...cameraPaths,
+    ...opinionPaths,
   },
 } as const

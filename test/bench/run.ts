@@ -33,6 +33,9 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   rasters: (r) => import('./rasters.ts').then((m) => m.benchRasters(r)),
   classify: (r) => import('./classify.ts').then((m) => m.benchClassify(r)),
   config: (r) => import('./config.ts').then((m) => m.benchConfig(r)),
+  forecasts: (r) => import('./forecasts.ts').then((m) => m.benchForecasts(r)),
+  sensors: (r) => import('./sensors.ts').then((m) => m.benchSensors(r)),
+  'mobile-app': (r) => import('./mobileApp.ts').then((m) => m.benchMobileApp(r)),
 }
 const results: BenchResult[] = []
 for (const [name, run] of Object.entries(benches)) {

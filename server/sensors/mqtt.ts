@@ -1,0 +1,121 @@
+// The SensorThings MQTT extension. The server is a client of the broker (MQTT_URL; `npm start`
+// without it embeds aedes on MQTT_PORT, see startEmbeddedBroker):
+// * create: a device publishes an Observation to `v1.1/Datastreams(id)/Observations` (or one with
+//   its Datastream to `v1.1/Observations`); messages are gathered for a few milliseconds and
+//   written as one batch through ingest() (rules included), a batch that fails is retried one by one;
+// * receive: every created Observation (by HTTP or MQTT) is published to its datastream's topic with
+//   @iot.id and @iot.selfLink, which is also how a create published by a device is told apart from
+//   the server's own echo. With an external broker the subscription is shared ($share/gridgov/…),
+//   so each published reading is taken by one instance.
+// MQTT carries no user: the broker's ACL decides who may publish; readings are accepted for any
+// datastream of the cities this server holds.
+import net from 'node:net'
+import mqtt, { type MqttClient } from 'mqtt'
+import { Aedes } from 'aedes'
+import type { AppContext } from '../context.ts'
+import { Jurisdiction } from '../db/jurisdiction.ts'
+import type { Principal } from '../auth/users.ts'
+import { fromBody, ingest, onObservationsCreated, type NewObservation } from './ingest.ts'
+import { STA_BASE } from './staRoutes.ts'
+
+const CREATE = /^v1\.1\/Datastreams\((\d{1,15})\)\/Observations$/
+const BATCH_MS = 20
+const BATCH_MAX = 2_000
+
+export interface MqttLink { client: MqttClient; stop(): Promise<void> }
+
+async function brokerPrincipal(app: AppContext): Promise<Principal> {
+  const cities = await app.knex('admin_division').where('level', 'city').pluck('code') as string[]
+  return { kind: 'api_key', userId: null, username: 'mqtt', displayName: 'MQTT 设备接入', role: 'external_system', departmentId: null, cityCode: null,
+    jurisdiction: Jurisdiction.of(cities) }
+}
+
+export async function startMqtt(app: AppContext, url: string, opts: { shared?: boolean } = {}): Promise<MqttLink> {
+  const log = app.logger.child({ part: 'mqtt' })
+  const principal = await brokerPrincipal(app)
+  const client = await mqtt.connectAsync(url, { protocolVersion: 5, clientId: `gridgov-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 1000 })
+  const prefix = opts.shared === false ? '' : '$share/gridgov/'
+  await client.subscribeAsync(`${prefix}v1.1/#`, { qos: 1 })
+  let pending: NewObservation[] = []
+  let timer: NodeJS.Timeout | undefined
+  let chain: Promise<void> = Promise.resolve()
+  const flush = () => {
+    timer = undefined
+    const batch = pending
+    pending = []
+    if (!batch.length) return
+    chain = chain.then(async () => {
+      try {
+        await ingest(app.knex, principal, batch)
+      } catch {
+        // one bad message must not lose the others of its batch
+        for (const o of batch) await ingest(app.knex, principal, [o]).catch((err: unknown) => log.warn({ err: (err as Error).message, datastream: o.datastreamId }, 'mqtt observation refused'))
+      }
+    })
+  }
+  client.on('message', (topic, payload) => {
+    const m = CREATE.exec(topic)
+    if (!m && topic !== 'v1.1/Observations') return
+    let body: unknown
+    try { body = JSON.parse(payload.toString('utf8')) } catch { log.warn({ topic }, 'mqtt message is not JSON'); return }
+    // our own publication of a created observation
+    if (body && typeof body === 'object' && '@iot.id' in body) return
+    try {
+      pending.push(fromBody(body, m ? Number(m[1]) : undefined))
+    } catch (err) {
+      log.warn({ topic, err: (err as Error).message }, 'mqtt observation refused')
+      return
+    }
+    if (pending.length >= BATCH_MAX) flush()
+    else timer ??= setTimeout(flush, BATCH_MS)
+  })
+  const unlisten = onObservationsCreated((rows) => {
+    for (const r of rows) {
+      const entity = { '@iot.id': r.id, '@iot.selfLink': `${STA_BASE}/Observations(${r.id})`, phenomenonTime: r.phenomenonTime, resultTime: r.resultTime, result: r.result }
+      client.publish(`v1.1/Datastreams(${r.datastreamId})/Observations`, JSON.stringify(entity), { qos: 0 })
+    }
+  })
+  return {
+    client,
+    async stop() {
+      unlisten()
+      if (timer) clearTimeout(timer)
+      flush()
+      await chain
+      await client.endAsync()
+    },
+  }
+}
+
+/** `npm start` without MQTT_URL: an aedes broker on the loopback-or-host port, like the embedded database. */
+export async function startEmbeddedBroker(port: number, host: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const broker = await Aedes.createBroker()
+  const server = net.createServer((socket) => broker.handle(socket))
+  await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, host, () => resolve()) })
+  const addr = server.address() as net.AddressInfo
+  return {
+    url: `mqtt://127.0.0.1:${addr.port}`,
+    stop: () => new Promise<void>((resolve) => { broker.close(() => server.close(() => resolve())) }),
+  }
+}
+
+/** What `npm start` runs: the configured broker, or an embedded one (MQTT_PORT, 0: MQTT off). */
+export async function startSensorMqtt(app: AppContext): Promise<{ stop(): Promise<void> }> {
+  if (app.config.mqttUrl) {
+    const link = await startMqtt(app, app.config.mqttUrl)
+    return { stop: () => link.stop() }
+  }
+  const port = app.config.mqttPort ?? 1883
+  if (port === 0) return { stop: async () => undefined }
+  let broker: Awaited<ReturnType<typeof startEmbeddedBroker>>
+  try {
+    broker = await startEmbeddedBroker(port, app.config.host)
+  } catch (err) {
+    // another worker process (or program) holds the port: this process serves HTTP only
+    app.logger.warn({ port, err: (err as Error).message }, 'embedded MQTT broker not started: set MQTT_URL or a free MQTT_PORT')
+    return { stop: async () => undefined }
+  }
+  const link = await startMqtt(app, broker.url, { shared: false })
+  app.logger.info({ port }, 'embedded MQTT broker (aedes) for the SensorThings MQTT extension')
+  return { async stop() { await link.stop(); await broker.stop() } }
+}

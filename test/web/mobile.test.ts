@@ -1,0 +1,197 @@
+// The staff's mobile app at /m/ on a phone (Debian chromium at 390×844, touch, zh-CN, located
+// inside the demo inspector's community). Served with the page CSP, its manifest and service
+// worker; the demo inspector reports an event with a photo while the network is cut, reloads
+// the app offline (the service worker's shell; the outbox in IndexedDB), and when the network
+// returns exactly one event with one photo exists; the same queue replayed again makes no second
+// event nor a second photo; a step queued offline on an event that changed meanwhile is shown
+// as a conflict and, retried, is applied once.
+import crypto from 'node:crypto'
+import { expect } from 'chai'
+import sharp from 'sharp'
+import type { Knex } from 'knex'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { PAGE_CSP } from '../../tiles/webmap.ts'
+import { DEMO_PASSWORD } from '../../fixtures/users.ts'
+import { browserSuite } from '../support/browserSuite.ts'
+import { loginAs, testClient, type Client } from '../support/http.ts'
+import { pointIn, uniq } from '../events/helpers.ts'
+import type { RunningApp } from './browser.ts'
+
+const PHONE = { width: 390, height: 844 }
+
+// Run in the page as source text: tsx's transform would add helpers the page does not have.
+const OPEN_DB = `new Promise((resolve, reject) => { const r = indexedDB.open('gridgov-m'); r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error) })`
+
+/** The outbox's first item as plain data (its photos as byte arrays). */
+const OUTBOX_COPY = `(async () => {
+  const db = await ${OPEN_DB}
+  const all = await new Promise((resolve) => { const r = db.transaction('outbox').objectStore('outbox').getAll(); r.onsuccess = () => resolve(r.result) })
+  db.close()
+  const item = all[0]
+  const photos = await Promise.all(item.photos.map(async (p) => ({ bytes: [...new Uint8Array(await p.blob.arrayBuffer())], type: p.blob.type })))
+  return { kind: item.kind, item: { ...item, photos: item.photos.map((p) => ({ ...p, blob: null })) }, photos }
+})()`
+
+interface OutboxCopy { kind: string; item: Record<string, unknown>; photos: { bytes: number[]; type: string }[] }
+
+/** Puts a copy made by OUTBOX_COPY back into the outbox; answers how many items it then holds. */
+const outboxPut = (copy: OutboxCopy) => `(async () => {
+  const copy = ${JSON.stringify(copy)}
+  const db = await ${OPEN_DB}
+  const photos = copy.item.photos.map((p, i) => ({ ...p, blob: new Blob([new Uint8Array(copy.photos[i].bytes)], { type: copy.photos[i].type }) }))
+  const count = await new Promise((resolve, reject) => {
+    const t = db.transaction('outbox', 'readwrite')
+    t.objectStore('outbox').put({ ...copy.item, photos })
+    const c = t.objectStore('outbox').count()
+    t.oncomplete = () => resolve(c.result)
+    t.onerror = () => reject(t.error)
+  })
+  db.close()
+  return count
+})()`
+
+describe('staff mobile app /m/ on a phone (Debian chromium)', function () {
+  this.timeout(180_000)
+  let app: RunningApp
+  let browser: Browser
+  let knex: Knex
+  let client: Client
+  let here: { lon: number; lat: number }
+  let context: BrowserContext
+  let page: Page
+  const external: string[] = []
+  const problems: string[] = []
+  const auth: Record<string, Record<string, string>> = {}
+
+  browserSuite({
+    ready: async (s) => {
+      ({ app, browser } = s)
+      knex = s.ctx.knex
+      client = await testClient(s.ctx)
+      for (const u of ['command', 'inspector']) auth[u] = await loginAs(client, u)
+      here = await pointIn(knex, '990102001001')
+      context = await browser.newContext({
+        viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
+        geolocation: { longitude: here.lon, latitude: here.lat, accuracy: 20 }, permissions: ['geolocation'],
+      })
+      page = await context.newPage()
+      page.on('request', (r) => { if (!/^(http:\/\/127\.0\.0\.1[:/]|data:|blob:)/.test(r.url())) external.push(r.url()) })
+      // refusals shown on purpose (the 409 of the conflict) and the offline failures are logged by chromium as failed resources
+      page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d|ERR_INTERNET_DISCONNECTED/.test(m.text())) problems.push(m.text()) })
+      page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`))
+    },
+    closing: async () => { await context?.close() },
+  })
+
+  afterEach(() => {
+    expect(external, 'requests that left the machine').to.deep.equal([])
+    expect(problems, 'console errors and uncaught exceptions').to.deep.equal([])
+  })
+
+  const noSideScroll = async () => {
+    const { scroll, inner } = await page.evaluate('({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })') as { scroll: number; inner: number }
+    expect(scroll, `horizontal overflow at ${page.url()}`).to.be.at.most(inner)
+  }
+
+  it('is served at /m/ and its routes with the page CSP, with a manifest and a service worker', async () => {
+    const shell = await client.get('/m/')
+    expect(shell.statusCode).to.equal(200)
+    expect(shell.headers['content-security-policy']).to.equal(PAGE_CSP)
+    expect(shell.body).to.include('lang="zh-CN"').and.include('rel="manifest"')
+    for (const url of ['/m/report', '/m/event/E202612030001', '/m/me']) expect((await client.get(url)).body, url).to.equal(shell.body)
+    expect((await client.get('/m')).statusCode).to.equal(301)
+    for (const url of ['/m/x.js', '/m/../package.json', '/mobile/index.html']) expect((await client.get(url)).statusCode, url).to.equal(404)
+    const manifest = await client.get('/m/manifest.webmanifest')
+    expect(manifest.headers['content-type']).to.match(/^application\/manifest\+json/)
+    expect(manifest.json()).to.include({ start_url: '/m/', scope: '/m/', display: 'standalone', lang: 'zh-CN' })
+    const sw = await client.get('/m/sw.js')
+    expect(sw.headers['content-type']).to.match(/^text\/javascript/)
+    expect(sw.body).to.include("addEventListener('fetch'")
+    expect(sw.headers['content-security-policy'], 'the worker runs under the page CSP (connect-src self)').to.equal(PAGE_CSP)
+  })
+
+  it('keeps a report made offline across an offline reload and sends it once when the network returns; a replay doubles nothing', async () => {
+    await page.goto(`${app.base}/m/`)
+    await page.fill('input[name=username]', 'inspector')
+    await page.fill('input[name=password]', DEMO_PASSWORD)
+    await page.click('form[aria-label="登录"] button[type=submit]')
+    await page.waitForSelector('.tasks')
+    await noSideScroll()
+    // the shell is cached once the worker is active; then the report tab reads the class list (cached for offline)
+    await page.evaluate('navigator.serviceWorker.ready.then(() => true)')
+    await page.click('.tabs a[data-tab="report"]')
+    await page.waitForSelector('select[name=classCode] option[value="0102"]', { state: 'attached' })
+    await page.waitForSelector('.where:has-text("已定位")')
+
+    await context.setOffline(true)
+    await page.reload()
+    await page.waitForSelector('select[name=classCode] option[value="0102"]', { state: 'attached' })
+    await page.waitForSelector('#net.off')
+    const description = uniq('手机离线上报 人行道井盖缺失')
+    await page.selectOption('select[name=classCode]', '0102')
+    await page.fill('textarea[name=description]', description)
+    const jpeg = await sharp({ create: { width: 64, height: 48, channels: 3, background: { r: 30, g: 140, b: 90 } } }).jpeg().toBuffer()
+    await page.setInputFiles('input[name=photos]', { name: 'cover.jpg', mimeType: 'image/jpeg', buffer: jpeg })
+    await page.click('form[aria-label="事件上报"] button[type=submit]')
+    await page.locator('.msg', { hasText: '已保存，联网后自动发送' }).waitFor()
+    await noSideScroll()
+    const stash = await page.evaluate(OUTBOX_COPY) as OutboxCopy
+    expect(stash.kind).to.equal('report')
+    // a reload without a network: the app comes from the service worker, the report from IndexedDB
+    await page.reload()
+    await page.waitForSelector('#net[data-pending="1"]')
+    const events = () => knex('event').where({ description }).select('id', 'number', 'channel', knex.raw('ST_X(geom) AS lon'), knex.raw('ST_Y(geom) AS lat'))
+    expect(await events(), 'nothing reaches the server while offline').to.have.length(0)
+
+    await context.setOffline(false)
+    await page.waitForSelector('#net.on[data-pending="0"]', { timeout: 30_000 })
+    const sent = await events()
+    expect(sent).to.have.length(1)
+    expect(sent[0]!.channel).to.equal('inspector_app')
+    // the phone's position (WGS-84) stored as reported: within a metre of where the browser said it was
+    expect(Math.abs(Number(sent[0]!.lon) - here.lon) * 111_000).to.be.below(1)
+    expect(Math.abs(Number(sent[0]!.lat) - here.lat) * 111_000).to.be.below(1)
+    const photos = () => knex('event_attachment').where({ event_id: sent[0]!.id }).select('sha256', 'stage')
+    expect(await photos()).to.deep.equal([{ sha256: crypto.createHash('sha256').update(jpeg).digest('hex'), stage: 'intake' }])
+
+    // the same queue sent again (a lost answer, a second tab): the item as it was queued, put back
+    await context.setOffline(true)
+    expect(await page.evaluate(outboxPut(stash)), 'items in the outbox').to.equal(1)
+    await page.reload()
+    await page.waitForSelector('#net[data-pending="1"]')
+    await context.setOffline(false)
+    await page.waitForSelector('#net.on[data-pending="0"]', { timeout: 30_000 })
+    expect(await events(), 'a replayed report').to.have.length(1)
+    expect(await photos(), 'a replayed photo').to.have.length(1)
+  })
+
+  it('shows a step queued offline on an event changed meanwhile as a conflict; retried, it is applied once', async () => {
+    const res = await client.post('/api/v1/events', { channel: 'superior', demandType: '投诉举报', classCode: '0102', description: uniq('手机冲突 暴露垃圾'),
+      location: { x: here.lon, y: here.lat } }, auth.command)
+    expect(res.statusCode, res.body).to.equal(201)
+    const number = res.json().event.number as string
+    const me = Number((await knex('grid_member as m').join('app_user as u', 'u.id', 'm.user_id').where('u.username', 'inspector').first('m.id')).id)
+    const reassign = async () => {
+      const r = await client.post(`/api/v1/events/${number}/transitions`, { action: 'reassign', departmentCode: 'SQ-990102001001', memberId: me }, auth.command)
+      expect(r.statusCode, r.body).to.equal(200)
+    }
+    await reassign()
+    await page.goto(`${app.base}/m/event/${number}`)
+    await page.waitForSelector('form.step[data-action="sign"]')
+    await context.setOffline(true)
+    await page.click('form.step[data-action="sign"] button[type=submit]')
+    await page.locator('.msg', { hasText: '签收已保存' }).waitFor()
+    await reassign() // the command centre changes the event while the phone is offline
+    await context.setOffline(false)
+    await page.waitForSelector('#net[data-conflicts="1"]', { timeout: 30_000 })
+    const signs = async () => (await client.get(`/api/v1/events/${number}/history`, auth.command)).json().items.filter((i: { action: string }) => i.action === 'sign').length
+    expect(await signs(), 'nothing applied on the changed event').to.equal(0)
+    await page.click('.tabs a[data-tab="me"]')
+    const item = page.locator('.outbox li[data-state="conflict"]')
+    await item.waitFor()
+    expect(await item.textContent()).to.include(number).and.include('冲突')
+    await item.locator('button', { hasText: '重试' }).click()
+    await page.waitForSelector('#net[data-pending="0"][data-conflicts="0"]', { timeout: 30_000 })
+    expect(await signs(), 'the retried step').to.equal(1)
+  })
+})

@@ -1,0 +1,47 @@
+// Small DOM helpers of the staff app (no framework: the app's first load stays small).
+
+type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>
+
+/** An element with attributes (on* keys are listeners) and children (strings become text). */
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string | null | undefined | false)[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag)
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue
+    if (typeof v === 'function') el.addEventListener(k.slice(2), v)
+    else if (v === true) el.setAttribute(k, '')
+    else el.setAttribute(k, String(v))
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c)
+  return el
+}
+
+export function message(text: string, kind: 'error' | 'ok' | 'info' = 'info'): HTMLElement {
+  return h('p', { class: `msg msg-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text)
+}
+
+/** The phone's position (WGS-84, as the Geolocation API gives it), or null when refused or unavailable. */
+export function locate(timeout = 10_000): Promise<GeolocationPosition | null> {
+  if (!('geolocation' in navigator)) return Promise.resolve(null)
+  return new Promise((resolve) => navigator.geolocation.getCurrentPosition(resolve, () => resolve(null),
+    { enableHighAccuracy: true, timeout, maximumAge: 30_000 }))
+}
+
+export const fmtTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—')
+
+/** A cache of the last answers read (queues, an event, the class list) for reading them offline. */
+export const cache = {
+  get<T>(key: string): T | null {
+    try {
+      return JSON.parse(localStorage.getItem(`gridgov.m.cache.${key}`) ?? 'null') as T | null
+    } catch {
+      return null
+    }
+  },
+  set(key: string, v: unknown): void {
+    try {
+      localStorage.setItem(`gridgov.m.cache.${key}`, JSON.stringify(v))
+    } catch {
+      // storage full: the cache is only a convenience
+    }
+  },
+}
