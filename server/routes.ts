@@ -76,6 +76,7 @@ import { collectionTaskRoutes } from './collection-tasks/routes.ts'
 import { cameraRoutes } from './cameras/routes.ts'
 import { opinionRoutes } from './opinion/routes.ts'
 import { utilityUsageRoutes } from './utility-usage/routes.ts'
+import { gridQualityRoutes } from './quality/gridDataRoutes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -150,4 +151,5 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   cameraRoutes, // /api/v1/cameras: camera register, covering cameras, live stream via the video platform (issue 19 item 1)
   opinionRoutes, // /api/v1/opinion: public-opinion feeds → candidate events (issue 19 item 3)
   utilityUsageRoutes, // /api/v1/utility-usage: monthly usage per household, flags to the grid's inspector
+  gridQualityRoutes, // /api/v1/quality/grids: data quality per base grid, 一格一档 (issue 20 item 7)
 ]

@@ -62,7 +62,7 @@ import { fieldStepsDescription } from '../events/fieldSteps/openapiText.ts'
 import { channelRolesDescription, configPaths } from '../config/openapi.ts'
 import { hardCasePaths } from '../hard-cases/openapi.ts'
 import { inboxPaths } from '../inbox/openapi.ts'
-import { qualityPaths } from '../quality/openapi.ts'
+import { gridQualityPaths, qualityPaths } from '../quality/openapi.ts'
 import { sensorPaths } from '../sensors/openapi.ts'
 import { formPaths } from '../forms/openapi.ts'
 import { collectionTaskPaths } from '../collection-tasks/openapi.ts'
@@ -160,6 +160,7 @@ export const openApiDocument = {
     ...hardCasePaths,
     ...inboxPaths,
     ...qualityPaths,
+    ...gridQualityPaths,
     ...searchPaths,
     '/health': {
       get: {

@@ -39,3 +39,33 @@ export const qualityPaths = {
     },
   },
 }
+
+const area = { name: 'area', in: 'query', schema: { type: 'string', pattern: '^[0-9]{12}$' }, description: 'district, street or community (default: the caller\'s city); outside the jurisdiction: 404' }
+const parts = 'parts: houses, residents (fresh and complete), households (complete), places, special_groups, components (fresh), addresses (a doorplate in the grid), members (a primary member with a phone); each { rows?, fresh?, complete?, share 0-1 }'
+
+export const gridQualityPaths = {
+  '/api/v1/quality/grids': {
+    get: {
+      summary: '一格一档: the data quality of base grids, worst first (score = 100 × mean of the parts present × (1 − duplicated share))',
+      parameters: [area,
+        { name: 'below', in: 'query', schema: { type: 'number', minimum: 0, maximum: 100.1, default: 100.1 }, description: 'only grids scoring under this' },
+        { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        { name: 'offset', in: 'query', schema: { type: 'integer', minimum: 0, default: 0 } }],
+      responses: { 200: { description: `{ items: [{ gridCode, communityCode, score, parts, stale, duplicates, computedAt }], total }; ${parts}` }, 400: problem, 401: problem, 403: problem, 404: problem },
+    },
+  },
+  '/api/v1/quality/grids/refresh': {
+    post: {
+      summary: 'Recompute the data quality of an area\'s base grids now and tell each grid\'s primary member about stale records (at most monthly)',
+      requestBody: { content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { area: { type: 'string', pattern: '^[0-9]{12}$' } } } } } },
+      responses: { 200: { description: '{ area, grids, told }' }, 400: problem, 401: problem, 403: problem, 404: problem },
+    },
+  },
+  '/api/v1/quality/grids/{code}': {
+    get: {
+      summary: 'One base grid\'s data quality with its parts (404 outside the jurisdiction or before it is computed)',
+      parameters: [{ name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{15}$' } }],
+      responses: { 200: { description: `{ gridCode, communityCode, score, parts, stale, duplicates, computedAt }; ${parts}` }, 400: problem, 401: problem, 403: problem, 404: problem },
+    },
+  },
+}

@@ -36,6 +36,7 @@ const benches: Record<string, (results: BenchResult[]) => Promise<void>> = {
   forecasts: (r) => import('./forecasts.ts').then((m) => m.benchForecasts(r)),
   sensors: (r) => import('./sensors.ts').then((m) => m.benchSensors(r)),
   'mobile-app': (r) => import('./mobileApp.ts').then((m) => m.benchMobileApp(r)),
+  'grid-quality': (r) => import('./gridQuality.ts').then((m) => m.benchGridQuality(r)),
 }
 const results: BenchResult[] = []
 for (const [name, run] of Object.entries(benches)) {
