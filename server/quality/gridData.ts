@@ -106,3 +106,15 @@ export const gridQualityLayer: LayerDef = {
   styles: [{ name: 'by_band', title: '按质量等级', by: 'band', colours: {
     good: ['rgba(42,157,143,0.25)', '#2a9d8f'], fair: ['rgba(233,196,106,0.3)', '#e9c46a'], poor: ['rgba(214,40,40,0.3)', '#d62828'], '*': ['rgba(141,153,174,0.15)', '#8d99ae'] } }],
 }
+
+/** The daily pass (analytics loop): every city's grids recomputed, their stale records told. */
+export async function runGridQualityPass(knex: Knex): Promise<{ grids: number; told: number }> {
+  const cities = await knex('grid').whereNull('valid_to').where('kind', 'base').distinct('city_code').pluck('city_code') as string[]
+  let grids = 0, told = 0
+  for (const city of cities) {
+    if (!/^[0-9]{6}$/.test(city)) continue
+    grids += await computeGridQuality(knex, `${city}000000`)
+    told += await notifyStale(knex, `${city}000000`)
+  }
+  return { grids, told }
+}
