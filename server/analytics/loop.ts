@@ -9,6 +9,7 @@ import { runAssessmentPass } from '../assessment/pass.ts'
 import { runReportPass } from '../reports/pass.ts'
 import { runWarningPass } from '../warnings/pass.ts'
 import { raiseForecastWarnings } from './forecastWarning.ts'
+import { runGridQualityPass } from '../quality/gridData.ts'
 
 export interface AnalyticsLoopOptions { intervalMs?: number }
 
@@ -37,6 +38,12 @@ export function startAnalyticsLoop(app: AppContext, opts: AnalyticsLoopOptions =
     { name: 'reports', everyMs: 600_000, firstAfterMs: 90_000, run: async () => {
       const r = await runReportPass(app.knex)
       if (r.stored) app.logger.info({ ...r }, 'periodic reports stored')
+    } },
+    // 一格一档: every grid's data quality once a day (an upsert; the stale-record notices are claimed
+    // with SKIP LOCKED and spaced a month apart, so several instances never tell twice)
+    { name: 'grid-quality', everyMs: 86_400_000, firstAfterMs: 300_000, run: async () => {
+      const r = await runGridQualityPass(app.knex)
+      if (r.told) app.logger.info({ ...r }, 'grid data quality computed, stale records told')
     } },
   ], opts.intervalMs ?? 30_000)
 }
