@@ -15,11 +15,13 @@ export interface IntakeClass {
   gate<T extends { autoAccept: boolean; autoDispatch: boolean }>(auto: T): T
   /** notes the classification in the report's history entry */
   annotate(plan: { history: { explanation: unknown }[] }): void
-  /** keeps the suggestions with the new event */
+  /** whether `after` has work to do (then intake stores the event and runs it in one transaction) */
+  readonly pending: boolean
+  /** keeps the suggestions with the new event, in its transaction */
   after(knex: Knex, row: { id: number | string; created_at: Date | string; city_code: string }): Promise<void>
 }
 
-const given = (classCode: string): IntakeClass => ({ classCode, gate: (a) => a, annotate: () => undefined, after: async () => undefined })
+const given = (classCode: string): IntakeClass => ({ classCode, pending: false, gate: (a) => a, annotate: () => undefined, after: async () => undefined })
 
 /**
  * `inForce` says which classes may be filed now (the configuration may have retired a class the
@@ -42,6 +44,7 @@ export async function classifyIntake(knex: Knex, body: { channel: string; classC
   const record = { modelId, applied, threshold, suggestions: suggestions.map(brief) }
   return {
     classCode: best.classCode,
+    pending: true,
     gate: (a) => (applied ? a : { ...a, autoAccept: false, autoDispatch: false }),
     annotate: (plan) => {
       const first = plan.history[0]

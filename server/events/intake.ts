@@ -252,20 +252,35 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
   classed.annotate(plan)
   const h3 = BigInt('0x' + latLngToCell(point.lat, point.lon, H3_RESOLUTION)).toString()
   if (loc.seq_no === null) throw new Error(`no event number taken in grid ${loc.code}`)
-  const rows = await runNamed<EventRow & { notified: unknown; traced: unknown }>(knex, 'events/insert', {
-    client, idemKey: idemKey ?? null, bodyHash: hash, createdAt: now, cityCode, number: eventNumber(localDate(now), loc.seq_no),
-    channel: body.channel, demandType: body.demandType, classCode: cls.code, description: body.description,
-    address: body.address ?? null, lon: point.lon, lat: point.lat,
-    sourcePosition: JSON.stringify(sourcePosition),
-    gridCode: loc.code, gridVersion: loc.version, communityCode: community,
-    streetCode: community.slice(0, 9) + '000', districtCode: community.slice(0, 6) + '000000', h3,
-    status: plan.status, priority: body.priority, reporterUserId: principal.userId,
-    reporterName: body.reporter?.name ?? null, reporterPhone: body.reporter?.phone ?? null, externalRef: body.externalRef ?? null,
-    level: plan.level, assigneeDepartmentId: plan.departmentId, assigneeMemberId: plan.memberId,
-    dispatchedAt: plan.dispatchedAt, signDueAt: plan.signDueAt, handleDueAt: plan.handleDueAt,
-    history: JSON.stringify(plan.history), timers: JSON.stringify(plan.timers), requestId: currentRequestId(),
-    configVersions: JSON.stringify(pins),
-  })
+  const number = eventNumber(localDate(now), loc.seq_no)
+  // The steps after the insert (the emergency's record and alerts, the classification record) run
+  // in the insert's transaction: a failure there stores no event, so a retry cannot make a second
+  // one. Without such steps the insert is one statement, its own transaction (no BEGIN/COMMIT).
+  type Inserted = EventRow & { notified: unknown; traced: unknown }
+  const store = async (db: Knex): Promise<Inserted[]> => {
+    const inserted = await runNamed<Inserted>(db, 'events/insert', {
+      client, idemKey: idemKey ?? null, bodyHash: hash, createdAt: now, cityCode, number,
+      channel: body.channel, demandType: body.demandType, classCode: cls.code, description: body.description,
+      address: body.address ?? null, lon: point.lon, lat: point.lat,
+      sourcePosition: JSON.stringify(sourcePosition),
+      gridCode: loc.code, gridVersion: loc.version, communityCode: community,
+      streetCode: community.slice(0, 9) + '000', districtCode: community.slice(0, 6) + '000000', h3,
+      status: plan.status, priority: body.priority, reporterUserId: principal.userId,
+      reporterName: body.reporter?.name ?? null, reporterPhone: body.reporter?.phone ?? null, externalRef: body.externalRef ?? null,
+      level: plan.level, assigneeDepartmentId: plan.departmentId, assigneeMemberId: plan.memberId,
+      dispatchedAt: plan.dispatchedAt, signDueAt: plan.signDueAt, handleDueAt: plan.handleDueAt,
+      history: JSON.stringify(plan.history), timers: JSON.stringify(plan.timers), requestId: currentRequestId(),
+      configVersions: JSON.stringify(pins),
+    })
+    const first = inserted[0]
+    if (first) {
+      const { notified: _notified, traced: _traced, ...stored } = first
+      await field.after(db, stored)
+      await classed.after(db, stored)
+    }
+    return inserted
+  }
+  const rows = field.pending || classed.pending ? await knex.transaction((trx) => store(trx)) : await store(knex)
   if (!rows[0]) {
     // a concurrent request with the same key won the claim: answer what it created
     const done = await replay(knex, client, idemKey!, hash)
@@ -273,8 +288,6 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
     return done
   }
   const { notified: _notified, traced: _traced, ...row } = rows[0]
-  await field.after(knex, row)
-  await classed.after(knex, row)
   return { status: 201, number: row.number, row, duplicates: scoreDuplicates(body.description, nearby), dispatch: plan.explanation }
 }
 

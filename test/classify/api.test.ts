@@ -103,6 +103,26 @@ describe('classify: API, intake and corrections', function () {
     expect(wordNote(hist.json().items[0].note)).to.include('已采用')
   })
 
+  it('stores nothing when a step after the insert fails, so a retry makes one event, not two', async () => {
+    const description = uniq('小区门口的垃圾桶满了好几天没人清运')
+    // the classification record is written in the insert's transaction: make it fail once
+    await knex.raw(`CREATE FUNCTION pg_temp_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$`)
+    await knex.raw('CREATE TRIGGER refuse_classification BEFORE INSERT ON event_classification FOR EACH ROW EXECUTE FUNCTION pg_temp_refuse()')
+    try {
+      const failed = await report({ description })
+      expect(failed.statusCode).to.equal(500)
+      expect(await knex('event').where({ description }).count('* as n').first().then((r) => Number(r?.n))).to.equal(0)
+    } finally {
+      await knex.raw('DROP TRIGGER refuse_classification ON event_classification')
+      await knex.raw('DROP FUNCTION pg_temp_refuse()')
+    }
+    const retried = await report({ description })
+    expect(retried.statusCode, retried.body).to.equal(201)
+    expect(await knex('event').where({ description }).count('* as n').first().then((r) => Number(r?.n))).to.equal(1)
+    const number = retried.json().event.number
+    expect(await knex('event_classification').join('event', 'event.id', 'event_classification.event_id').where('event.number', number).count('* as n').first().then((r) => Number(r?.n))).to.equal(1)
+  })
+
   it('leaves an unsure class to the operator; accepting with another class keeps a correction, and a retrain learns it', async () => {
     const description = uniq('那边的情况麻烦派人来看一下')
     const before = (await classify(knex, description)).suggestions

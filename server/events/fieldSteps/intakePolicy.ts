@@ -21,7 +21,9 @@ export interface FieldIntake {
   auto(channel: { autoAccept: boolean; autoDispatch: boolean }): { autoAccept: boolean; autoDispatch: boolean }
   /** appends the verify_required or emergency row to the intake's history */
   annotate(plan: { status: string; history: HistoryRow[] }): void
-  /** after the event is stored: records the emergency and alerts its contacts */
+  /** whether `after` has work to do (then intake stores the event and runs it in one transaction) */
+  readonly pending: boolean
+  /** after the event is stored, in its transaction: records the emergency and alerts its contacts */
   after(knex: Knex, row: EventRow): Promise<void>
 }
 
@@ -33,7 +35,7 @@ export async function fieldIntake(knex: Knex, body: { channel: string; classCode
   const system = { actor_user_id: null, actor_role: 'system', actor_name: '系统自动' }
   const reason = emergency === 'priority' ? '一级优先事件，按重大突发处置' : '该类别配置为重大突发事件'
   return {
-    verify, emergency,
+    verify, emergency, pending: emergency !== null,
     auto: (c) => (emergency ? { autoAccept: true, autoDispatch: true } : verify ? { autoAccept: false, autoDispatch: false } : c),
     annotate(plan) {
       const at = plan.history.length + 1
