@@ -10,6 +10,8 @@ import { runReportPass } from '../reports/pass.ts'
 import { runWarningPass } from '../warnings/pass.ts'
 import { raiseForecastWarnings } from './forecastWarning.ts'
 import { runGridQualityPass } from '../quality/gridData.ts'
+import { runHardCasePass } from '../hard-cases/pass.ts'
+import { tellOverdueDecisions } from '../meetings/overdue.ts'
 
 export interface AnalyticsLoopOptions { intervalMs?: number }
 
@@ -38,6 +40,15 @@ export function startAnalyticsLoop(app: AppContext, opts: AnalyticsLoopOptions =
     { name: 'reports', everyMs: 600_000, firstAfterMs: 90_000, run: async () => {
       const r = await runReportPass(app.knex)
       if (r.stored) app.logger.info({ ...r }, 'periodic reports stored')
+    } },
+    // 疑难 by the rule and overdue 会商 decisions: each marked or told once (row locks and claims)
+    { name: 'hard-cases', everyMs: 600_000, firstAfterMs: 150_000, run: async () => {
+      const marked = await runHardCasePass(app.knex)
+      if (marked) app.logger.info({ marked }, 'hard cases marked by the rule')
+    } },
+    { name: 'meeting-decisions', everyMs: 60_000, run: async () => {
+      const told = await tellOverdueDecisions(app.knex)
+      if (told) app.logger.info({ told }, 'overdue meeting decisions told')
     } },
     // 一格一档: every grid's data quality once a day (an upsert; the stale-record notices are claimed
     // with SKIP LOCKED and spaced a month apart, so several instances never tell twice)
