@@ -95,8 +95,11 @@ describe('messages: coded refusals in Chinese', function () {
       expect(missing, 'codes without Chinese').to.deep.equal([])
       // codes chosen at run time come only from places whose codes are literals elsewhere
       expect(dynamic.sort()).to.deep.equal([
+        'collection-tasks/routes.ts: code',
         'disputes/machine.ts: code',
         'events/transitions.ts: d.code',
+        'forms/xform.ts: code',
+        'forms/xml.ts: code',
         'houses/register.ts: err.code',
         'http/errors.ts: genericCode(err.status)',
         'offline/upload.ts: code',
