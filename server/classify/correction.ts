@@ -3,6 +3,7 @@
 // event and is kept as a correction, which the next training (npm run classify:train) learns
 // from. Called from server/events/transitionEffects.ts inside the transition's transaction.
 import type { Knex } from 'knex'
+import { reference } from '../events/reference.ts'
 import { badRequest } from '../http/errors.ts'
 
 interface Accepted { id: number | string; created_at: Date | string; city_code: string; class_code: string; description: string }
@@ -24,6 +25,9 @@ export async function acceptClass(trx: Knex.Transaction, e: Accepted, classCode:
     model_id: c?.model_id ?? null, user_id: userId, created_at: now,
   })
   set.class_code = classCode
+  // the event keeps the versions it runs under: the new class's, as in force now, replaces the old pin
+  const versionId = (await reference(trx)).classes.get(classCode)?.versionId
+  if (versionId !== undefined) set.config_versions = trx.raw("coalesce(config_versions, '{}'::jsonb) || ?::jsonb", [JSON.stringify({ classes: versionId })])
   return { classCode: { from: e.class_code, to: classCode, suggested: c ? c.suggestions : undefined } }
 }
 
