@@ -23,7 +23,8 @@ const refreshBody = z.object({ area: adminCode.optional() }).strict()
 const codeParam = z.string().regex(/^[0-9]{15}$/, 'must be a 15-digit base grid code')
 
 export function gridQualityRoutes(app: AppContext): Router {
-  app.catalogue.register(gridQualityLayer)
+  // once per catalogue (the fields catalogue may since have replaced it with its user fields added)
+  if (!app.catalogue.get(gridQualityLayer.id)) app.catalogue.register(gridQualityLayer)
   const router = new Router({ prefix: '/api/v1/quality/grids' })
   const { knex } = app
 

@@ -33,9 +33,27 @@ async function brokerPrincipal(app: AppContext): Promise<Principal> {
 export async function startMqtt(app: AppContext, url: string, opts: { shared?: boolean } = {}): Promise<MqttLink> {
   const log = app.logger.child({ part: 'mqtt' })
   const principal = await brokerPrincipal(app)
-  const client = await mqtt.connectAsync(url, { protocolVersion: 5, clientId: `gridgov-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 1000 })
+  // A broker that is down or refuses us must not stop the service (maps, events and the REST API do
+  // not need it): the client keeps reconnecting every few seconds and subscribes on each connect.
+  const client = mqtt.connect(url, { protocolVersion: 5, clientId: `gridgov-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 3000 })
   const prefix = opts.shared === false ? '' : '$share/gridgov/'
-  await client.subscribeAsync(`${prefix}v1.1/#`, { qos: 1 })
+  let warned = false
+  client.on('error', (err) => {
+    if (!warned) log.warn({ url: url.replace(/\/\/[^@/]*@/, '//***@'), err: err.message }, 'MQTT broker unavailable: retrying (SensorThings MQTT waits, HTTP serves)')
+    warned = true
+  })
+  const subscribed = new Promise<void>((resolve) => {
+    client.on('connect', () => {
+      if (warned) log.info('MQTT broker connected')
+      warned = false
+      client.subscribe(`${prefix}v1.1/#`, { qos: 1 }, (err) => {
+        if (err) log.warn({ err: err.message }, 'MQTT subscription refused')
+        resolve()
+      })
+    })
+  })
+  // the first connection is waited for briefly, so a broker that is up is ready when start returns
+  await Promise.race([subscribed, new Promise((resolve) => setTimeout(resolve, 3000).unref())])
   let pending: NewObservation[] = []
   let timer: NodeJS.Timeout | undefined
   let chain: Promise<void> = Promise.resolve()
@@ -82,7 +100,7 @@ export async function startMqtt(app: AppContext, url: string, opts: { shared?: b
       if (timer) clearTimeout(timer)
       flush()
       await chain
-      await client.endAsync()
+      await client.endAsync(true)
     },
   }
 }

@@ -17,6 +17,7 @@ const CITY = '990100'
 export const REGISTER_OFFSETS: Record<string, [number, number]> = {
   houses: [0.0015, 0.0015], special_groups: [0.0015, 0.0015], places: [-0.0015, 0.0015], units: [-0.0015, -0.0015],
   organisations: [0.0015, -0.0015], teams: [0.0025, 0], party_positions: [-0.0025, 0], lines: [0, 0.003],
+  cameras: [0.003, -0.003],
 }
 
 const phone = () => `13${7 + Math.floor(Math.random() * 2)}${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
@@ -69,6 +70,16 @@ export async function plantRegisters(client: Client, knex: Knex, command: Record
     if (!await tableExists(knex, table)) continue
     const [row] = await knex(table).insert(values()).returning('id')
     out.layerKeys[layer] = String(row.id)
+  }
+  // a camera (issue 19) with a small field of view in front of it; its device ids are never a layer attribute
+  if (await tableExists(knex, 'camera')) {
+    const [x, y] = [lon + REGISTER_OFFSETS.cameras![0], lat + REGISTER_OFFSETS.cameras![1]]
+    const id20 = () => `3401${String(Math.floor(Math.random() * 1e16)).padStart(16, '0')}`
+    const [cam] = await knex('camera').insert({ ...base, name: `矩阵摄像头${s.tag}`, owner: '矩阵', gb_device_id: id20(), gb_channel_id: id20(),
+      geom: knex.raw('ST_SetSRID(ST_MakePoint(?, ?), 4490)', [x, y]),
+      fov: knex.raw('ST_SetSRID(ST_MakePolygon(ST_MakeLine(ARRAY[ST_MakePoint(?, ?), ST_MakePoint(?, ?), ST_MakePoint(?, ?), ST_MakePoint(?, ?)])), 4490)',
+        [x, y, x + 0.0004, y + 0.0002, x + 0.0004, y - 0.0002, x, y]) }).returning('id')
+    out.layerKeys.cameras = String(cam.id)
   }
   // a line through its API: the lines register keeps the communities and grids a line crosses on write
   if (await tableExists(knex, 'line')) {

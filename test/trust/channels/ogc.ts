@@ -15,7 +15,7 @@ import { REGISTER_OFFSETS } from '../plantRegisters.ts'
 function keyOf(layer: LayerDef, s: Site): string {
   switch (layer.id) {
     case 'admin_divisions': return s.community
-    case 'base_grids': return s.grid
+    case 'base_grids': case 'grid_quality': return s.grid
     case 'components': return s.component
     case 'addresses': return String(s.addressId)
     case 'events': case 'events_all': return s.eventNumber
