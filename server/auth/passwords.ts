@@ -6,11 +6,15 @@ const scrypt = promisify(crypto.scrypt) as (pw: crypto.BinaryLike, salt: crypto.
 const PARAMS = { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
 const KEY_LEN = 32
 
-/** Format: scrypt$N$r$p$salt$hash (base64url), so parameters can be raised later. */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * Format: scrypt$N$r$p$salt$hash (base64url), so parameters can be raised later. `cost` (N) is
+ * only lowered by the test fixtures, whose thousands of sign-ins would otherwise spend minutes
+ * hashing; verification always uses the N stored with the hash.
+ */
+export async function hashPassword(password: string, cost: number = PARAMS.N): Promise<string> {
   const salt = crypto.randomBytes(16)
-  const hash = await scrypt(password.normalize('NFC'), salt, KEY_LEN, PARAMS)
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), hash.toString('base64url')].join('$')
+  const hash = await scrypt(password.normalize('NFC'), salt, KEY_LEN, { ...PARAMS, N: cost })
+  return ['scrypt', cost, PARAMS.r, PARAMS.p, salt.toString('base64url'), hash.toString('base64url')].join('$')
 }
 
 export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {

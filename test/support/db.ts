@@ -13,12 +13,10 @@ import { openDatabase, type Database } from '../../server/db/index.ts'
 import { migrate } from '../../server/db/migrate.ts'
 import { TokenService } from '../../server/auth/tokens.ts'
 import type { AppContext } from '../../server/context.ts'
-import { CITY_CODE, generateCity } from '../../fixtures/generate.ts'
-import { loadCity } from '../../fixtures/load.ts'
-import { createDemoUsers } from '../../fixtures/users.ts'
-import { loadDemoRegisters } from '../../fixtures/registers/index.ts'
-import { DEFAULT_SEED } from '../../fixtures/random.ts'
 import { loadCatalogue } from '../../tiles/catalogue.ts'
+import { createTestDatabaseFrom, loadTestContent, TEST_RUN_ENV } from './template.ts'
+
+export { TEST_RUN_ENV }
 
 export interface TestDatabase {
   db: Database
@@ -26,9 +24,6 @@ export interface TestDatabase {
   /** A connection string to the test database (embedded: the loopback socket). */
   url: string
 }
-
-/** Set by the root hooks' global setup: names this run's databases so its teardown finds them. */
-export const TEST_RUN_ENV = 'GRIDGOV_TEST_RUN'
 
 let shared: Promise<TestDatabase> | undefined
 let cleanup: (() => Promise<void>) | undefined
@@ -58,10 +53,11 @@ async function createTestDatabase(): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gridgov-test-'))
   let config: Config
   let dropDatabase = async () => undefined as void
+  let copied = false
   if (base.databaseUrl) {
     const name = `gridgov_test_${process.env[TEST_RUN_ENV] ?? Date.now()}_${process.pid}`
     const admin = knexFactory({ client: 'pg', connection: base.databaseUrl, pool: { min: 0, max: 1 } })
-    await admin.raw("CREATE DATABASE ??", [name])
+    copied = await createTestDatabaseFrom(admin, name)
     const url = new URL(base.databaseUrl)
     url.pathname = `/${name}`
     config = { ...base, databaseUrl: url.toString(), dataDir }
@@ -83,10 +79,9 @@ async function createTestDatabase(): Promise<TestDatabase> {
     config = { ...base, dataDir }
   }
   const db = await openDatabase(config)
-  await migrate(db.knex)
-  await loadCity(db.knex, generateCity({ scale: 'small' }))
-  await createDemoUsers(db.knex)
-  await loadDemoRegisters(db.knex, { scale: 'small', seed: DEFAULT_SEED, cityCode: CITY_CODE })
+  // a copy of the template only checks that nothing is pending
+  if (copied) await migrate(db.knex)
+  else await loadTestContent(db.knex)
   cleanup = async () => {
     await db.close()
     await dropDatabase()

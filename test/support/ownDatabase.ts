@@ -11,23 +11,20 @@ import { migrate } from '../../server/db/migrate.ts'
 import { TokenService } from '../../server/auth/tokens.ts'
 import type { AppContext } from '../../server/context.ts'
 import type { Config } from '../../server/config.ts'
-import { CITY_CODE, generateCity } from '../../fixtures/generate.ts'
-import { loadCity } from '../../fixtures/load.ts'
-import { createDemoUsers } from '../../fixtures/users.ts'
-import { loadDemoRegisters } from '../../fixtures/registers/index.ts'
-import { DEFAULT_SEED } from '../../fixtures/random.ts'
 import { loadCatalogue } from '../../tiles/catalogue.ts'
 import { getTestDatabase } from './db.ts'
+import { createTestDatabaseFrom, loadTestContent } from './template.ts'
 
 export async function openOwnContext(prefix: string, overrides: Partial<Config> = {}): Promise<{ context: AppContext; close(): Promise<void> }> {
   const base = (await getTestDatabase()).config
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `gridgov-${prefix}-`))
   let config: Config = { ...base, dataDir, ...overrides }
   let drop = async (): Promise<void> => undefined
+  let copied = false
   if (base.databaseUrl) {
     const name = `gridgov_${prefix}_${Date.now()}_${process.pid}`
     const admin = knexFactory({ client: 'pg', connection: base.databaseUrl, pool: { min: 0, max: 1 } })
-    await admin.raw('CREATE DATABASE ??', [name])
+    copied = await createTestDatabaseFrom(admin, name)
     const url = new URL(base.databaseUrl)
     url.pathname = `/${name}`
     config = { ...config, databaseUrl: url.toString() }
@@ -37,10 +34,8 @@ export async function openOwnContext(prefix: string, overrides: Partial<Config> 
     }
   }
   const db = await openDatabase(config)
-  await migrate(db.knex)
-  await loadCity(db.knex, generateCity({ scale: 'small' }))
-  await createDemoUsers(db.knex)
-  await loadDemoRegisters(db.knex, { scale: 'small', seed: DEFAULT_SEED, cityCode: CITY_CODE })
+  if (copied) await migrate(db.knex)
+  else await loadTestContent(db.knex)
   const context: AppContext = {
     config, knex: db.knex, knexRead: db.knex, dbMode: db.mode, listen: db.listen,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),

@@ -6,6 +6,7 @@
 import knexFactory from 'knex'
 import { closeTestDatabase, getTestDatabase, TEST_RUN_ENV } from './db.ts'
 import { buildIfStale } from '../../web-map/build.ts'
+import { buildTemplate } from './template.ts'
 
 const parallel = process.env.MOCHA_WORKER_ID !== undefined
 
@@ -25,6 +26,7 @@ export const mochaHooks = {
 export async function mochaGlobalSetup(): Promise<void> {
   process.env[TEST_RUN_ENV] ??= `${Date.now().toString(36)}${process.pid}`
   await buildIfStale()
+  await buildTemplate()
 }
 
 export async function mochaGlobalTeardown(): Promise<void> {
