@@ -4,22 +4,21 @@
 import crypto from 'node:crypto'
 import knexFactory, { type Knex } from 'knex'
 import { migrate } from '../../server/db/migrate.ts'
-import { generateCity } from '../../fixtures/generate.ts'
-import { loadCity } from '../../fixtures/load.ts'
-import { createDemoUsers } from '../../fixtures/users.ts'
+import { createTestDatabaseFrom, loadTestContent } from '../support/template.ts'
 import { freePort, startNginx, type RunningNginx } from '../../server/cli/cluster/nginx.ts'
 import { startInstance, type Instance } from '../../server/cli/cluster/instance.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
 
 /**
- * A throwaway database of the small demo city on the server of `serverUrl`, dropped by drop().
+ * A throwaway database of the small demo city (a copy of the run's template) on the server of
+ * `serverUrl`, dropped by drop().
  * Not the shared test database: the instances run every background loop (patrol tasks, warnings,
  * timers, deliveries…), which must not change what the other test files find there.
  */
 export async function clusterDatabase(serverUrl: string): Promise<{ url: string; knex: Knex; drop(): Promise<void> }> {
   const name = `gridgov_cluster_${Date.now()}_${process.pid}`
   const admin = knexFactory({ client: 'pg', connection: serverUrl, pool: { min: 0, max: 1 } })
-  await admin.raw('CREATE DATABASE ??', [name])
+  const copied = await createTestDatabaseFrom(admin, name)
   const u = new URL(serverUrl)
   u.pathname = `/${name}`
   const knex = knexFactory({ client: 'pg', connection: u.toString(), pool: { min: 0, max: 4 } })
@@ -38,9 +37,8 @@ export async function clusterDatabase(serverUrl: string): Promise<{ url: string;
     await admin.destroy()
   }
   try {
-    await migrate(knex)
-    await loadCity(knex, generateCity({ scale: 'small' }))
-    await createDemoUsers(knex)
+    if (copied) await migrate(knex)
+    else await loadTestContent(knex)
   } catch (err) {
     await drop()
     throw err

@@ -11,7 +11,7 @@ import type { AppContext } from '../../server/context.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
 import { buildIfStale } from '../../web-map/build.ts'
 import { getTestContext } from './db.ts'
-import { CHROMIUM, chromiumMissing, launchBrowser, openWatchedPage, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from '../web/browser.ts'
+import { CHROMIUM, chromiumMissing, openWatchedPage, sharedBrowser, signIn, startApp, waitForMap, type RunningApp, type WatchedPage } from '../web/browser.ts'
 
 export interface BrowserSuite {
   ctx: AppContext
@@ -39,13 +39,14 @@ export function browserSuite(hooks: BrowserSuiteHooks = {}): BrowserSuite {
     suite.ctx = await getTestContext()
     await hooks.prepare?.(suite)
     suite.app = await startApp(suite.ctx)
-    suite.browser = await launchBrowser()
+    suite.browser = await sharedBrowser()
     await hooks.ready?.(suite)
   })
 
   after(async () => {
     await hooks.closing?.()
-    await suite.browser?.close()
+    // the contexts this suite left open; the browser itself is shared (rootHooks closes it)
+    for (const context of suite.browser?.contexts() ?? []) await context.close().catch(() => undefined)
     await suite.app?.close()
     await hooks.closed?.()
   })

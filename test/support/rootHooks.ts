@@ -7,6 +7,7 @@ import knexFactory from 'knex'
 import { closeTestDatabase, getTestDatabase, TEST_RUN_ENV } from './db.ts'
 import { buildIfStale } from '../../web-map/build.ts'
 import { buildTemplate } from './template.ts'
+import { closeSharedBrowser } from '../web/browser.ts'
 
 const parallel = process.env.MOCHA_WORKER_ID !== undefined
 
@@ -18,6 +19,7 @@ export const mochaHooks = {
   async afterAll(this: Mocha.Context) {
     if (parallel) return
     this.timeout(60_000)
+    await closeSharedBrowser()
     await closeTestDatabase()
   },
 }

@@ -11,6 +11,23 @@ import type { AppContext } from '../../server/context.ts'
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const chromiumMissing = !fs.existsSync(CHROMIUM)
 
+/**
+ * One Chromium for every browser suite of a mocha process (each suite opens its own contexts,
+ * which share nothing); closed by the root hooks after the last file. Relaunched if it died.
+ */
+let shared: Promise<Browser> | undefined
+export async function sharedBrowser(): Promise<Browser> {
+  const current = shared && await shared.catch(() => undefined)
+  if (!current?.isConnected()) shared = launchBrowser()
+  return shared!
+}
+
+export async function closeSharedBrowser(): Promise<void> {
+  const current = shared && await shared.catch(() => undefined)
+  shared = undefined
+  await current?.close()
+}
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
