@@ -14,6 +14,7 @@ import {
   attachmentState, baseConfig, cli, clientOver, dbState, eventWithFiles, flipPositions, flipped, openSeeded, png, sha, tableCount, tempDir,
   type State,
 } from './roundTrip.ts'
+import { createTestDatabaseFrom } from '../support/template.ts'
 
 describe('backup: PostgreSQL round trip (npm run backup / restore)', function () {
   this.timeout(10 * 60_000)
@@ -28,9 +29,11 @@ describe('backup: PostgreSQL round trip (npm run backup / restore)', function ()
   let afterChange: Omit<State, 'attachments'>
   const files = { a: png(300), b: png(700), later: png(400) }
 
-  const newDatabase = async (tag: string) => {
+  /** A new database on the test server: empty, or a copy of the run's template (the demo city). */
+  const newDatabase = async (tag: string, seeded = false) => {
     const name = `gridgov_bk_${tag}_${Date.now()}_${process.pid}`
-    await admin.raw('CREATE DATABASE ??', [name])
+    if (seeded) await createTestDatabaseFrom(admin, name)
+    else await admin.raw('CREATE DATABASE ??', [name])
     databases.push(name)
     const url = new URL(base.databaseUrl!)
     url.pathname = `/${name}`
@@ -44,7 +47,7 @@ describe('backup: PostgreSQL round trip (npm run backup / restore)', function ()
       this.skip()
     }
     admin = knexFactory({ client: 'pg', connection: base.databaseUrl!, pool: { min: 0, max: 1 } })
-    const config: Config = { ...base, databaseUrl: await newDatabase('src'), dataDir: dir('src') }
+    const config: Config = { ...base, databaseUrl: await newDatabase('src', true), dataDir: dir('src') }
     const db = await openSeeded(config)
     open.push(db)
     const client = await clientOver(db, config)

@@ -49,6 +49,8 @@ export function tempDir(tag: string): string {
 export async function openSeeded(config: Config): Promise<Database> {
   const db = await openDatabase(config)
   await migrate(db.knex)
+  // a copy of the run's template database already holds the city and the users
+  if (await db.knex('admin_division').first('code')) return db
   await loadCity(db.knex, generateCity({ scale: 'small' }))
   await createDemoUsers(db.knex)
   return db

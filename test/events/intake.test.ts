@@ -74,8 +74,8 @@ describe('events: intake', function () {
   it('accepts the point in Gauss-Krüger and GCJ-02 and records the conversion', async () => {
     const gk = parseCrs('EPSG:4527')
     const [n, e] = fromStorage(p1.lon, p1.lat, gk)
-    const res = await client.post('/api/v1/events', body({ location: { x: n, y: e, crs: 'EPSG:4527' } }), auth.system)
-    expect(res.statusCode, res.body).to.equal(403) // external systems do not use the superior channel
+    const res = await client.post('/api/v1/events', body({ channel: 'resident', location: { x: n, y: e, crs: 'EPSG:4527' } }), auth.system)
+    expect(res.statusCode, res.body).to.equal(403) // external systems do not report as residents
     const ok = await client.post('/api/v1/events', body({ channel: 'hotline_12345', location: { x: n, y: e, crs: 'EPSG:4527' } }), auth.system)
     expect(ok.statusCode, ok.body).to.equal(201)
     const ev = ok.json().event

@@ -14,6 +14,7 @@ import path from 'node:path'
 import { expect } from 'chai'
 import knexFactory, { type Knex } from 'knex'
 import { getTestDatabase } from '../support/db.ts'
+import { createTestDatabaseFrom } from '../support/template.ts'
 import { pointIn } from '../events/helpers.ts'
 import { DEMO_PASSWORD } from '../../fixtures/users.ts'
 import { loadConfig } from '../../server/config.ts'
@@ -75,12 +76,12 @@ describe('faults: kill -9 during 32-client intake, then restart: every acknowled
     const p = await pointIn(test.db.knex, '990102001001', 3)
     location = { x: p.lon, y: p.lat }
     if (test.db.mode === 'external') {
-      // a database of its own (the server migrates it and loads the demo city at its first
-      // start), so the server's background loops never touch the other tests' rows
+      // a database of its own (a copy of the run's template, or else the server loads the demo
+      // city at its first start), so the server's background loops never touch the other tests' rows
       const base = process.env.DATABASE_URL!
       const name = `gridgov_faults_${Date.now()}_${process.pid}`
       const admin = knexFactory({ client: 'pg', connection: base, pool: { min: 0, max: 1 } })
-      await admin.raw('CREATE DATABASE ??', [name])
+      await createTestDatabaseFrom(admin, name)
       const url = new URL(base)
       url.pathname = `/${name}`
       env = { DATABASE_URL: url.toString(), SEED_DEMO: 'true', AUTH_SECRET }
