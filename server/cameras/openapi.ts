@@ -2,6 +2,7 @@
 // come from the zod schemas that validate them.
 import { queryParameters, schemaOf } from '../openapi/zod.ts'
 import { cameraCreateSchema, cameraListQuery, coveringQuery, eventCoveringQuery, playQuery } from './schemas.ts'
+import { patrolPaths } from './patrolOpenapi.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 const id = { name: 'id', in: 'path', required: true, schema: { type: 'integer', minimum: 1 }, description: 'camera id' }
@@ -49,7 +50,8 @@ export const cameraPaths = {
         '(wvp-GB28181-pro HTTP API, GRIDGOV_VIDEO_PLATFORM_URL; source platform). No template and no platform: 409 cameras.no_stream. ' +
         'The platform refusing or failing: 502; not answering within GRIDGOV_VIDEO_PLATFORM_TIMEOUT_MS: 504.',
       parameters: [id, ...queryParameters(playQuery)],
-      responses: { 200: { description: '{camera, protocol, url, hls, flv, webrtc, source}' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 502: problem, 504: problem },
+      responses: { 200: { description: '{camera, protocol, url, hls, flv, webrtc, live, source}; live: the HLS stream through this server (GET …/live/{ticket}/{file}), null without HLS' }, 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 502: problem, 504: problem },
     },
   },
+  ...patrolPaths,
 } as const
