@@ -4,8 +4,12 @@
 // the app offline (the service worker's shell; the outbox in IndexedDB), and when the network
 // returns exactly one event with one photo exists; the same queue replayed again makes no second
 // event nor a second photo; a step queued offline on an event that changed meanwhile is shown
-// as a conflict and, retried, is applied once.
+// as a conflict and, retried, is applied once. A collection form filled offline is sent once (a
+// replay and a refused answer double nothing); the map of my grids shows the inspector's grids
+// and the phone inside the one PostGIS says; the department's end feeds back with a photo offline.
 import crypto from 'node:crypto'
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import sharp from 'sharp'
 import type { Knex } from 'knex'
@@ -56,12 +60,14 @@ describe('staff mobile app /m/ on a phone (Debian chromium)', function () {
   let browser: Browser
   let knex: Knex
   let client: Client
-  let here: { lon: number; lat: number }
+  let here: { lon: number; lat: number; grid: string }
   let context: BrowserContext
   let page: Page
   const external: string[] = []
   const problems: string[] = []
   const auth: Record<string, Record<string, string>> = {}
+  let formId = 0
+  let taskId = 0
 
   browserSuite({
     ready: async (s) => {
@@ -70,6 +76,15 @@ describe('staff mobile app /m/ on a phone (Debian chromium)', function () {
       client = await testClient(s.ctx)
       for (const u of ['command', 'inspector']) auth[u] = await loginAs(client, u)
       here = await pointIn(knex, '990102001001')
+      // a collection task of the checked-in street lamp form (its own version: the shared database may hold the form) on the inspector's grids and the one the phone is in
+      const xml = fs.readFileSync(new URL('../../fixtures/forms/street_lamp.xml', import.meta.url), 'utf8').replace('version="2026120401"', `version="m${Date.now()}"`)
+      const form = await client.request({ method: 'POST', url: '/api/v1/forms', headers: { ...auth.command, 'content-type': 'application/xml' }, payload: xml })
+      expect(form.statusCode, form.body).to.equal(201)
+      formId = form.json().id
+      const gridCodes = [...new Set([here.grid, ...(await inspectorGrids()).mine])]
+      const task = await client.post('/api/v1/collection-tasks', { formId, title: uniq('手机路灯普查'), gridCodes, deadline: new Date(Date.now() + 86400_000).toISOString() }, auth.command)
+      expect(task.statusCode, task.body).to.equal(201)
+      taskId = task.json().id
       context = await browser.newContext({
         viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai',
         geolocation: { longitude: here.lon, latitude: here.lat, accuracy: 20 }, permissions: ['geolocation'],
@@ -81,12 +96,33 @@ describe('staff mobile app /m/ on a phone (Debian chromium)', function () {
       page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`))
     },
     closing: async () => { await context?.close() },
+    closed: async () => {
+      await knex('collection_return').where({ form_id: formId }).delete()
+      await knex('collection_task').where({ form_id: formId }).delete()
+      await knex('collection_form').where({ id: formId }).delete()
+    },
   })
+
+  /** The inspector's current base grids and every current base grid of the community, from the tables. */
+  const inspectorGrids = async () => {
+    const mine = await knex('grid_assignment as a').join('grid_member as m', 'm.id', 'a.member_id').join('app_user as u', 'u.id', 'm.user_id')
+      .join('grid as g', function () { this.on('g.code', 'a.grid_code').andOnNull('g.valid_to') })
+      .where({ 'u.username': 'inspector', 'g.kind': 'base' }).whereNull('a.valid_to').distinct('g.code').orderBy('g.code')
+    const all = await knex('grid').where({ kind: 'base', community_code: '990102001001' }).whereNull('valid_to').orderBy('code').pluck('code')
+    return { mine: mine.map((r: { code: string }) => r.code), all: all as string[] }
+  }
 
   afterEach(() => {
     expect(external, 'requests that left the machine').to.deep.equal([])
     expect(problems, 'console errors and uncaught exceptions').to.deep.equal([])
   })
+
+  /** A phone-sized shot for the README (SCREENSHOT=1, or when missing). */
+  const shot = async (name: string) => {
+    const file = fileURLToPath(new URL(`../../docs/screenshots/mobile-${name}.png`, import.meta.url))
+    if (!process.env.SCREENSHOT && fs.existsSync(file)) return
+    await page.screenshot({ path: file })
+  }
 
   const noSideScroll = async () => {
     const { scroll, inner } = await page.evaluate('({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })') as { scroll: number; inner: number }
@@ -117,6 +153,7 @@ describe('staff mobile app /m/ on a phone (Debian chromium)', function () {
     await page.click('form[aria-label="登录"] button[type=submit]')
     await page.waitForSelector('.tasks')
     await noSideScroll()
+    await shot('tasks')
     // the shell is cached once the worker is active; then the report tab reads the class list (cached for offline)
     await page.evaluate('navigator.serviceWorker.ready.then(() => true)')
     await page.click('.tabs a[data-tab="report"]')
@@ -193,5 +230,128 @@ describe('staff mobile app /m/ on a phone (Debian chromium)', function () {
     await item.locator('button', { hasText: '重试' }).click()
     await page.waitForSelector('#net[data-pending="0"][data-conflicts="0"]', { timeout: 30_000 })
     expect(await signs(), 'the retried step').to.equal(1)
+  })
+
+  it('fills a collection form offline and sends it once across an offline reload; a replay and a refused answer double nothing', async () => {
+    const returns = () => knex('collection_return').where({ task_id: taskId }).select('data', 'status', knex.raw('ST_X(geom) AS lon'), knex.raw('ST_Y(geom) AS lat'))
+    await page.click('.tabs a[data-tab="forms"]')
+    await page.click(`a[data-task="${taskId}"]`)
+    await page.waitForSelector(`form[data-form="${formId}"]`)
+    // the questions with a body control, in order; start and end are preloaded, not asked
+    expect(await page.$$eval('form[data-form] label[data-field]', (ls) => ls.map((l) => l.getAttribute('data-field'))))
+      .to.deep.equal(['lamp_no', 'state', 'faults', 'height', 'installed', 'photo', 'location'])
+    await noSideScroll()
+    await context.setOffline(true)
+    await page.fill('input[name=lamp_no]', 'L-4321')
+    await page.check('input[name=state][value=broken]')
+    await page.check('input[name=faults][value=dark]')
+    await page.fill('input[name=height]', '8.5')
+    await page.click('button[data-geo=location]')
+    await page.waitForSelector('.geo .where:has-text("已定位")')
+    await shot('form')
+    await page.click('form[data-form] button[type=submit]')
+    await page.locator('.msg', { hasText: '已保存，联网后自动发送' }).waitFor()
+    const stash = await page.evaluate(OUTBOX_COPY) as OutboxCopy
+    expect(stash.kind).to.equal('return')
+    await page.reload()
+    await page.waitForSelector('#net[data-pending="1"]')
+    await page.waitForSelector(`form[data-form="${formId}"]`) // the task and its form from the last copy
+    expect(await returns(), 'nothing reaches the server while offline').to.have.length(0)
+    await context.setOffline(false)
+    await page.waitForSelector('#net.on[data-pending="0"]', { timeout: 30_000 })
+    const sent = await returns()
+    expect(sent).to.have.length(1)
+    expect(sent[0]!.data).to.include({ lamp_no: 'L-4321', state: 'broken', height: 8.5 })
+    expect(sent[0]!.data.faults).to.deep.equal(['dark'])
+    expect(Date.parse(sent[0]!.data.end) - Date.parse(sent[0]!.data.start)).to.be.at.least(0)
+    expect(Math.abs(Number(sent[0]!.lon) - here.lon) * 111_000).to.be.below(1)
+    expect(Math.abs(Number(sent[0]!.lat) - here.lat) * 111_000).to.be.below(1)
+
+    await context.setOffline(true)
+    expect(await page.evaluate(outboxPut(stash)), 'items in the outbox').to.equal(1)
+    await page.reload()
+    await page.waitForSelector('#net[data-pending="1"]')
+    await context.setOffline(false)
+    await page.waitForSelector('#net.on[data-pending="0"]', { timeout: 30_000 })
+    expect(await returns(), 'a replayed return').to.have.length(1)
+
+    // an answer the server refuses (the lamp number's constraint) is shown, kept as a conflict, and given up
+    await page.waitForSelector(`form[data-form="${formId}"]`)
+    await page.fill('input[name=lamp_no]', 'X-1')
+    await page.check('input[name=state][value=ok]')
+    await page.click('button[data-geo=location]')
+    await page.waitForSelector('.geo .where:has-text("已定位")')
+    await page.click('form[data-form] button[type=submit]')
+    // the refusal names the question by its label
+    await page.locator('.msg-error', { hasText: '提交被拒绝：题目 “路灯编号” 的答案不满足约束条件' }).waitFor()
+    await page.waitForSelector('#net[data-conflicts="1"]')
+    expect(await returns(), 'a refused return').to.have.length(1)
+    await page.click('.tabs a[data-tab="me"]')
+    await page.locator('.outbox li[data-state="conflict"] button', { hasText: '放弃' }).click()
+    await page.waitForSelector('#net[data-pending="0"][data-conflicts="0"]')
+  })
+
+  it('draws the map of my grids: mine filled, the community\'s others outlined, the phone inside the grid PostGIS finds', async () => {
+    const { mine, all } = await inspectorGrids()
+    const { rows: [at] } = await knex.raw(`SELECT code FROM grid WHERE kind = 'base' AND valid_to IS NULL AND community_code = '990102001001'
+      AND ST_Contains(geom, ST_SetSRID(ST_MakePoint(?, ?), 4490))`, [here.lon, here.lat])
+    await page.click('.tabs a[data-tab="grids"]')
+    await page.waitForSelector('svg.grid-map circle.me')
+    const drawn = await page.evaluate(`(() => {
+      const c = document.querySelector('svg.grid-map circle.me')
+      const p = new DOMPoint(Number(c.getAttribute('cx')), Number(c.getAttribute('cy')))
+      const paths = [...document.querySelectorAll('svg.grid-map path')]
+      return { mine: paths.filter((x) => x.classList.contains('mine')).map((x) => x.dataset.grid).sort(),
+        all: paths.map((x) => x.dataset.grid).sort(), under: paths.filter((x) => x.isPointInFill(p)).map((x) => x.dataset.grid) }
+    })()`) as { mine: string[]; all: string[]; under: string[] }
+    expect(drawn.mine).to.deep.equal(mine)
+    expect(drawn.all).to.deep.equal(all)
+    expect(drawn.under).to.deep.equal([at.code])
+    expect(await page.getAttribute('.grids .where', 'data-inside')).to.equal(at.code)
+    expect(await page.locator('.grids li[data-grid]').count()).to.equal(mine.length)
+    await noSideScroll()
+    await shot('grids')
+  })
+
+  it('gives the department its end: no inspector tabs; signs online, feeds back with a photo offline, sent once', async () => {
+    const res = await client.post('/api/v1/events', { channel: 'superior', demandType: '投诉举报', classCode: '0102', description: uniq('手机部门端 暴露垃圾'),
+      location: { x: here.lon, y: here.lat } }, auth.command)
+    expect(res.statusCode, res.body).to.equal(201)
+    const number = res.json().event.number as string
+    const r = await client.post(`/api/v1/events/${number}/transitions`, { action: 'reassign', departmentCode: 'CGJ-990102' }, auth.command)
+    expect(r.statusCode, r.body).to.equal(200)
+    await page.click('.tabs a[data-tab="me"]')
+    await page.click('button.danger')
+    await page.fill('input[name=username]', 'department')
+    await page.fill('input[name=password]', DEMO_PASSWORD)
+    await page.click('form[aria-label="登录"] button[type=submit]')
+    await page.waitForSelector('.tasks')
+    expect(await page.locator('.tabs a:visible').evaluateAll((as) => as.map((a) => a.textContent))).to.deep.equal(['待办', '上报', '消息', '我的'])
+    // its month in figures: the events now assigned to it, created since the Shanghai month began, counted here from the table
+    const { rows: [month] } = await knex.raw(`SELECT count(*)::int AS n FROM event e JOIN department d ON d.id = e.assignee_department_id
+      WHERE d.code = 'CGJ-990102' AND e.created_at >= (date_trunc('month', now() AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai')`)
+    expect(month.n).to.be.at.least(1)
+    expect(await page.textContent('.dept-month [data-stat="total"] b')).to.equal(String(month.n))
+    await page.click(`.tasks a[href="/m/event/${number}"]`)
+    await page.click('form.step[data-action="sign"] button[type=submit]')
+    await page.locator('.msg', { hasText: '签收已提交' }).waitFor()
+    await page.goto(`${app.base}/m/event/${number}`)
+    await page.waitForSelector('form.step[data-action="feedback"]')
+    await context.setOffline(true)
+    const jpeg = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 60, b: 30 } } }).jpeg().toBuffer()
+    await page.fill('form.step[data-action="feedback"] textarea[name=comment]', '垃圾已清运')
+    await page.setInputFiles('form.step[data-action="feedback"] input[name=photo0]', { name: 'after.jpg', mimeType: 'image/jpeg', buffer: jpeg })
+    await page.click('form.step[data-action="feedback"] button[type=submit]')
+    await page.locator('.msg', { hasText: '处置反馈已保存' }).waitFor()
+    await shot('department')
+    await page.reload()
+    await page.waitForSelector('#net[data-pending="1"]')
+    await context.setOffline(false)
+    await page.waitForSelector('#net.on[data-pending="0"]', { timeout: 30_000 })
+    const history = (await client.get(`/api/v1/events/${number}/history`, auth.command)).json().items as { action: string; actor: { role: string } }[]
+    // in order, once each: the photo is uploaded before the step that names it
+    expect(history.filter((x) => x.actor.role === 'department').map((x) => x.action)).to.deep.equal(['sign', 'attachment_added', 'feedback'])
+    const photos = await knex('event_attachment as a').join('event as e', 'e.id', 'a.event_id').where('e.number', number).select('a.sha256', 'a.stage')
+    expect(photos).to.deep.equal([{ sha256: crypto.createHash('sha256').update(jpeg).digest('hex'), stage: 'feedback' }])
   })
 })

@@ -6,7 +6,7 @@ import { API_LANGUAGE, readProblem, refusalText, type Problem } from '../../src/
 
 const SESSION = 'gridgov.m.session'
 
-export interface User { id: number; username: string; displayName: string; role: string; roleTitle?: string }
+export interface User { id: number; username: string; displayName: string; role: string; roleTitle?: string; departmentId?: number | null }
 export interface Session { token: string; user: User }
 
 export class ApiError extends Error {
@@ -47,6 +47,16 @@ export interface CallOptions {
 
 /** One call; a non-2xx answer (or no network: status 0) throws ApiError with the sentence to show. */
 export async function call<T>(path: string, opts: CallOptions = {}): Promise<T> {
+  const res = await request(path, opts)
+  return (res.status === 204 ? undefined : await res.json()) as T
+}
+
+/** A call whose answer is text (a form's XML). */
+export async function callText(path: string): Promise<string> {
+  return (await request(path, { headers: { Accept: '*/*' } })).text()
+}
+
+async function request(path: string, opts: CallOptions): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': API_LANGUAGE, ...opts.headers }
   const s = session()
   if (s) headers.Authorization = `Bearer ${s.token}`
@@ -69,7 +79,7 @@ export async function call<T>(path: string, opts: CallOptions = {}): Promise<T> 
     const p = await readProblem(res)
     throw new ApiError(p, refusalText(p, STATUS_WORDS[p.status] ?? '服务暂时不可用'))
   }
-  return (res.status === 204 ? undefined : await res.json()) as T
+  return res
 }
 
 export async function login(username: string, password: string): Promise<Session> {

@@ -1,7 +1,7 @@
 // The staff's mobile app at /m/ (H5, phone first): sign in, my queues, an event's steps
 // (verify, handle with before/after photos, the department's sign / feed back / extension /
-// return), report with photos and the phone's position, notifications, duty sign-in/out and
-// the offline outbox. Routes with the History API; the server answers /m/<route> with this page.
+// return), report with photos and the phone's position, collection forms, the map of my grids,
+// notifications, duty sign-in/out and the offline outbox. Routes with the History API; the server answers /m/<route> with this page.
 import './style.css'
 import { session } from './api.ts'
 import { flush, listOutbox, onOutboxChange } from './outbox.ts'
@@ -13,6 +13,8 @@ import { eventView } from './views/event.ts'
 import { reportView } from './views/report.ts'
 import { inboxView } from './views/inbox.ts'
 import { meView } from './views/me.ts'
+import { formsView, taskView } from './views/forms.ts'
+import { gridsView } from './views/grids.ts'
 
 const view = document.getElementById('view')!
 const title = document.getElementById('title')!
@@ -27,6 +29,8 @@ async function render(): Promise<void> {
   const path = location.pathname.replace(/\/+$/, '') || '/m'
   const signed = session()
   tabs.hidden = !signed
+  // a tab names the roles it serves (collection returns and my grids are the inspectors' and community staff's)
+  for (const a of tabs.querySelectorAll<HTMLAnchorElement>('a[data-roles]')) a.hidden = !signed || !a.dataset.roles!.split(' ').includes(signed.user.role)
   if (!signed && path !== '/m/login') return navigate('/m/login', true)
   const route: [string, (params: string[]) => Promise<HTMLElement> | HTMLElement][] = [
     ['^/m/login$', () => loginView()],
@@ -34,6 +38,9 @@ async function render(): Promise<void> {
     ['^/m/report$', () => reportView()],
     ['^/m/inbox$', () => inboxView()],
     ['^/m/me$', () => meView()],
+    ['^/m/forms$', () => formsView()],
+    ['^/m/forms/([1-9][0-9]{0,15})$', (p) => taskView(p[0]!)],
+    ['^/m/grids$', () => gridsView()],
     ['^/m/event/(E[0-9]{12,16})$', (p) => eventView(p[0]!)],
   ]
   const hit = route.map(([re, f]) => [path.match(new RegExp(re)), f] as const).find(([m]) => m)

@@ -4,6 +4,7 @@
 // - a report carries its own Idempotency-Key (made when it was queued), so a replay after a
 //   lost answer gets the same event back (server/events/intake.ts), never a second one;
 // - a photo is uploaded only if the event does not already hold one with the same SHA-256;
+// - a collection form's return carries its ODK instanceID, kept once by the server;
 // - a step carries the event version the user saw (expectedVersion); a 409 is first checked
 //   against the event's history (our own step, answered but not heard, is done), otherwise it
 //   is a conflict the user sees and decides on (the item stays, marked, and stops nobody else's).
@@ -28,7 +29,9 @@ interface Base {
 }
 export interface ReportItem extends Base { kind: 'report'; body: Record<string, unknown> }
 export interface StepItem extends Base { kind: 'step'; number: string; body: Record<string, unknown> & { action: string; expectedVersion?: number } }
-export type OutboxItem = ReportItem | StepItem
+/** A collection form's answers (JSON by question name); its instanceID, made when queued, makes a replay harmless. */
+export interface ReturnItem extends Base { kind: 'return'; taskId: number; title: string; body: { instanceId: string; values: Record<string, unknown> } }
+export type OutboxItem = ReportItem | StepItem | ReturnItem
 
 const DB = 'gridgov-m'
 const STORE = 'outbox'
@@ -61,7 +64,15 @@ export const listOutbox = () => tx('readonly', (s) => s.getAll() as IDBRequest<O
 const put = (item: OutboxItem) => tx('readwrite', (s) => s.put(item))
 export const removeItem = (id: number) => tx('readwrite', (s) => s.delete(id))
 
-export async function enqueue(item: Omit<ReportItem, 'id' | 'key' | 'createdAt' | 'username' | 'state' | 'sent'> | Omit<StepItem, 'id' | 'key' | 'createdAt' | 'username' | 'state' | 'sent'>): Promise<void> {
+/** An item the user gave up (a conflict): gone, and the header's count follows. */
+export async function discard(id: number): Promise<void> {
+  await removeItem(id)
+  changed()
+}
+
+type Fresh<T> = Omit<T, 'id' | 'key' | 'createdAt' | 'username' | 'state' | 'sent'>
+
+export async function enqueue(item: Fresh<ReportItem> | Fresh<StepItem> | Fresh<ReturnItem>): Promise<void> {
   const full = { ...item, key: `m-${crypto.randomUUID()}`, createdAt: new Date().toISOString(), username: session()?.user.username ?? '',
     state: 'pending', sent: item.photos.map(() => null) } as OutboxItem
   await put(full)
@@ -122,6 +133,11 @@ async function sendStep(item: StepItem): Promise<void> {
   }
 }
 
+/** The server keeps a return once per instanceID and answers a replay with the stored one (200). */
+async function sendReturn(item: ReturnItem): Promise<void> {
+  await call(`/collection-tasks/${item.taskId}/returns`, { json: item.body })
+}
+
 let running: Promise<void> | undefined
 
 /** Sends what is pending, in order; stops at the first item that cannot be sent now (no network, signed out, server down). */
@@ -133,6 +149,7 @@ export function flush(): Promise<void> {
         if (item.state !== 'pending' || item.username !== session()?.user.username) continue
         try {
           if (item.kind === 'report') await sendReport(item)
+          else if (item.kind === 'return') await sendReturn(item)
           else await sendStep(item)
           await removeItem(item.id!)
         } catch (e) {

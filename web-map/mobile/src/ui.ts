@@ -26,6 +26,28 @@ export function locate(timeout = 10_000): Promise<GeolocationPosition | null> {
     { enableHighAccuracy: true, timeout, maximumAge: 30_000 }))
 }
 
+const NONE = '未选择照片'
+
+/**
+ * A photo picker worded in Chinese: the file input (hidden, still the form's field) behind a
+ * button-like label, and what was picked. The browser's own file button speaks the browser's
+ * language, not the page's.
+ */
+export function photoPicker(name: string, multiple = true): HTMLElement {
+  const picked = h('span', { class: 'picked' }, NONE)
+  const input = h('input', { name, type: 'file', accept: 'image/*', capture: 'environment', multiple, class: 'visually-hidden' })
+  input.addEventListener('change', () => {
+    const files = [...(input.files ?? [])]
+    picked.textContent = files.length ? `已选 ${files.length} 张：${files.map((f) => f.name).join('、')}` : NONE
+  })
+  return h('span', { class: 'picker' }, input, h('span', { class: 'pick-button' }, '拍照 / 选择照片'), picked)
+}
+
+/** After form.reset(): the pickers say nothing is picked again. */
+export function clearPickers(form: HTMLFormElement): void {
+  for (const p of form.querySelectorAll('.picked')) p.textContent = NONE
+}
+
 export const fmtTime = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString('zh-CN', { hour12: false }) : '—')
 
 /** A cache of the last answers read (queues, an event, the class list) for reading them offline. */

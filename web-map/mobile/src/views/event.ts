@@ -5,7 +5,7 @@
 // changed meanwhile comes back as a conflict to decide on, never silently applied.
 import { ApiError, call } from '../api.ts'
 import { enqueue, flush, listOutbox, type Photo } from '../outbox.ts'
-import { cache, fmtTime, h, locate, message } from '../ui.ts'
+import { cache, fmtTime, h, locate, message, photoPicker } from '../ui.ts'
 
 interface Event {
   number: string; status: string; statusTitle: string; version: number; description: string; address: string | null
@@ -65,7 +65,7 @@ function stepForm(ev: Event, action: string, status: HTMLElement): HTMLElement {
     action === 'request_extension' ? h('label', {}, '延期（工作日）', h('input', { name: 'days', type: 'number', min: 1, max: 30, value: 1 })) : null,
     h('label', {}, step.needsComment ? '说明' : '说明（可选）', h('textarea', { name: 'comment', rows: 2, maxlength: 2000 })),
     ...(step.photos?.labels ?? []).map((label, i) => h('label', {}, label,
-      h('input', { name: `photo${i}`, type: 'file', accept: 'image/*', capture: 'environment', multiple: true }))),
+      photoPicker(`photo${i}`))),
     h('button', { type: 'submit', class: 'primary' }, step.title))
   form.addEventListener('submit', async (e) => {
     e.preventDefault()

@@ -2,7 +2,7 @@
 // conflicts, each to retry or discard), sign out. Attendance is online only: the server judges
 // it by its own clock (server/patrol/attendance.ts), so a sign-in sent later would be late.
 import { call, saveSession, session } from '../api.ts'
-import { listOutbox, removeItem, retry, flush, type OutboxItem } from '../outbox.ts'
+import { discard, listOutbox, retry, flush, type OutboxItem } from '../outbox.ts'
 import { patrolling, sendTrack, startPatrol, stopPatrol, unsentFixes } from '../patrol.ts'
 import { navigate } from '../nav.ts'
 import { fmtTime, h, locate, message } from '../ui.ts'
@@ -46,7 +46,8 @@ function patrol(): HTMLElement {
   return h('div', { class: 'card' }, h('h2', {}, '巡查轨迹'), btn, info)
 }
 
-const KIND_TITLE = (i: OutboxItem) => (i.kind === 'report' ? `上报：${String(i.body.description ?? '').slice(0, 30)}` : `${i.number} · ${String(i.body.action)}`)
+const KIND_TITLE = (i: OutboxItem) => (i.kind === 'report' ? `上报：${String(i.body.description ?? '').slice(0, 30)}`
+  : i.kind === 'return' ? `采集：${i.title}` : `${i.number} · ${String(i.body.action)}`)
 
 async function outbox(): Promise<HTMLElement> {
   const items = await listOutbox()
@@ -61,7 +62,7 @@ async function outbox(): Promise<HTMLElement> {
       i.state === 'conflict' ? h('span', { class: 'row' },
         i.kind === 'step' ? h('a', { href: `/m/event/${i.number}`, 'data-link': true }, '查看事件') : null,
         h('button', { type: 'button', onclick: async () => { await retry(i); navigate('/m/me', true) } }, '重试'),
-        h('button', { type: 'button', onclick: async () => { await removeItem(i.id!); navigate('/m/me', true) } }, '放弃')) : null))
+        h('button', { type: 'button', onclick: async () => { await discard(i.id!); navigate('/m/me', true) } }, '放弃')) : null))
   }
   box.append(list)
   if (items.some((i) => i.state === 'pending')) {

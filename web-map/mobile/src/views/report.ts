@@ -5,7 +5,7 @@
 // GCJ-02 base map, so no coordinate is shifted here.
 import { call, session } from '../api.ts'
 import { enqueue, flush, listOutbox, type Photo } from '../outbox.ts'
-import { cache, h, locate, message } from '../ui.ts'
+import { cache, clearPickers, h, locate, message, photoPicker } from '../ui.ts'
 
 interface Versioned { key: string; value: { name?: string } }
 
@@ -39,7 +39,7 @@ export async function reportView(): Promise<HTMLElement> {
     h('label', {}, '诉求类型', h('select', { name: 'demandType' }, ...demandTypes.map((d) => h('option', { value: d.key }, d.value.name ?? d.key)))),
     h('label', {}, '问题描述', h('textarea', { name: 'description', rows: 4, maxlength: 4000, required: true })),
     h('label', {}, '地址（可选）', h('input', { name: 'address', maxlength: 300 })),
-    h('label', {}, '现场照片', h('input', { name: 'photos', type: 'file', accept: 'image/*', capture: 'environment', multiple: true })),
+    h('label', {}, '现场照片', photoPicker('photos')),
     h('p', { class: 'hint' }, where, ' ', h('button', { type: 'button', class: 'link', onclick: place }, '重新定位')),
     h('button', { type: 'submit', class: 'primary' }, '提交'),
     status)
@@ -58,6 +58,7 @@ export async function reportView(): Promise<HTMLElement> {
     if (address) body.address = address
     await enqueue({ kind: 'report', body, photos })
     form.reset()
+    clearPickers(form)
     if (navigator.onLine) await flush()
     const left = (await listOutbox()).find((i) => i.kind === 'report' && i.body.description === description)
     status.replaceChildren(!left ? message('已上报', 'ok')

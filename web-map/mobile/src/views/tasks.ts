@@ -1,10 +1,42 @@
 // 待办: the caller's work queues (/api/v1/queues), with their counts as the day's figures; read
-// from the last copy when offline.
-import { ApiError, call } from '../api.ts'
+// from the last copy when offline. A department also sees its month in figures: the command
+// screen's indicators (/api/v1/analytics/indicators, its own row of unit=department), so the
+// phone and the assessment count alike.
+import { ApiError, call, session } from '../api.ts'
 import { cache, fmtTime, h, message } from '../ui.ts'
 
 interface QueueItem { number: string; statusTitle: string; class: { name: string | null }; description: string; dueAt: string | null; overdue: boolean; emergency?: boolean }
 interface Queues { titles: Record<string, string>; counts: Record<string, number>; queues: Record<string, QueueItem[]> }
+
+interface Rate { numerator: number; denominator: number; rate: number | null }
+interface Indicators { units?: { key: string; counts: Record<string, number>; rates: Record<string, Rate> }[] }
+
+const pct = (r: Rate | undefined) => (r && r.rate !== null ? `${(r.rate * 100).toFixed(1)}%` : '—')
+
+async function departmentMonth(): Promise<HTMLElement | null> {
+  const u = session()?.user
+  if (u?.role !== 'department' || u.departmentId == null) return null
+  const month = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7) // the Shanghai month
+  let r: Indicators | null
+  try {
+    r = await call<Indicators>(`/analytics/indicators?period=${month}&unit=department`)
+    cache.set('department-month', r)
+  } catch {
+    r = cache.get<Indicators>('department-month')
+  }
+  if (!r) return null
+  const row = r.units?.find((x) => x.key === String(u.departmentId))
+  const n = (k: string) => String(row?.counts[k] ?? 0)
+  const cell = (key: string, value: string, label: string, title?: string) =>
+    h('div', { class: 'stat', 'data-stat': key, title }, h('b', {}, value), h('span', {}, label))
+  const rate = (key: string, label: string) => {
+    const v = row?.rates[key]
+    return cell(key, pct(v), label, v ? `${v.numerator}/${v.denominator}` : undefined)
+  }
+  return h('div', { class: 'card dept-month' }, h('h2', {}, `本部门 ${month} 统计`),
+    h('div', { class: 'stats' }, cell('total', n('total'), '事件'), cell('closed', n('closed'), '已结案'), cell('overdue', n('overdue'), '超期'),
+      rate('onTimeCloseRate', '按期结案率'), rate('returnRate', '退回率'), rate('extensionRate', '延期率')))
+}
 
 export async function tasksView(): Promise<HTMLElement> {
   const el = h('section', { class: 'tasks' })
@@ -32,5 +64,7 @@ export async function tasksView(): Promise<HTMLElement> {
           h('span', { class: 'item-meta' }, `${i.number} · 期限 ${fmtTime(i.dueAt)}${i.overdue ? ' · 已超期' : ''}`))))))
   }
   if (!Object.values(q.queues).some((l) => l.length)) el.append(message('暂无待办'))
+  const month = await departmentMonth()
+  if (month) el.append(month)
   return el
 }
