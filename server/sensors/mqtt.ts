@@ -7,8 +7,11 @@
 //   @iot.id and @iot.selfLink, which is also how a create published by a device is told apart from
 //   the server's own echo. With an external broker the subscription is shared ($share/gridgov/…),
 //   so each published reading is taken by one instance.
-// MQTT carries no user: the broker's ACL decides who may publish; readings are accepted for any
+// MQTT carries no user of ours: with MQTT_USERNAME/MQTT_PASSWORD set, the embedded broker refuses
+// any client that does not present them (an external broker is configured the same way: its
+// password file or ACL), and the server's own client presents them; readings are accepted for any
 // datastream of the cities this server holds.
+import crypto from 'node:crypto'
 import net from 'node:net'
 import mqtt, { type MqttClient } from 'mqtt'
 import { Aedes } from 'aedes'
@@ -30,12 +33,23 @@ async function brokerPrincipal(app: AppContext): Promise<Principal> {
     jurisdiction: Jurisdiction.of(cities) }
 }
 
+export interface MqttCredentials { username: string; password: string }
+
+/** The configured credentials, when both are set. */
+export function mqttCredentials(app: AppContext): MqttCredentials | undefined {
+  const { mqttUsername: username, mqttPassword: password } = app.config
+  return username && password ? { username, password } : undefined
+}
+
 export async function startMqtt(app: AppContext, url: string, opts: { shared?: boolean } = {}): Promise<MqttLink> {
   const log = app.logger.child({ part: 'mqtt' })
   const principal = await brokerPrincipal(app)
   // A broker that is down or refuses us must not stop the service (maps, events and the REST API do
   // not need it): the client keeps reconnecting every few seconds and subscribes on each connect.
-  const client = mqtt.connect(url, { protocolVersion: 5, clientId: `gridgov-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 3000 })
+  // MQTT 5 for the shared subscription of an external broker; the embedded aedes speaks 3.1.1 only
+  // (it refuses a version 5 CONNECT), so the server's link to it is 3.1.1
+  const client = mqtt.connect(url, { protocolVersion: opts.shared === false ? 4 : 5, clientId: `gridgov-${process.pid}-${Math.random().toString(36).slice(2, 8)}`, reconnectPeriod: 3000,
+    ...mqttCredentials(app) })
   const prefix = opts.shared === false ? '' : '$share/gridgov/'
   let warned = false
   client.on('error', (err) => {
@@ -105,9 +119,25 @@ export async function startMqtt(app: AppContext, url: string, opts: { shared?: b
   }
 }
 
-/** `npm start` without MQTT_URL: an aedes broker on the loopback-or-host port, like the embedded database. */
-export async function startEmbeddedBroker(port: number, host: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const broker = await Aedes.createBroker()
+/** Equal without telling by timing how much of it matched. */
+function same(given: Buffer | string | undefined, expected: string): boolean {
+  if (given === undefined) return false
+  const a = crypto.createHash('sha256').update(given).digest()
+  return crypto.timingSafeEqual(a, crypto.createHash('sha256').update(expected).digest())
+}
+
+/**
+ * `npm start` without MQTT_URL: an aedes broker on the loopback-or-host port, like the embedded
+ * database. With credentials, a client connects (to publish or subscribe) only with them.
+ */
+export async function startEmbeddedBroker(port: number, host: string, credentials?: MqttCredentials): Promise<{ url: string; stop(): Promise<void> }> {
+  const broker = await Aedes.createBroker(credentials ? {
+    authenticate: (_client, username, password, done) => {
+      // both compared, always: the answer must not tell which one was wrong
+      const ok = [same(username, credentials.username), same(password, credentials.password)].every(Boolean)
+      done(null, ok)
+    },
+  } : {})
   const server = net.createServer((socket) => broker.handle(socket))
   await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(port, host, () => resolve()) })
   const addr = server.address() as net.AddressInfo
@@ -127,7 +157,7 @@ export async function startSensorMqtt(app: AppContext): Promise<{ stop(): Promis
   if (port === 0) return { stop: async () => undefined }
   let broker: Awaited<ReturnType<typeof startEmbeddedBroker>>
   try {
-    broker = await startEmbeddedBroker(port, app.config.host)
+    broker = await startEmbeddedBroker(port, app.config.host, mqttCredentials(app))
   } catch (err) {
     // another worker process (or program) holds the port: this process serves HTTP only
     app.logger.warn({ port, err: (err as Error).message }, 'embedded MQTT broker not started: set MQTT_URL or a free MQTT_PORT')

@@ -34,7 +34,8 @@ export const sensorPaths = {
     },
   },
   '/api/v1/sensor-rules/incidents': {
-    get: { summary: 'Incidents of the caller\'s areas with their readings (evidence) and event number', parameters: queryParameters(incidentQuery), responses: { 200: { description: '{items}' }, 400: problem, 401: problem, 403: problem } },
+    get: { summary: 'Incidents of the caller\'s areas with their readings (evidence) and event number',
+      description: 'Each item: rule {id, name, kind, high, low, perMinute, silenceMinutes}, thing {id, name, kind, kindName, unit, lon, lat} (where it stands now), datastream, openedAt, closedAt, crossings, readings, eventNumber.', parameters: queryParameters(incidentQuery), responses: { 200: { description: '{items}' }, 400: problem, 401: problem, 403: problem } },
   },
   '/ogc/sta/v1.1': {
     get: { summary: 'SensorThings API 1.1 service root: entity sets and serverSettings.conformance', responses: { 200: { description: '{value: [{name, url}], serverSettings}' }, 401: staError } },

@@ -10,9 +10,11 @@ import { registerMessages } from '../http/messages/registry.ts'
 import { sensorMessagesZh } from './messagesZh.ts'
 import { createRule, incidentQuery, listIncidents, listRules, ruleBody } from './ruleStore.ts'
 import { RULE_READERS, RULE_WRITERS } from './roles.ts'
+import { sensorsLayer } from './layer.ts'
 
 export function sensorRuleRoutes(app: AppContext): Router {
   registerMessages('zh', sensorMessagesZh)
+  app.catalogue.register(sensorsLayer)
   const router = new Router({ prefix: '/api/v1/sensor-rules' })
   router.get('/', requireRole(...RULE_READERS), async (ctx) => { ctx.body = await listRules(app.knex, principalOf(ctx)) })
   router.post('/', requireRole(...RULE_WRITERS), async (ctx) => {

@@ -56,13 +56,19 @@ export async function createRule(db: Knex, p: Principal, b: z.output<typeof rule
 export async function listIncidents(db: Knex, p: Principal, q: z.output<typeof incidentQuery>) {
   const qb = db('sensor_incident as i').join('sensor_rule as r', 'r.id', 'i.rule_id').join('sta_datastream as d', 'd.id', 'i.datastream_id')
     .whereRaw('i.admin_code LIKE ANY (?::text[])', [p.jurisdiction.patterns]).orderBy('i.opened_at', 'desc').limit(q.limit)
-    .select('i.*', 'r.name as rule_name', 'r.rule', 'd.name as datastream_name')
+    .join('sta_thing as t', 't.id', 'd.thing_id').join('sensor_kind as k', 'k.code', 't.kind')
+    // where the Thing stands now: the panel locates an alarm on the map
+    .joinRaw('LEFT JOIN LATERAL (SELECT ST_X(ST_PointOnSurface(l.geom)) AS lon, ST_Y(ST_PointOnSurface(l.geom)) AS lat FROM sta_thing_location tl ' +
+      'JOIN sta_location l ON l.id = tl.location_id WHERE tl.thing_id = t.id ORDER BY l.id DESC LIMIT 1) AS loc ON true')
+    .select('i.*', 'r.name as rule_name', 'r.rule', 'r.high', 'r.low', 'r.per_minute', 'r.silence_minutes', 'd.name as datastream_name',
+      't.id as thing_id', 't.name as thing_name', 't.kind', 'k.name as kind_name', 'k.unit', 'loc.lon', 'loc.lat')
   if (q.state === 'open') qb.whereNull('i.closed_at')
   if (q.state === 'closed') qb.whereNotNull('i.closed_at')
   const rows = await qb as (Record<string, unknown> & { id: string; rule_id: string; datastream_id: string; opened_at: Date; closed_at: Date | null; normal_since: Date | null; last_abnormal_at: Date })[]
   return {
     items: rows.map((r) => ({
-      id: Number(r.id), rule: { id: Number(r.rule_id), name: r.rule_name, kind: r.rule }, datastream: { id: Number(r.datastream_id), name: r.datastream_name },
+      id: Number(r.id), rule: { id: Number(r.rule_id), name: r.rule_name, kind: r.rule, high: r.high, low: r.low, perMinute: r.per_minute, silenceMinutes: r.silence_minutes },
+      thing: { id: Number(r.thing_id), name: r.thing_name, kind: r.kind, kindName: r.kind_name, unit: r.unit, lon: r.lon, lat: r.lat }, datastream: { id: Number(r.datastream_id), name: r.datastream_name },
       adminCode: r.admin_code, openedAt: r.opened_at.toISOString(), lastAbnormalAt: r.last_abnormal_at.toISOString(), normalSince: r.normal_since?.toISOString() ?? null,
       closedAt: r.closed_at?.toISOString() ?? null, crossings: r.crossings, readings: r.readings, eventNumber: r.event_number,
     })),
