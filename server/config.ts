@@ -42,6 +42,11 @@ const schema = z.object({
   // the MQTT broker of the SensorThings extension (server/sensors/mqtt.ts); unset: an embedded aedes broker on MQTT_PORT (0: none)
   MQTT_URL: z.string().regex(/^(mqtts?|wss?|tcp):\/\//, 'must be an mqtt://, mqtts://, ws:// or wss:// URL').optional(),
   MQTT_PORT: integer(0, 65535).default(1883),
+  // when both are set, the embedded broker refuses clients without them and the server's own client sends them (server/sensors/mqtt.ts)
+  MQTT_USERNAME: z.string().min(1).max(200).optional(),
+  MQTT_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(200).optional(),
+  // internal networks that opinion feeds may still be read from (CIDR blocks); loopback, private and link-local are refused otherwise (server/http/outbound.ts)
+  OPINION_FEED_ALLOWED_NETWORKS: z.string().max(4000).transform((v, c) => parseCidrList(v, c)).optional(),
   // a request not fully received (headers, then the whole body) in this time is cut off: 408 (server/http/listener.ts)
   REQUEST_TIMEOUT_MS: integer(1000, 3_600_000).default(120_000),
   HEADERS_TIMEOUT_MS: integer(1000, 3_600_000).default(60_000),
@@ -89,6 +94,11 @@ export interface Config {
   mqttUrl?: string | undefined
   /** Port of the embedded broker (0: none; default 1883). */
   mqttPort?: number | undefined
+  /** Credentials MQTT clients must present to the embedded broker, and that the server presents to any broker. */
+  mqttUsername?: string | undefined
+  mqttPassword?: string | undefined
+  /** CIDR blocks of internal networks opinion feeds may be read from (default none: SSRF guard). */
+  opinionFeedAllowedNetworks?: string[] | undefined
   /** Whole request (headers and body) must arrive within this; slower clients get 408 (server/http/listener.ts). */
   requestTimeoutMs: number
   headersTimeoutMs: number
@@ -125,7 +135,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((i) => {
       const key = String(i.path[0] ?? '?')
-      const shown = key === 'DATABASE_URL' || key === 'DATABASE_READ_URL' || key === 'AUTH_SECRET' || key === 'GRIDGOV_BASEMAP_WMTS' ? '(hidden)' : JSON.stringify(raw[key])
+      const shown = key === 'DATABASE_URL' || key === 'DATABASE_READ_URL' || key === 'AUTH_SECRET' || key === 'MQTT_PASSWORD' || key === 'GRIDGOV_BASEMAP_WMTS' ? '(hidden)' : JSON.stringify(raw[key])
       return `${key}=${shown}: ${i.message}`
     }))
   }
@@ -133,6 +143,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = []
   if (e.NODE_ENV === 'production' && !e.AUTH_SECRET) problems.push('AUTH_SECRET: required when NODE_ENV=production')
   if (e.NODE_ENV === 'production' && e.SEED_DEMO) problems.push('SEED_DEMO: demo data and demo users are refused when NODE_ENV=production')
+  if (!e.MQTT_USERNAME !== !e.MQTT_PASSWORD) problems.push('MQTT_USERNAME, MQTT_PASSWORD: set both or neither')
   if (e.DATABASE_READ_URL && !e.DATABASE_URL) problems.push('DATABASE_READ_URL: needs DATABASE_URL (the primary)')
   const workers = e.WORKERS === 'auto' ? os.availableParallelism() : e.WORKERS
   if (workers > 1 && !e.DATABASE_URL) problems.push(`WORKERS=${e.WORKERS}: more than one worker needs DATABASE_URL (the embedded database belongs to one process)`)
@@ -156,6 +167,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     mqttUrl: e.MQTT_URL,
     mqttPort: e.MQTT_PORT,
+    mqttUsername: e.MQTT_USERNAME,
+    mqttPassword: e.MQTT_PASSWORD,
+    opinionFeedAllowedNetworks: e.OPINION_FEED_ALLOWED_NETWORKS ?? [],
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     offlineSyncMaxBytes: e.OFFLINE_SYNC_MAX_BYTES,

@@ -22,6 +22,7 @@ import { wfsRoutes } from './ogc/wfs/routes.ts'
 import { featuresRoutes } from './ogc/features/routes.ts'
 import { open311Routes } from './open311/routes.ts'
 import { integrationRoutes } from './integrations/routes.ts'
+import { exchangeRoutes } from './exchange/routes.ts'
 import { trajectoryRoutes } from './positions/trajectoryRoutes.ts'
 import { deviceRoutes } from './devices/routes.ts'
 import { positionRoutes } from './positions/routes.ts'
@@ -77,6 +78,9 @@ import { cameraRoutes } from './cameras/routes.ts'
 import { opinionRoutes } from './opinion/routes.ts'
 import { utilityUsageRoutes } from './utility-usage/routes.ts'
 import { gridQualityRoutes } from './quality/gridDataRoutes.ts'
+import { serviceGapRoutes } from './service-gaps/routes.ts'
+import { catalogueRoutes } from './catalogue/routes.ts'
+import { proactiveRoutes } from './proactive-rules/routes.ts'
 
 export const routeFactories: ((app: AppContext) => Router)[] = [
   authRoutes,
@@ -100,11 +104,13 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   featuresRoutes,
   open311Routes,
   integrationRoutes,
+  exchangeRoutes, // /api/v1/exchange: the provincial link and open data (issue 20 item 8)
   trajectoryRoutes,
   deviceRoutes,
   positionRoutes,
   patrolRoutes,
   fenceRoutes,
+  serviceGapRoutes, // /api/v1/analytics/service-gaps: 一年一体检 (issue 20 item 3; its own folder, see its routes.ts)
   analyticsRoutes,
   warningRoutes,
   reportRoutes,
@@ -152,4 +158,6 @@ export const routeFactories: ((app: AppContext) => Router)[] = [
   opinionRoutes, // /api/v1/opinion: public-opinion feeds → candidate events (issue 19 item 3)
   utilityUsageRoutes, // /api/v1/utility-usage: monthly usage per household, flags to the grid's inspector
   gridQualityRoutes, // /api/v1/quality/grids: data quality per base grid, 一格一档 (issue 20 item 7)
+  catalogueRoutes, // /api/v1/catalogue: the data catalogue and access applications (issue 20 item 6)
+  proactiveRoutes, // /api/v1/proactive-rules: proactive-service rules and their tasks (issue 20 item 4)
 ]

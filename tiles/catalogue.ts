@@ -158,7 +158,7 @@ const eventsLayer: LayerDef = {
     attr('big_class', 'substr(t.class_code, 1, 2)', 'string', '事件大类'),
     attr('status', 't.status', 'string', '状态'),
     attr('status_title', eventStatusTitles, 'string', '状态名称'),
-    attr('light', 'event_status_light(t.status, t.dispatched_at, t.sign_due_at, t.handle_due_at, now())', 'string', '红黄绿灯'),
+    attr('light', 'event_status_light(t.status, t.dispatched_at, t.sign_due_at, t.handle_due_at, now(), t.warn_share)', 'string', '红黄绿灯'),
     attr('channel', 't.channel', 'string', '来源渠道'),
     attr('grid_code', 't.grid_code', 'string', '所在网格'),
     attr('community_code', 't.community_code', 'string', '所属社区'),

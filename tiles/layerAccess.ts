@@ -10,13 +10,15 @@ import { noteFullRead } from '../server/audit/scope.ts'
 import { Catalogue, type LayerDef } from './catalogue.ts'
 
 /** Whether the principal may read the layer at all (jurisdiction still applies to its rows). */
-export function mayReadLayer(layer: LayerDef, p: Pick<Principal, 'kind' | 'role'>): boolean {
+export function mayReadLayer(layer: LayerDef, p: Pick<Principal, 'kind' | 'role' | 'layers'>): boolean {
+  // a key issued for an access application reads only the layers granted to it (server/auth/grants.ts)
+  if (p.layers && !p.layers.includes(layer.id)) return false
   if (!layer.readRoles) return true
   return p.kind !== 'anonymous' && layer.readRoles.includes(p.role)
 }
 
 /** The catalogue as this principal sees it: the same object when every layer is open to it. */
-export function catalogueFor(catalogue: Catalogue, p: Pick<Principal, 'kind' | 'role'>): Catalogue {
+export function catalogueFor(catalogue: Catalogue, p: Pick<Principal, 'kind' | 'role' | 'layers'>): Catalogue {
   const visible = catalogue.layers.filter((l) => mayReadLayer(l, p))
   return visible.length === catalogue.layers.length ? catalogue : new Catalogue(visible)
 }

@@ -25,9 +25,10 @@ const types: Record<string, string> = {
 }
 
 // data: for the empty favicon and OpenLayers' inline icons; blob: for canvases read back as images
+// and for the live video (hls.js feeds the <video> through a MediaSource blob: URL)
 export const PAGE_CSP = [
   "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:",
-  "font-src 'self'", "connect-src 'self'", "worker-src 'self' blob:", "object-src 'none'",
+  "font-src 'self'", "connect-src 'self'", "media-src 'self' blob:", "worker-src 'self' blob:", "object-src 'none'",
   "base-uri 'none'", "form-action 'none'", "frame-ancestors 'self'",
 ].join('; ')
 

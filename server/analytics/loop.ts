@@ -12,6 +12,8 @@ import { raiseForecastWarnings } from './forecastWarning.ts'
 import { runGridQualityPass } from '../quality/gridData.ts'
 import { runHardCasePass } from '../hard-cases/pass.ts'
 import { tellOverdueDecisions } from '../meetings/overdue.ts'
+import { runProactivePass } from '../proactive-rules/pass.ts'
+import { runExchangePass } from '../exchange/pass.ts'
 
 export interface AnalyticsLoopOptions { intervalMs?: number }
 
@@ -55,6 +57,17 @@ export function startAnalyticsLoop(app: AppContext, opts: AnalyticsLoopOptions =
     { name: 'grid-quality', everyMs: 86_400_000, firstAfterMs: 300_000, run: async () => {
       const r = await runGridQualityPass(app.knex)
       if (r.told) app.logger.info({ ...r }, 'grid data quality computed, stale records told')
+    } },
+    // 全省一网运行: yesterday's statistics and changed open-data catalogue entries to the province
+    // (outbox messages keyed by message id: a second instance or a second run queues nothing)
+    { name: 'province-exchange', everyMs: 3_600_000, firstAfterMs: 180_000, run: async () => {
+      const r = await runExchangePass(app.knex)
+      if (r.statistics || r.catalogue) app.logger.info({ ...r }, 'province exchange messages queued')
+    } },
+    // 主动服务: every enabled rule once an hour (tasks unique per person, rule and period: a rerun makes none)
+    { name: 'proactive', everyMs: 3_600_000, firstAfterMs: 240_000, run: async () => {
+      const r = await runProactivePass(app.knex)
+      if (r.created) app.logger.info({ ...r }, 'proactive tasks created')
     } },
   ], opts.intervalMs ?? 30_000)
 }

@@ -13,6 +13,8 @@ export interface AuditRow {
   client_address: string | null; method: string; path: string; action: AuditAction; resource_type: string | null
   resource_id: string | null; record_id: number | null; community_code: string | null; personal: boolean
   fields: string[]; status: number; city_code: string | null; reason: string | null
+  /** the API key that made the request, if one did */
+  api_key_id?: number | null
 }
 
 const READS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -29,6 +31,8 @@ const TELEMETRY = /^\/api\/v1\/positions(\/osmand)?\/?$/
 
 /** Whether a request gets a row of its own: a change (or an attempt at one), a sign-in or -out, a read of the audit. */
 export function isAudited(ctx: Context, status = ctx.status): boolean {
+  // every request of an access application's key, reads too: its use is shown per application (server/catalogue/)
+  if (ctx.state.apiKeyGranted === true) return true
   const path = ctx.path
   if (TELEMETRY.test(path)) return status === 401 || status === 403
   if (READS.has(ctx.method)) return ctx.method !== 'OPTIONS' && path === AUDIT_PATH
@@ -50,6 +54,7 @@ function actionOf(ctx: Context, hasKey: boolean): AuditAction {
   if (p === '/api/v1/auth/logout' || p === '/api/v1/auth/logout-all') return 'logout'
   if (p === '/api/v1/auth/refresh') return 'refresh'
   if (p === AUDIT_PATH) return ctx.query.format === 'csv' ? 'export' : 'read'
+  if (READS.has(ctx.method)) return 'read'
   if (ctx.method === 'DELETE') return 'delete'
   // a POST to a collection creates; a POST on one resource (transitions, acknowledge …) changes it
   if (ctx.method === 'POST') return hasKey && !p.startsWith('/ogc') ? 'update' : 'create'
@@ -108,7 +113,7 @@ export function storable(s: string | null, max: number): string | null {
 export function rowsOf(ctx: Context, p: Principal, scope: AuditScope, status: number): AuditRow[] {
   const base = {
     request_id: scope.requestId, ...who(ctx, p), client_address: ctx.ip || null, method: ctx.method.slice(0, 16),
-    path: storable(ctx.path, 1000)!, status, reason: null,
+    path: storable(ctx.path, 1000)!, status, reason: null, api_key_id: (ctx.state.apiKeyId as number | undefined) ?? null,
   }
   const rows: AuditRow[] = []
   if (!scope.recorded && isAudited(ctx, status)) {

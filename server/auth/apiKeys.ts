@@ -102,7 +102,10 @@ async function rotate(app: AppContext, old: Record<string, unknown>, graceHours:
   if (!live) throw new AppError(409, 'conflict', 'this key is revoked, expired or already rotated').coded('auth.api_key_inactive')
   const id = Number(old.id)
   const made = await createApiKey(app.knex, Number(old.user_id), String(old.name), undefined,
-    { scopes: old.scopes as string[], expiresAt: old.expires_at ? new Date(old.expires_at as string) : null, createdBy })
+    { scopes: old.scopes as string[], expiresAt: old.expires_at ? new Date(old.expires_at as string) : null, createdBy,
+      // an application's key stays limited to its grant (server/auth/grants.ts)
+      grant: old.grant_paths ? { paths: old.grant_paths as string[], layers: old.grant_layers as string[], areas: old.grant_areas as string[] } : null,
+      applicationId: old.application_id === null || old.application_id === undefined ? null : Number(old.application_id) })
   // the old key's grace end: now + grace, never later than its own expiry; only a key not rotated
   // meanwhile (two rotations at once: the second finds nothing and is refused, its new key revoked)
   const [updated] = await app.knex('api_key').where({ id }).whereNull('replaced_by').update({
@@ -130,5 +133,7 @@ function describeKey(r: Record<string, unknown>) {
     id: Number(r.id), name: r.name, prefix: r.prefix, username: r.username, role: r.role, scopes: r.scopes, state: r.state,
     createdAt: iso(r.created_at), expiresAt: iso(r.expires_at), revokedAt: iso(r.revoked_at), lastUsedAt: iso(r.last_used_at),
     replacedBy: r.replaced_by === null ? null : Number(r.replaced_by),
+    // issued for an access application (server/catalogue/): limited to its grant
+    applicationId: r.application_id === null || r.application_id === undefined ? null : Number(r.application_id),
   }
 }

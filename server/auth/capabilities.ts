@@ -22,6 +22,9 @@ import { HARD_CASE_ROLES } from '../hard-cases/store.ts'
 import { INSTRUCTING_ROLES } from '../hard-cases/instructions.ts'
 import { CONVENERS, MEETING_ROLES } from '../meetings/store.ts'
 import { PART_ROLES } from '../parallel/store.ts'
+import { RULE_READERS as SENSOR_READERS } from '../sensors/roles.ts'
+import { OPINION_ROLES } from '../opinion/routes.ts'
+import { PEOPLE_ROLES } from '../registers/access.ts'
 
 /** Every signed-in role (routers guarded by a bare requireRole()). */
 const SIGNED_IN: readonly Role[] = roles
@@ -87,6 +90,12 @@ export const CAPABILITIES = {
   convene: ['发起会商', CONVENERS],
   /** 并联办 panel: GET /api/v1/parallel (the parts the caller's units hold) and an event's parts. */
   parallel: ['并联办', PART_ROLES],
+  /** 感知 panel: GET /api/v1/sensor-rules/incidents (sensor alarms with their readings). */
+  sensors: ['物联感知', SENSOR_READERS],
+  /** 舆情 panel: GET /api/v1/opinion/posts, accept and reject, topics. */
+  opinion: ['网络舆情', OPINION_ROLES],
+  /** 用量 panel: GET /api/v1/utility-usage/flags (the people-register roles only). */
+  usageFlags: ['用量异常', PEOPLE_ROLES],
 } as const satisfies Record<string, readonly [string, readonly Role[]]>
 
 export type Capability = keyof typeof CAPABILITIES

@@ -17,7 +17,7 @@ registerMessages('zh', {
 })
 
 const EVENT_PATHS = ['/api/v1/events', '/api/v1/sla', '/api/v1/event-imports', '/api/v1/import', '/open311',
-  '/api/v1/integrations', '/api/v1/exemplary-cases', '/api/v1/reports', '/api/v1/resource-orders', '/api/v1/stream']
+  '/api/v1/integrations', '/api/v1/exchange', '/api/v1/exemplary-cases', '/api/v1/reports', '/api/v1/resource-orders', '/api/v1/stream']
 const POSITION_PATHS = ['/api/v1/positions', '/api/v1/devices', '/api/v1/patrol-tasks']
 const OGC_PATHS = ['/ogc', '/tiles']
 /** Who the key is, and its own rotation: need no scope. */

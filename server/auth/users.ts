@@ -6,6 +6,19 @@ import { hashPassword } from './passwords.ts'
 import type { Role } from './roles.ts'
 import { API_KEY_SCOPES } from './scopes.ts'
 
+/** What a key issued for an access application may reach (enforced in server/auth/grants.ts). */
+export interface KeyGrant {
+  /**
+   * "GET /api/v1/events/{number}": a method and an OpenAPI path template; "!GET /api/v1/grids/export":
+   * an operation the granted templates would match by their shape but that was not granted
+   */
+  paths: readonly string[]
+  /** catalogue layer ids; any of them opens the map services (tiles, WMS, WFS, OGC API Features) */
+  layers: readonly string[]
+  /** 12-digit admin codes */
+  areas: readonly string[]
+}
+
 export interface Principal {
   kind: 'user' | 'api_key' | 'anonymous'
   userId: number | null
@@ -17,6 +30,8 @@ export interface Principal {
   jurisdiction: Jurisdiction
   /** A resident without an account who proved, by a code sent to its reporter phone, that this event number is theirs (server/public/). */
   provenReport?: string
+  /** A key issued for an access application: the only catalogue layers it reads (server/auth/grants.ts). */
+  layers?: readonly string[]
 }
 
 export const anonymous: Principal = Object.freeze({
@@ -91,13 +106,15 @@ const sha256 = (s: string) => crypto.createHash('sha256').update(s).digest('hex'
  * Without scopes: every scope (the demo system's key; server/auth/apiKeys.ts always names them).
  */
 export async function createApiKey(knex: Knex, userId: number, name: string, key?: string,
-  opts: { scopes?: readonly string[]; expiresAt?: Date | null; createdBy?: number | null } = {}): Promise<{ key: string; id: number }> {
+  opts: { scopes?: readonly string[]; expiresAt?: Date | null; createdBy?: number | null; grant?: KeyGrant | null; applicationId?: number | null } = {}): Promise<{ key: string; id: number }> {
   const full = key ?? `${crypto.randomBytes(6).toString('hex')}.${crypto.randomBytes(24).toString('base64url')}`
   const [prefix, secret] = splitKey(full) ?? []
   if (!prefix || !secret) throw new Error('malformed API key')
   const [row] = await knex('api_key').insert({
     user_id: userId, name, prefix, secret_hash: sha256(secret), scopes: [...(opts.scopes ?? API_KEY_SCOPES)],
     expires_at: opts.expiresAt ?? null, created_by: opts.createdBy ?? null,
+    grant_paths: opts.grant ? [...opts.grant.paths] : null, grant_layers: opts.grant ? [...opts.grant.layers] : null,
+    grant_areas: opts.grant ? [...opts.grant.areas] : null, application_id: opts.applicationId ?? null,
   }).returning('id')
   return { key: full, id: Number(row.id) }
 }
@@ -108,7 +125,7 @@ function splitKey(key: string): [string, string] | undefined {
 }
 
 /** The user an API key acts as (with the key's id and scopes), or undefined when the key is unknown, revoked or expired. */
-export async function findUserByApiKey(knex: Knex, key: string): Promise<(UserRow & { apiKey: { id: number; scopes: string[] } }) | undefined> {
+export async function findUserByApiKey(knex: Knex, key: string): Promise<(UserRow & { apiKey: { id: number; scopes: string[]; grant: KeyGrant | null } }) | undefined> {
   const parts = splitKey(key)
   if (!parts) return undefined
   const row = await knex('api_key').where({ prefix: parts[0] }).whereNull('revoked_at')
@@ -120,5 +137,7 @@ export async function findUserByApiKey(knex: Knex, key: string): Promise<(UserRo
   // Best effort: a failed bookkeeping write must not fail the request.
   await knex('api_key').where({ id: row.id }).update({ last_used_at: knex.fn.now() }).catch(() => undefined)
   const user = await findUserById(knex, Number(row.user_id))
-  return user && { ...user, apiKey: { id: Number(row.id), scopes: row.scopes as string[] } }
+  const grant: KeyGrant | null = row.grant_paths === null ? null
+    : { paths: row.grant_paths as string[], layers: row.grant_layers as string[], areas: row.grant_areas as string[] }
+  return user && { ...user, apiKey: { id: Number(row.id), scopes: row.scopes as string[], grant } }
 }

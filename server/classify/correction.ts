@@ -26,8 +26,13 @@ export async function acceptClass(trx: Knex.Transaction, e: Accepted, classCode:
   })
   set.class_code = classCode
   // the event keeps the versions it runs under: the new class's, as in force now, replaces the old pin
-  const versionId = (await reference(trx)).classes.get(classCode)?.versionId
-  if (versionId !== undefined) set.config_versions = trx.raw("coalesce(config_versions, '{}'::jsonb) || ?::jsonb", [JSON.stringify({ classes: versionId })])
+  // (and its field rule: a class without one asks nothing in the field)
+  const ref = await reference(trx)
+  const versionId = ref.classes.get(classCode)?.versionId
+  if (versionId !== undefined) {
+    set.config_versions = trx.raw("coalesce(config_versions, '{}'::jsonb) || ?::jsonb",
+      [JSON.stringify({ classes: versionId, class_field_rules: ref.fieldRules.get(classCode)?.versionId ?? null })])
+  }
   return { classCode: { from: e.class_code, to: classCode, suggested: c ? c.suggestions : undefined } }
 }
 

@@ -4,19 +4,22 @@
 import { z } from 'zod'
 import { roles } from '../auth/roles.ts'
 
-export const configKinds = ['classes', 'demand_types', 'channels', 'dispatch_rules', 'time_limits', 'supervision_rules'] as const
+export const configKinds = ['classes', 'demand_types', 'channels', 'dispatch_rules', 'time_limits', 'supervision_rules',
+  'class_field_rules', 'hard_case_rules'] as const
 export type ConfigKind = (typeof configKinds)[number]
 
 /** URL segment → kind (the paths use hyphens: /config/demand-types). */
 export const kindOfSegment: Record<string, ConfigKind> = {
   'classes': 'classes', 'demand-types': 'demand_types', 'channels': 'channels', 'dispatch-rules': 'dispatch_rules',
-  'time-limits': 'time_limits', 'supervision-rules': 'supervision_rules',
+  'time-limits': 'time_limits', 'supervision-rules': 'supervision_rules', 'class-field-rules': 'class_field_rules',
+  'hard-case-rules': 'hard_case_rules',
 }
 export const segmentOfKind = Object.fromEntries(Object.entries(kindOfSegment).map(([s, k]) => [k, s])) as Record<ConfigKind, string>
 
 export const kindTitles: Record<ConfigKind, string> = {
   classes: '事件分类（事件清单/权责清单）', demand_types: '诉求类型', channels: '上报渠道',
   dispatch_rules: '派遣规则', time_limits: '时限规则', supervision_rules: '督办规则',
+  class_field_rules: '类别现场规则（现场核实、重大突发）', hard_case_rules: '疑难认定规则',
 }
 
 const text = (max: number) => z.string().trim().min(1).max(max)
@@ -81,6 +84,11 @@ export const timeLimitsBody = z.object({
   arrivalRadiusM: z.number().int().min(5).max(5000).default(50),
   arrivalInGrid: z.boolean().default(false),
   arrivalRequired: z.boolean().default(false),
+  /**
+   * 预警: the share of a deadline's time after which the event is warned of (yellow light, a
+   * notice to the assignee). Left out: 0.8, and no notice (what versions before it did).
+   */
+  warnShare: z.number().min(0.5).max(0.95).optional(),
 }).strict()
 
 export const supervisionRuleBody = z.object({
@@ -92,9 +100,23 @@ export const supervisionRuleBody = z.object({
   notifyRoles: z.array(z.enum(roles)).min(1).max(roles.length),
 }).strict()
 
+/** What a small class asks in the field: an on-site verification before filing, or handling as a major emergency. */
+export const classFieldRuleBody = z.object({
+  verifyOnSite: z.boolean(),
+  emergency: z.boolean(),
+}).strict()
+
+/** The 疑难 thresholds of a city (key: city code, 000000 the national defaults). */
+export const hardCaseRuleBody = z.object({
+  bounces: z.number().int().min(1).max(100),
+  overdueHours: z.number().int().min(1).max(8760),
+  units: z.number().int().min(2).max(50),
+}).strict()
+
 export const bodySchemas: Record<ConfigKind, z.ZodType> = {
   classes: classBody, demand_types: demandTypeBody, channels: channelBody, dispatch_rules: dispatchRuleBody,
-  time_limits: timeLimitsBody, supervision_rules: supervisionRuleBody,
+  time_limits: timeLimitsBody, supervision_rules: supervisionRuleBody, class_field_rules: classFieldRuleBody,
+  hard_case_rules: hardCaseRuleBody,
 }
 
 /** What a key looks like per kind (a class code, a city code …). */
@@ -105,6 +127,8 @@ export const keySchemas: Record<ConfigKind, z.ZodString> = {
   dispatch_rules: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,59}$/, 'must be lower-case letters, digits, - and _'),
   time_limits: z.string().regex(/^[0-9]{6}$/, 'must be a 6-digit city code (000000: the national defaults)'),
   supervision_rules: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,59}$/, 'must be lower-case letters, digits, - and _'),
+  class_field_rules: z.string().regex(/^[0-9]{4}$/, 'must be a 4-digit small class code'),
+  hard_case_rules: z.string().regex(/^[0-9]{6}$/, 'must be a 6-digit city code (000000: the national defaults)'),
 }
 
 /** Only rules end by themselves; a matter is replaced by its next version. */
@@ -116,3 +140,5 @@ export type DispatchRuleBody = z.output<typeof dispatchRuleBody>
 export type TimeLimitsBody = z.output<typeof timeLimitsBody>
 export type DemandTypeBody = z.output<typeof demandTypeBody>
 export type SupervisionRuleBody = z.output<typeof supervisionRuleBody>
+export type ClassFieldRuleBody = z.output<typeof classFieldRuleBody>
+export type HardCaseRuleBody = z.output<typeof hardCaseRuleBody>

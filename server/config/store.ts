@@ -68,7 +68,7 @@ export async function writeVersion(trx: Knex.Transaction, kind: ConfigKind, v: N
   if (v.effectiveTo && v.effectiveTo <= from) {
     throw badRequest('effectiveTo must be after effectiveFrom').coded('config.end_before_start', { field: 'effectiveTo' })
   }
-  if (kind === 'time_limits') timeLimitsAllowed(actor, v.key)
+  if (kind === 'time_limits' || kind === 'hard_case_rules') cityRuleAllowed(actor, kind, v.key)
   // one writer per item at a time: the overlap check and the insert must see the same history
   await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [`config:${kind}:${v.key}`])
   const existing = await trx('config_version').where({ kind, key: v.key }).orderBy('effective_from') as VersionRow[]
@@ -102,11 +102,11 @@ export async function writeVersion(trx: Knex.Transaction, kind: ConfigKind, v: N
   return row!
 }
 
-/** A city's command centre writes its own city's time limits; the national defaults change by migration. */
-function timeLimitsAllowed(actor: Principal, key: string): void {
-  if (key === '000000') throw forbidden('the national time limits are changed by migration, not by a city').coded('config.national_time_limits')
+/** A city's command centre writes its own city's time limits and 疑难 rule; the national defaults change by migration. */
+function cityRuleAllowed(actor: Principal, kind: ConfigKind, key: string): void {
+  if (key === '000000') throw forbidden(`the national ${kind} are changed by migration, not by a city`).coded('config.national_time_limits')
   const city = actor.cityCode?.slice(0, 6)
-  if (city !== key) throw forbidden(`you may change the time limits of your own city (${city ?? 'none'}) only`).coded('config.other_city', { key })
+  if (city !== key) throw forbidden(`you may change the ${kind} of your own city (${city ?? 'none'}) only`).coded('config.other_city', { key })
 }
 
 async function identityRows(trx: Knex.Transaction, kind: ConfigKind, key: string, body: Record<string, unknown>,
@@ -128,6 +128,12 @@ async function identityRows(trx: Knex.Transaction, kind: ConfigKind, key: string
     }
     if (mode === 'create') await trx('event_class').insert({ code: key, parent_code: parent, ...row })
     else if (now) await trx('event_class').where('code', key).update(row)
+  } else if (kind === 'class_field_rules') {
+    // a rule for a class that is not configured would never apply: refuse it
+    if (!(await trx('event_class').where('code', key).first('code'))) {
+      throw badRequest(`key ${key}: no such event class; create the class first`, { errors: [{ field: 'key', message: 'no such event class' }] })
+        .coded('config.no_class', { field: 'key', code: key })
+    }
   } else if (kind === 'channels') {
     const b = body as ChannelBody
     const row = { name: b.name, auto_accept: b.autoAccept, auto_dispatch: b.autoDispatch }

@@ -40,6 +40,15 @@ export class Jurisdiction {
     return this.prefixes.some((p) => adminCode.startsWith(p))
   }
 
+  /**
+   * Whether an admin area (a 12-digit code of any level) shares ground with this jurisdiction: it
+   * lies inside it, or contains part of it (a street user asking about the city sees its street).
+   */
+  overlaps(adminCode: string): boolean {
+    const prefix = adminPrefix(adminCode)
+    return this.covers(prefix) || this.prefixes.some((p) => p.startsWith(prefix))
+  }
+
   /** LIKE patterns for binding as a text[] parameter: `col LIKE ANY(?)`. */
   get patterns(): string[] {
     return this.prefixes.map((p) => `${p}%`)

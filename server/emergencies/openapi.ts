@@ -11,7 +11,7 @@ export const emergencyPaths = {
     get: {
       summary: '重大突发: the major emergencies the caller follows, newest first',
       description: 'An event becomes a major emergency at intake when its priority is 1 or its class is configured as one ' +
-        '(event_class_field_rule.emergency): it skips the desk\'s queue (filed and dispatched at once whatever the channel\'s setting), ' +
+        '(config class-field-rules: emergency): it skips the desk\'s queue (filed and dispatched at once whatever the channel\'s setting), ' +
         'and its named leaders and lead bodies (emergency_contact) are alerted at once: inbox (kind emergency), the stream (SSE event ' +
         '"emergency" {community, number, classCode, status, source, reason, at, alerted}) and the outbox to the other platforms (its ' +
         'history row "emergency"). Supervisors may declare one later (transition declare_emergency). open=true (default) leaves out ' +

@@ -37,6 +37,8 @@ export interface Sla {
   arrivalInGrid: boolean
   /** 处置 (handle) needs an arrival first when the event was dispatched to a member */
   arrivalRequired: boolean
+  /** 预警: share of a deadline's time after which the scheduler warns the assignee (unset: no notice, light at 0.8) */
+  warnShare?: number
 }
 
 export const DEFAULT_SLA: Sla = {
@@ -216,6 +218,7 @@ export async function loadSla(knex: Knex, cityCode: string, at = new Date()): Pr
     escalateAfterHours: { community: num(esc.community), street: num(esc.street) },
     answerHours: Number(r.answerHours), autoCloseGrid: Boolean(r.autoCloseGrid), appealDays: Number(r.appealDays),
     arrivalRadiusM: Number(r.arrivalRadiusM ?? 50), arrivalInGrid: Boolean(r.arrivalInGrid ?? false), arrivalRequired: Boolean(r.arrivalRequired ?? false),
+    ...(r.warnShare === undefined || r.warnShare === null ? {} : { warnShare: Number(r.warnShare) }),
   }
 }
 

@@ -10,12 +10,15 @@ import type { TimeUnit, WorkCalendar } from './calendar.ts'
 import { localDate } from './calendar.ts'
 import type { EscalationLevel, Status } from './workflow.ts'
 
-/** Share of the time allowed after which the light turns yellow (event_status_light() in SQL says the same). */
+/**
+ * Share of the time allowed after which the light turns yellow (预警), unless the event's time
+ * limits set warnShare (event.warn_share; event_status_light() in SQL says the same).
+ */
 export const YELLOW_AT = 0.8
 
 export interface ClassLimit { value: number; unit: TimeUnit }
 
-export type TimerKind = 'sign' | 'plan' | 'handle' | 'escalate'
+export type TimerKind = 'sign' | 'plan' | 'handle' | 'escalate' | 'warn'
 
 export interface TimerSpec { kind: TimerKind; dueAt: Date; payload: Record<string, unknown> }
 
@@ -43,7 +46,20 @@ export function dispatchClock(cal: WorkCalendar, at: Date, limit: ClassLimit | n
   }
   const escalateAfter = level === 'community' || level === 'street' ? cal.sla.escalateAfterHours[level] : undefined
   if (escalateAfter) timers.push({ kind: 'escalate', dueAt: cal.addNaturalHours(at, escalateAfter), payload: { level } })
+  timers.push(...warnTimers(cal.sla.warnShare, at, signDueAt, handleDueAt, level))
   return { signDueAt, handleDueAt, timers }
+}
+
+/**
+ * 预警 timers: at the share of each deadline's time, the assignee is told it runs out. Only time
+ * limits that set warnShare arm them: events under earlier versions keep the 80 % light alone.
+ */
+export function warnTimers(share: number | undefined, at: Date, signDueAt: Date, handleDueAt: Date | null, level: EscalationLevel): TimerSpec[] {
+  if (share === undefined) return []
+  const point = (due: Date) => new Date(at.getTime() + share * (due.getTime() - at.getTime()))
+  const out: TimerSpec[] = [{ kind: 'warn', dueAt: point(signDueAt), payload: { level, of: 'sign', deadline: signDueAt.toISOString(), share } }]
+  if (handleDueAt) out.push({ kind: 'warn', dueAt: point(handleDueAt), payload: { level, of: 'handle', deadline: handleDueAt.toISOString(), share } })
+  return out
 }
 
 /** Moves a handling deadline by an approved extension. */
@@ -58,10 +74,10 @@ export type Light = 'green' | 'yellow' | 'red'
  * while dispatched, the handling deadline while signed or handling; red when past it, yellow
  * once YELLOW_AT of the time allowed has gone. Other statuses have no light.
  */
-export function statusLight(e: { status: Status; dispatchedAt: Date | null; signDueAt: Date | null; handleDueAt: Date | null }, now: Date): Light | null {
+export function statusLight(e: { status: Status; dispatchedAt: Date | null; signDueAt: Date | null; handleDueAt: Date | null; warnShare?: number | null }, now: Date): Light | null {
   const due = e.status === 'dispatched' ? e.signDueAt : e.status === 'signed' || e.status === 'handling' ? e.handleDueAt : null
   if (!due || !e.dispatchedAt) return null
   if (now.getTime() > due.getTime()) return 'red'
   const allowed = due.getTime() - e.dispatchedAt.getTime()
-  return now.getTime() - e.dispatchedAt.getTime() >= YELLOW_AT * allowed ? 'yellow' : 'green'
+  return now.getTime() - e.dispatchedAt.getTime() >= (e.warnShare ?? YELLOW_AT) * allowed ? 'yellow' : 'green'
 }

@@ -15,7 +15,7 @@ import { geocodeAddresses, MATCH_THRESHOLD } from '../addresses/matcher.ts'
 import { localDate } from './calendar.ts'
 import { dispatchClock } from './deadlines.ts'
 import { chooseAssignee, unitDirectoryOf, type DispatchExplanation } from './dispatch.ts'
-import { calendars, pinsFor, reference, type ConfigPins, type EventClass, type Reference } from './reference.ts'
+import { calendars, pinsFor, reference, warnShareOf, type ConfigPins, type EventClass, type Reference } from './reference.ts'
 import { eventNumber, readEvent, type DuplicateCandidate, type EventRow } from './store.ts'
 import { runNamed } from '../db/prepared.ts'
 import { BigramProfile } from './similarity.ts'
@@ -270,7 +270,7 @@ export async function intake(knex: Knex, principal: Principal, rawBody: unknown,
       level: plan.level, assigneeDepartmentId: plan.departmentId, assigneeMemberId: plan.memberId,
       dispatchedAt: plan.dispatchedAt, signDueAt: plan.signDueAt, handleDueAt: plan.handleDueAt,
       history: JSON.stringify(plan.history), timers: JSON.stringify(plan.timers), requestId: currentRequestId(),
-      configVersions: JSON.stringify(pins),
+      configVersions: JSON.stringify(pins), warnShare: warnShareOf(ref, cityCode),
     })
     const first = inserted[0]
     if (first) {

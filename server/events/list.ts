@@ -112,7 +112,7 @@ const COLUMNS = `e.id, e.number, e.city_code, e.channel, e.demand_type, e.class_
   d.code AS assignee_department_code, d.name AS assignee_department_name,
   d.kind AS assignee_department_kind, d.admin_code AS assignee_department_admin, m.name AS assignee_member_name,
   m.user_id AS assignee_member_user_id, e.assisting_department_ids, e.extension_pending,
-  e.dispatched_at, e.sign_due_at, e.handle_due_at, e.parked_at, e.signed_at, e.handled_at, e.closed_at,
+  e.dispatched_at, e.sign_due_at, e.handle_due_at, e.parked_at, e.signed_at, e.handled_at, e.closed_at, e.warn_share,
   e.satisfaction, e.version, e.created_at, e.updated_at,
   to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_t`
 
@@ -154,7 +154,7 @@ function filtered(knex: Knex, p: Principal, q: ListQuery, now: Date): Knex.Query
   if (q.light) {
     // only these statuses run a clock (event_status_light mirrors statusLight())
     qb.whereIn('e.status', ['dispatched', 'signed', 'handling'])
-      .whereRaw('event_status_light(e.status, e.dispatched_at, e.sign_due_at, e.handle_due_at, ?) = ANY(?::text[])', [now, q.light])
+      .whereRaw('event_status_light(e.status, e.dispatched_at, e.sign_due_at, e.handle_due_at, ?, e.warn_share) = ANY(?::text[])', [now, q.light])
   }
   if (q.classCode) qb.where('e.class_code', 'like', `${q.classCode}%`)
   if (q.channel) qb.whereIn('e.channel', q.channel)

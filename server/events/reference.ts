@@ -7,7 +7,8 @@ import type { Knex } from 'knex'
 import { CalendarCache, type Sla, type TimeUnit, type WorkCalendar } from './calendar.ts'
 import type { DispatchRule, RuleTarget } from './dispatch.ts'
 import type { Role } from '../auth/roles.ts'
-import type { ChannelBody, ClassBody, DemandTypeBody, DispatchRuleBody, SupervisionRuleBody, TimeLimitsBody } from '../config/kinds.ts'
+import type { ChannelBody, ClassBody, ClassFieldRuleBody, DemandTypeBody, DispatchRuleBody, HardCaseRuleBody, SupervisionRuleBody,
+  TimeLimitsBody } from '../config/kinds.ts'
 import { sqlFile } from '../db/sql.ts'
 import { onMapChanges } from '../../tiles/changes.ts'
 
@@ -26,6 +27,8 @@ export interface EventClass {
 export interface Channel { code: string; name: string; autoAccept: boolean; autoDispatch: boolean; roles: readonly Role[]; versionId: number }
 export interface DemandType { code: string; name: string; position: number; versionId: number }
 export interface SupervisionRule extends SupervisionRuleBody { key: string; versionId: number }
+export interface ClassFieldRule extends ClassFieldRuleBody { versionId: number }
+export interface HardCaseThresholds extends HardCaseRuleBody { versionId: number }
 
 export interface Reference {
   classes: Map<string, EventClass>
@@ -36,12 +39,17 @@ export interface Reference {
   /** by city code ('000000': the national defaults) */
   timeLimits: Map<string, { sla: Sla; versionId: number }>
   supervisionRules: SupervisionRule[]
+  /** by small class code: what the class asks in the field (classes without a rule ask nothing) */
+  fieldRules: Map<string, ClassFieldRule>
+  /** by city code ('000000': the national defaults) */
+  hardCaseRules: Map<string, HardCaseThresholds>
 }
 
 /** The versions an event was reported under (event.config_versions): later steps use these. */
 export interface ConfigPins {
   classes?: number; channels?: number; demand_types?: number; time_limits?: number
   dispatch_rules?: number[]; supervision_rules?: number[]
+  class_field_rules?: number; hard_case_rules?: number
 }
 
 const TTL_MS = 60_000
@@ -64,10 +72,12 @@ export const slaOf = (b: TimeLimitsBody): Sla => ({
   escalateAfterHours: { community: b.escalateAfterHours.community ?? undefined, street: b.escalateAfterHours.street ?? undefined },
   answerHours: Number(b.answerHours), autoCloseGrid: b.autoCloseGrid, appealDays: Number(b.appealDays),
   arrivalRadiusM: Number(b.arrivalRadiusM ?? 50), arrivalInGrid: b.arrivalInGrid ?? false, arrivalRequired: b.arrivalRequired ?? false,
+  ...(b.warnShare === undefined ? {} : { warnShare: Number(b.warnShare) }),
 })
 
 function build(rows: Row[]): Reference {
-  const ref: Reference = { classes: new Map(), channels: new Map(), demandTypes: new Map(), rules: [], timeLimits: new Map(), supervisionRules: [] }
+  const ref: Reference = { classes: new Map(), channels: new Map(), demandTypes: new Map(), rules: [], timeLimits: new Map(), supervisionRules: [],
+    fieldRules: new Map(), hardCaseRules: new Map() }
   for (const r of rows) {
     const id = Number(r.id)
     switch (r.kind) {
@@ -85,6 +95,8 @@ function build(rows: Row[]): Reference {
       case 'dispatch_rules': ref.rules.push(ruleOf(id, r.body as DispatchRuleBody)); break
       case 'time_limits': ref.timeLimits.set(r.key, { sla: slaOf(r.body as TimeLimitsBody), versionId: id }); break
       case 'supervision_rules': ref.supervisionRules.push({ ...(r.body as SupervisionRuleBody), key: r.key, versionId: id }); break
+      case 'class_field_rules': ref.fieldRules.set(r.key, { ...(r.body as ClassFieldRuleBody), versionId: id }); break
+      case 'hard_case_rules': ref.hardCaseRules.set(r.key, { ...(r.body as HardCaseRuleBody), versionId: id }); break
     }
   }
   return ref
@@ -193,5 +205,16 @@ export function pinsFor(ref: Reference, f: { classCode: string; channel: string;
     classes: ref.classes.get(f.classCode)?.versionId, channels: ref.channels.get(f.channel)?.versionId,
     demand_types: ref.demandTypes.get(f.demandType)?.versionId, time_limits: limits?.versionId,
     dispatch_rules: ref.rules.map((r) => r.id), supervision_rules: ref.supervisionRules.map((r) => r.versionId),
+    class_field_rules: ref.fieldRules.get(f.classCode)?.versionId, hard_case_rules: hardCaseRuleOf(ref, f.cityCode)?.versionId,
   }
+}
+
+/** A city's 疑难 thresholds in force: its own version, else the national defaults. */
+export const hardCaseRuleOf = (ref: Reference, cityCode: string | null): HardCaseThresholds | undefined =>
+  (cityCode ? ref.hardCaseRules.get(cityCode.slice(0, 6)) : undefined) ?? ref.hardCaseRules.get('000000')
+
+/** The warning share (预警) of an event's pinned time limits, or null: 0.8 and no notice, as before the field. */
+export const warnShareOf = (ref: Reference, cityCode: string): number | null => {
+  const limits = ref.timeLimits.get(cityCode.slice(0, 6)) ?? ref.timeLimits.get('000000')
+  return limits?.sla.warnShare ?? null
 }

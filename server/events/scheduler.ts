@@ -23,9 +23,12 @@ import { decide, nextLevel, plainSnapshot, type EscalationLevel, type Status } f
 import { sqlFile } from '../db/sql.ts'
 import { deliver } from '../inbox/deliver.ts'
 import type { WorkCalendar } from './calendar.ts'
+import { warnAssignee, warnStaleness } from './warnTimer.ts'
 
-interface TimerRow { id: number; event_id: number; city_code: string; kind: 'sign' | 'plan' | 'handle' | 'escalate' | 'answer'; assignment_at: Date; due_at: Date; payload: { level?: EscalationLevel; supervision?: number; deadline?: string; rule?: number } }
-interface EventLock { id: number; created_at: Date; number: string; status: Status; escalation_level: EscalationLevel; dispatched_at: Date | null; handle_due_at: Date | null; assignee_department_id: number | null; community_code: string; class_code: string; extension_pending: boolean; satisfaction: null; version: number; config_versions: ConfigPins | null }
+interface TimerRow { id: number; event_id: number; city_code: string; kind: 'sign' | 'plan' | 'handle' | 'escalate' | 'answer' | 'warn'; assignment_at: Date; due_at: Date
+  payload: { level?: EscalationLevel; supervision?: number; deadline?: string; rule?: number; of?: 'sign' | 'handle'; share?: number } }
+interface EventLock { id: number; created_at: Date; number: string; status: Status; escalation_level: EscalationLevel; dispatched_at: Date | null; handle_due_at: Date | null
+  sign_due_at: Date | null; assignee_member_id: number | null; assignee_department_id: number | null; community_code: string; class_code: string; extension_pending: boolean; satisfaction: null; version: number; config_versions: ConfigPins | null }
 
 const ACTIVE: Status[] = ['dispatched', 'signed', 'handling']
 
@@ -43,7 +46,7 @@ export async function runDueTimers(knex: Knex, now = new Date(), batch = 100): P
     const result: PassResult = { fired: 0, stale: 0, busy: 0, deferred: 0 }
     for (const t of timers) {
       const { rows } = await trx.raw(`SELECT id, created_at, number, status, escalation_level, dispatched_at, handle_due_at,
-          assignee_department_id, community_code, class_code, extension_pending, version, config_versions
+          sign_due_at, assignee_member_id, assignee_department_id, community_code, class_code, extension_pending, version, config_versions
         FROM event WHERE id = ? FOR UPDATE SKIP LOCKED`, [t.event_id]) as { rows: EventLock[] }
       const e = rows[0]
       if (!e) {
@@ -81,6 +84,7 @@ function staleness(t: TimerRow, e: EventLock): string | undefined {
       if (!ACTIVE.includes(e.status)) return `already ${e.status}`
       return e.escalation_level === t.payload.level ? undefined : `now at level ${e.escalation_level}`
     case 'answer': return [...ACTIVE, 'parked', 'handled'].includes(e.status) ? undefined : `already ${e.status}`
+    case 'warn': return warnStaleness(t, e)
     default: return 'unknown timer kind'
   }
 }
@@ -184,6 +188,8 @@ async function act(trx: Knex.Transaction, t: TimerRow, e: EventLock, cal: WorkCa
     }
     case 'escalate':
       return escalate(trx, t, e, cal, rules.limit, now)
+    case 'warn':
+      return warnAssignee(trx, t, e, now)
     case 'answer':
       await supervise(trx, t, e, cal, 'answer_overdue', 'red', `督办单 ${t.payload.supervision} 未在时限内回复（${due}）`, now)
       await history(trx, t, e, 'supervise', e.status, '督办单逾期未回复，系统督办（红牌）', { timer: t.id, kind: 'answer_overdue', supervision: t.payload.supervision, dueAt: due }, now)

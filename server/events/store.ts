@@ -28,6 +28,8 @@ export interface EventRow {
   version: number; created_at: Date; updated_at: Date
   /** the configuration versions it was reported under (migration 0050); null before versioning */
   config_versions?: Record<string, unknown> | null
+  /** 预警 share of its time limits (migration 0069); null: 0.8 */
+  warn_share?: number | null
 }
 
 export const NUMBER = /^E(\d{4})(\d{2})(\d{2})\d{4,8}$/
@@ -83,7 +85,7 @@ export function eventView(r: EventRow, opts: { now: Date; principal: Principal }
     number: r.number,
     status: r.status,
     statusTitle: statusTitles[r.status],
-    light: statusLight({ status: r.status, dispatchedAt: r.dispatched_at, signDueAt: r.sign_due_at, handleDueAt: r.handle_due_at }, opts.now),
+    light: statusLight({ status: r.status, dispatchedAt: r.dispatched_at, signDueAt: r.sign_due_at, handleDueAt: r.handle_due_at, warnShare: r.warn_share }, opts.now),
     channel: r.channel,
     demandType: r.demand_type,
     class: { code: r.class_code, name: r.class_name },

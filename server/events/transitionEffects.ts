@@ -13,6 +13,7 @@ import { assistingUnitOf, type Extras } from './eventState.ts'
 import type { Prepared, TransitionBody } from './transitionInput.ts'
 import { answerSupervision, appeal, supervise } from './supervisionAppeal.ts'
 import { fieldEffect } from './fieldSteps/effects.ts'
+import { recheckAtAccept } from './fieldSteps/intakePolicy.ts'
 import { acceptClass, classOnlyOnAccept } from '../classify/correction.ts'
 
 /** Applies what an action does beyond the status; returns the explanation for the history row. */
@@ -70,7 +71,12 @@ export async function effects(trx: Knex.Transaction, e: EventRow, body: Transiti
       return fieldEffect(trx, e, body, prep, set, now, p)
     case 'unpark': return unpark(trx, e, prep.cal, set, now)
     // smart intake classification: the operator's class, kept as a correction (server/classify/correction.ts)
-    case 'accept': return acceptClass(trx, e, body.classCode, p.userId, set, now)
+    // a class changed at accept is re-checked against on-site verification (fieldSteps/intakePolicy.ts)
+    case 'accept': {
+      const explanation = await acceptClass(trx, e, body.classCode, p.userId, set, now)
+      const held = await recheckAtAccept(trx, e, body.classCode, x.verification, set)
+      return held ? { ...(explanation as object), ...held } : explanation
+    }
     default: return null
   }
 }

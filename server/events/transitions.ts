@@ -12,13 +12,14 @@ import { validate } from '../http/validate.ts'
 import type { Principal } from '../auth/users.ts'
 import { readEvent, type EventRow } from './store.ts'
 import { attachmentsOfEvent } from './attachments.ts'
-import { actions, allowedActions, decide, possibleActions, type Action } from './workflow.ts'
+import { actions, allowedActions, decide, possibleActions, type Action, type Status } from './workflow.ts'
 import { findArrival } from '../positions/arrival.ts'
 import { actorOf, extras, snapshotOf } from './eventState.ts'
 import { appendHistory, SYSTEM } from './historyAppend.ts'
 import { prepare, readOriginal, transitionSchema, type Prepared, type TransitionBody } from './transitionInput.ts'
 import { effects } from './transitionEffects.ts'
 import { prepareField } from './fieldSteps/prepare.ts'
+import { VERIFY_REQUIRED_NOTE } from './fieldSteps/intakePolicy.ts'
 
 export { transitionSchema, unitDirectory, type TransitionBody } from './transitionInput.ts'
 
@@ -53,16 +54,18 @@ export async function transition(knex: Knex, p: Principal, number: string, raw: 
     const set: Record<string, unknown> = { status: d.to, version: e.version + 1, updated_at: now }
     if (d.changes.extensionPending !== undefined) set.extension_pending = d.changes.extensionPending
     const explanation = await effects(trx, e, body, prep, set, now, duplicate, p, x)
+    // an effect may hold the event where it is (accept of a class that asks for an on-site verification)
+    const to = set.status as Status
     await trx('event').where({ id: e.id, created_at: e.created_at }).update(set)
-    let seq = await appendHistory(trx, e, { action: body.action, from: e.status, to: d.to, p, now, comment: body.comment ?? null, explanation, attachments })
-    seq = await followUps(trx, { ...e, status: d.to, version: e.version + 1 }, body, prep, p, now, seq)
+    let seq = await appendHistory(trx, e, { action: body.action, from: e.status, to, p, now, comment: body.comment ?? null, explanation, attachments })
+    seq = await followUps(trx, { ...e, status: to, version: e.version + 1 }, body, prep, p, now, seq)
     if (duplicate) {
       // the original's row lock serialises appends to its history too
       await readEvent(trx, duplicate.number, scope, p.userId, true)
       await appendHistory(trx, duplicate, { action: 'link_duplicate', from: duplicate.status, to: duplicate.status, p, now,
         comment: `${e.number} voided as a duplicate of this event`, explanation: { duplicate: e.number } })
     }
-    await trx.raw('SELECT pg_notify(?, ?)', ['gridgov_events', JSON.stringify({ event: e.number, action: body.action, status: d.to, community: e.community_code, version: e.version + 1 })])
+    await trx.raw('SELECT pg_notify(?, ?)', ['gridgov_events', JSON.stringify({ event: e.number, action: body.action, status: to, community: e.community_code, version: e.version + 1 })])
     const after = (await readEvent(trx, number, scope, p.userId))!
     const xa = await extras(trx, after, p.userId)
     return { event: after, action: body.action, seq, allowed: allowedActions(snapshotOf(after, xa), actorOf(p, after, xa)) }
@@ -111,6 +114,10 @@ async function followUps(trx: Knex.Transaction, e: EventRow, body: TransitionBod
     await trx('event').where({ id: e.id, created_at: e.created_at }).update({ status: 'closed', closed_at: now, version: e.version + 1, updated_at: now })
     return appendHistory(trx, e, { action: 'close', from: 'verified', to: 'closed', p: SYSTEM, now,
       comment: '网格内处置、网格员核查通过，系统自动结案', explanation: { auto: true, verifiedBy: p.displayName } })
+  }
+  if (body.action === 'accept' && e.status === 'reported') {
+    return appendHistory(trx, e, { action: 'verify_required', from: 'reported', to: 'reported', p: SYSTEM, now,
+      comment: `改为须现场核实的类别，${VERIFY_REQUIRED_NOTE}`, explanation: { classCode: body.classCode, channel: e.channel, reclassified: true } })
   }
   if (body.action === 'evaluate' && body.satisfaction === 'dissatisfied') {
     const office = prep.dir.departments.get(`JD-${e.community_code.slice(0, 9)}000`) ?? prep.dir.departments.get(`QZF-${e.community_code.slice(0, 6)}`)

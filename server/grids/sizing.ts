@@ -93,7 +93,7 @@ export async function gridSizing(knex: Knex, principal: Principal, q: SizingQuer
   if (!cityCode) throw notFound('no city for this caller')
   const area = q.area ?? `${cityCode}000000`
   // an area outside the caller's jurisdiction answers as one that does not exist
-  if (!principal.jurisdiction.covers(adminPrefix(area)) && !principal.jurisdiction.prefixes.some((p) => p.startsWith(adminPrefix(area)))) {
+  if (!principal.jurisdiction.overlaps(area)) {
     throw notFound(`no area ${area} in your jurisdiction`)
   }
   const since = new Date(now.getTime() - q.days * 86_400_000)

@@ -24,8 +24,9 @@ export const hardCasePaths = {
       responses: { 200: { description: '{state, items: [{number, status, class, source: rule|manual, reasons, note, markedAt, clearedAt, instructions}]}' }, 400: problem, 401: problem, 403: problem } },
   },
   '/api/v1/hard-cases/rule': {
-    get: { summary: 'The city\'s 疑难 thresholds', description: rule, responses: { 200: { description: '{bounces, overdueHours, units, updatedAt, updatedBy, reason}' }, 401: problem, 403: problem } },
-    put: { summary: 'Set the city\'s 疑难 thresholds (command centre), with a reason', description: rule, requestBody: json(ruleBody),
+    get: { summary: 'The city\'s 疑难 thresholds in force (versioned configuration: /api/v1/config/hard-case-rules)', description: rule,
+      responses: { 200: { description: '{bounces, overdueHours, units, updatedAt (the version\'s effectiveFrom), updatedBy, reason, version, key}' }, 401: problem, 403: problem } },
+    put: { summary: 'Set the city\'s 疑难 thresholds (command centre), with a reason: a new hard-case-rules version in force at once; open events keep the version they were reported under', description: rule, requestBody: json(ruleBody),
       responses: { 200: { description: 'the rule' }, 400: problem, 401: problem, 403: problem } },
   },
   '/api/v1/hard-cases/candidates': {

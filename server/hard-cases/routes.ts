@@ -61,7 +61,9 @@ export function hardCaseRoutes(app: AppContext): Router {
     const [m] = await measure(app.knex, p, { numbers: [number], onlyHits: false, rule, limit: 1, now: new Date() })
     ctx.body = {
       number, marking: await readMarking(app.knex, e.id),
-      measures: m ? { bounces: m.bounces, overdueHours: m.overdue_hours, units: m.units, reasons: reasonsOf(m, rule) } : null,
+      measures: m ? { bounces: m.bounces, overdueHours: m.overdue_hours, units: m.units, reasons: reasonsOf(m, rule),
+        // the thresholds of the rule version the event was reported under
+        rule: { bounces: m.rule_bounces, overdueHours: m.rule_overdue_hours, units: m.rule_units } } : null,
       instructions: await instructionsOf(app.knex, e.id),
       parallel: await readParts(app.knex, p, number),
       meetings: await listMeetings(app.knex, p, { eventNumber: number, limit: 100 }),

@@ -33,12 +33,17 @@ export interface Reason { rule: 'bounces' | 'overdue' | 'units' | 'manual'; valu
 interface Measured {
   id: number; number: string; city_code: string; class_code: string; class_name: string; community_code: string; status: Status
   created_at: Date; description: string; bounces: number; overdue_hours: number; units: number; marked: boolean
+  /** the thresholds of the rule version the event was reported under (candidates.sql) */
+  rule_bounces: number; rule_overdue_hours: number; rule_units: number
 }
 
 const reasonTitles: Record<Reason['rule'], string> = { bounces: '多次流转', overdue: '长期超期', units: '涉及多个单位', manual: '人工认定' }
 
-/** Which thresholds an event reaches. */
-export function reasonsOf(m: Pick<Measured, 'bounces' | 'overdue_hours' | 'units'>, rule: Pick<HardCaseRule, 'bounces' | 'overdueHours' | 'units'>): Reason[] {
+/** Which thresholds an event reaches: those of its pinned rule version when measured with them, else the rule's. */
+export function reasonsOf(m: Pick<Measured, 'bounces' | 'overdue_hours' | 'units'> & Partial<Pick<Measured, 'rule_bounces' | 'rule_overdue_hours' | 'rule_units'>>,
+  given: Pick<HardCaseRule, 'bounces' | 'overdueHours' | 'units'>): Reason[] {
+  const rule = m.rule_bounces === undefined ? given
+    : { bounces: Number(m.rule_bounces), overdueHours: Number(m.rule_overdue_hours), units: Number(m.rule_units) }
   const out: Reason[] = []
   if (m.bounces >= rule.bounces) out.push({ rule: 'bounces', value: m.bounces, threshold: rule.bounces })
   if (m.overdue_hours >= rule.overdueHours) out.push({ rule: 'overdue', value: m.overdue_hours, threshold: rule.overdueHours })

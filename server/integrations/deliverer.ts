@@ -17,6 +17,7 @@ import { adapterFor, type DeliveryResult, type OutboundMessage, type PlatformTar
 import './webhook.ts'
 import './sms.ts'
 import '../inbox/gateway.ts'
+import '../exchange/adapter.ts'
 import { backoffMs, defaultBackoff, type BackoffPolicy } from './backoff.ts'
 
 export interface DelivererOptions {

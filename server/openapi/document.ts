@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 description of /api/v1. Each capability adds its paths here.
 import { gridPaths } from '../grids/openapi.ts'
 import { integrationPaths } from '../integrations/openapi.ts'
+import { exchangePaths } from '../exchange/openapi.ts'
 import { devicePaths } from '../devices/openapi.ts'
 import { positionPaths } from '../positions/openapi.ts'
 import { eventImportPaths } from '../event-imports/openapi.ts'
@@ -20,6 +21,7 @@ import { assessmentPaths } from '../assessment/openapi.ts'
 import { hotWordsPaths } from '../analytics/hotWordsOpenapi.ts'
 import { analysisTilePaths } from '../analytics/tileOpenapi.ts'
 import { forecastPaths } from '../analytics/forecastOpenapi.ts'
+import { serviceGapPaths } from '../service-gaps/openapi.ts'
 import { eventReplayPaths } from '../events/replayOpenapi.ts'
 import { privacyPaths } from '../privacy/openapi.ts'
 import { auditPaths } from '../audit/openapi.ts'
@@ -63,11 +65,13 @@ import { channelRolesDescription, configPaths } from '../config/openapi.ts'
 import { hardCasePaths } from '../hard-cases/openapi.ts'
 import { inboxPaths } from '../inbox/openapi.ts'
 import { gridQualityPaths, qualityPaths } from '../quality/openapi.ts'
+import { cataloguePaths } from '../catalogue/openapi.ts'
 import { sensorPaths } from '../sensors/openapi.ts'
 import { formPaths } from '../forms/openapi.ts'
 import { collectionTaskPaths } from '../collection-tasks/openapi.ts'
 import { cameraPaths } from '../cameras/openapi.ts'
 import { opinionPaths } from '../opinion/openapi.ts'
+import { proactivePaths } from '../proactive-rules/openapi.ts'
 
 const problem = { $ref: '#/components/responses/Problem' }
 
@@ -111,6 +115,7 @@ export const openApiDocument = {
   paths: {
     ...gridPaths,
     ...integrationPaths,
+    ...exchangePaths,
     ...devicePaths,
     ...positionPaths,
     ...eventImportPaths,
@@ -129,6 +134,7 @@ export const openApiDocument = {
     ...hotWordsPaths,
     ...analysisTilePaths,
     ...forecastPaths,
+    ...serviceGapPaths,
     ...eventReplayPaths,
     ...privacyPaths,
     ...auditPaths,
@@ -161,6 +167,8 @@ export const openApiDocument = {
     ...inboxPaths,
     ...qualityPaths,
     ...gridQualityPaths,
+    ...cataloguePaths,
+    ...proactivePaths,
     ...searchPaths,
     '/health': {
       get: {

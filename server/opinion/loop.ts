@@ -23,7 +23,7 @@ export function startOpinionLoop(app: AppContext, opts: OpinionLoopOptions = {})
     const log = app.logger.child({ loop: 'opinion' })
     try {
       for (let feed = await claim(); feed && !stopped; feed = await claim()) {
-        const r = await pullFeed(app.knex, feed)
+        const r = await pullFeed(app.knex, feed, { allowedNetworks: app.config.opinionFeedAllowedNetworks ?? [] })
         if (r.error) log.warn({ feed: feed.id, error: r.error }, 'opinion feed not read')
         else if (r.added) log.info({ feed: feed.id, added: r.added, candidates: r.candidates }, 'opinion feed read')
       }

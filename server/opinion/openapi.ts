@@ -18,7 +18,9 @@ export const opinionPaths = {
   '/api/v1/opinion/feeds': {
     get: { summary: '舆情源: the feeds of the caller\'s city (command_center)', responses: ok('{items: [{id, name, url, active, lastPulledAt, lastError, createdAt}]}') },
     post: {
-      summary: 'Configure a feed (RSS 2.0, Atom or JSON Feed, told apart by content); command_center', requestBody: json(schemaOf(feedBody)),
+      summary: 'Configure a feed (RSS 2.0, Atom or JSON Feed, told apart by content); command_center',
+      description: 'A URL whose host is or resolves to a loopback, private, link-local or other internal address is a 400 naming url (opinion.feed_internal), unless OPINION_FEED_ALLOWED_NETWORKS allows it; every read and redirect is checked again.',
+      requestBody: json(schemaOf(feedBody)),
       responses: { 201: { description: 'the feed' }, ...refusals, 409: problem },
     },
   },

@@ -5,6 +5,7 @@
 import type { Knex } from 'knex'
 import { parseFeed, FeedFormatError, type FeedItem } from './feeds.ts'
 import { assess } from './relevance.ts'
+import { fetchPublic, InternalTargetError } from '../http/outbound.ts'
 
 export const FEED_TIMEOUT_MS = 10_000
 export const FEED_MAX_BYTES = 5 * 1024 * 1024
@@ -14,8 +15,11 @@ const FUTURE_SLACK_MS = 24 * 3600_000
 export interface FeedRow { id: number; city_code: string; name: string; url: string }
 export interface PullResult { feedId: number; fetched: number; added: number; relevant: number; candidates: number; error: string | null }
 
-async function fetchText(url: string): Promise<string> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(FEED_TIMEOUT_MS), redirect: 'follow', headers: { accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, */*;q=0.5' } })
+/** Who may be read: internal networks allowed by configuration (none by default). */
+export interface PullOptions { allowedNetworks?: readonly string[]; now?: Date }
+
+async function fetchText(url: string, allowed: readonly string[]): Promise<string> {
+  const res = await fetchPublic(url, { signal: AbortSignal.timeout(FEED_TIMEOUT_MS), headers: { accept: 'application/rss+xml, application/atom+xml, application/feed+json, application/json, application/xml;q=0.9, */*;q=0.5' } }, allowed)
   if (!res.ok || !res.body) throw new FeedFormatError(`the feed answered HTTP ${res.status}`)
   const chunks: Uint8Array[] = []
   let size = 0
@@ -44,10 +48,11 @@ async function store(knex: Knex, feed: FeedRow, item: FeedItem, now: Date): Prom
 }
 
 /** Reads one feed now; a failure is recorded on the feed (last_error) and answered, not thrown. */
-export async function pullFeed(knex: Knex, feed: FeedRow, now = new Date()): Promise<PullResult> {
+export async function pullFeed(knex: Knex, feed: FeedRow, opts: PullOptions = {}): Promise<PullResult> {
+  const now = opts.now ?? new Date()
   const out: PullResult = { feedId: Number(feed.id), fetched: 0, added: 0, relevant: 0, candidates: 0, error: null }
   try {
-    const items = parseFeed(await fetchText(feed.url), now)
+    const items = parseFeed(await fetchText(feed.url, opts.allowedNetworks ?? []), now)
     out.fetched = items.length
     const known = new Set((await knex('opinion_post').where({ feed_id: feed.id }).whereIn('item_key', items.map((i) => i.key)).select('item_key') as { item_key: string }[])
       .map((r) => r.item_key))
@@ -61,7 +66,7 @@ export async function pullFeed(knex: Knex, feed: FeedRow, now = new Date()): Pro
       if (r.candidate) out.candidates++
     }
   } catch (e) {
-    out.error = e instanceof FeedFormatError ? e.message : e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${FEED_TIMEOUT_MS} ms`
+    out.error = e instanceof FeedFormatError || e instanceof InternalTargetError ? e.message : e instanceof Error && e.name === 'TimeoutError' ? `no answer within ${FEED_TIMEOUT_MS} ms`
       : `could not be read: ${(e as Error).message.slice(0, 200)}`
   }
   await knex('opinion_feed').where({ id: feed.id }).update({ last_pulled_at: now, last_error: out.error })

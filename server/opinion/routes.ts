@@ -8,7 +8,8 @@ import type { AppContext } from '../context.ts'
 import type { Role } from '../auth/roles.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { validate } from '../http/validate.ts'
-import { AppError, notFound } from '../http/errors.ts'
+import { AppError, badRequest, notFound } from '../http/errors.ts'
+import { assertPublicTarget, InternalTargetError } from '../http/outbound.ts'
 import { sqlFile } from '../db/sql.ts'
 import { acceptBody, feedBody, idParam, postsQuery, rejectBody, topicsQuery } from './schemas.ts'
 import { acceptPost, getPost, listPosts, postView, rejectPost } from './store.ts'
@@ -29,6 +30,7 @@ export function opinionRoutes(app: AppContext): Router {
   const { knex } = app
   const centre = requireRole('command_center')
   const readers = requireRole(...OPINION_ROLES)
+  const allowedNetworks = app.config.opinionFeedAllowedNetworks ?? []
   const cityOf = (p: { cityCode: string | null }) => {
     if (!p.cityCode) throw new AppError(403, 'forbidden', 'your account belongs to no city: feeds are read per city').coded('opinion.no_city')
     return p.cityCode
@@ -42,6 +44,10 @@ export function opinionRoutes(app: AppContext): Router {
   router.post('/feeds', centre, async (ctx) => {
     const b = validate(feedBody, ctx.request.body ?? {})
     const p = principalOf(ctx)
+    await assertPublicTarget(b.url, allowedNetworks).catch((e: unknown) => {
+      if (!(e instanceof InternalTargetError)) throw e
+      throw badRequest(`url: ${e.message}`, { errors: [{ field: 'url', message: 'an internal address' }] }).coded('opinion.feed_internal', { host: e.host, address: e.address })
+    })
     const [row] = await knex('opinion_feed').insert({ city_code: cityOf(p), name: b.name, url: b.url, active: b.active, created_by: p.userId })
       .onConflict(['city_code', 'url']).ignore().returning('*')
     if (!row) throw new AppError(409, 'conflict', `the feed ${b.url} is already configured`, { errors: [{ field: 'url', message: 'already configured' }] }).coded('opinion.feed_exists')
@@ -54,7 +60,7 @@ export function opinionRoutes(app: AppContext): Router {
     const { id } = validate(idParam, ctx.params, 'path')
     const feed = await knex('opinion_feed').where({ id, city_code: cityOf(principalOf(ctx)) }).first() as FeedRow | undefined
     if (!feed) throw notFound(`no feed ${id} in your city`).coded('opinion.feed_not_found', { id })
-    ctx.body = await pullFeed(knex, feed)
+    ctx.body = await pullFeed(knex, feed, { allowedNetworks })
   })
 
   router.get('/posts', readers, async (ctx) => {

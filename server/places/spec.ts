@@ -11,7 +11,8 @@ import { optional, patchExtras, phone, placement, pointPaired, riskLevel, riskLe
 
 export const placeKinds = {
   school: '学校', kindergarten: '幼儿园', market: '农贸市场', hazardous: '危化品场所', logistics: '物流寄递',
-  hospital: '医疗机构', transport_hub: '交通枢纽', entertainment: '娱乐场所', religious: '宗教场所', gas_station: '加油站', other: '其他',
+  hospital: '医疗机构', transport_hub: '交通枢纽', entertainment: '娱乐场所', religious: '宗教场所', gas_station: '加油站',
+  convenience_store: '便利店', parking: '停车场', elderly_care: '养老服务', clinic: '社区卫生服务站/诊所', other: '其他',
 } as const
 export type PlaceKind = keyof typeof placeKinds
 export const placeKind = z.enum(Object.keys(placeKinds) as [PlaceKind, ...PlaceKind[]])

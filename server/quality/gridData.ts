@@ -40,8 +40,7 @@ export async function computeGridQuality(knex: Knex, areaCode: string, freshDays
 export function areaOf(principal: Principal, area: string | undefined): string {
   const code = area ?? (principal.cityCode ? `${principal.cityCode}000000` : undefined)
   if (!code) throw notFound('no city for this caller')
-  const prefix = adminPrefix(code)
-  if (!principal.jurisdiction.covers(prefix) && !principal.jurisdiction.prefixes.some((p) => p.startsWith(prefix))) {
+  if (!principal.jurisdiction.overlaps(code)) {
     throw notFound(`no area ${code} in your jurisdiction`).coded('quality.area_not_found', { area: code })
   }
   return code

@@ -3,13 +3,13 @@
 import * as echarts from 'echarts'
 import type { Keyed } from '../analytics/indicators.ts'
 import type { Trend } from './content.ts'
+import { FONT_STACK } from './fonts.ts'
 
 /**
  * Font families of every chart text: the CJK font embedded in PDFs (Noto Sans SC / Noto Sans Hans
  * from @embedpdf/fonts-sc), then common system CJK fonts for browsers opening the HTML.
  * Single quotes: ECharts writes this into an SVG style attribute in double quotes.
  */
-export const FONT_STACK = "'Noto Sans SC','Noto Sans Hans','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','Microsoft YaHei','PingFang SC',sans-serif"
 const PALETTE = ['#2f6fb5', '#e3803a', '#3fa35b', '#c8423b', '#8a63b8', '#8c6d52', '#d36fb0', '#7f7f7f', '#b5b83a', '#35a9bd']
 
 export interface ChartSize { width: number; height: number }

@@ -11,6 +11,7 @@ import { series } from '../analytics/series.ts'
 import type { Period, PeriodKind } from '../analytics/calendarPeriods.ts'
 import { mapData, type MapData } from './mapData.ts'
 import { reportHotWords, type HotWord } from './words.ts'
+import { reportForecast, type ReportForecast } from './forecastSection.ts'
 
 export const KIND_NAMES: Record<PeriodKind, string> = { daily: '日报', weekly: '周报', monthly: '月报', annual: '年报' }
 export const UNIT_NAMES: Record<Unit, string> = { district: '区县', street: '街道', community: '社区', department: '部门' }
@@ -33,6 +34,8 @@ export interface ReportData {
   trend: Trend
   hotWords: HotWord[] | null
   map: MapData
+  /** the coming week's forecast (forecastSection.ts) */
+  forecast: ReportForecast | null
 }
 
 const LEVEL_UNIT: Record<number, Unit | null> = { 4: 'district', 6: 'street', 9: 'community', 12: null }
@@ -53,8 +56,9 @@ export async function reportData(knex: Knex, scope: Jurisdiction, period: Period
     await mapData(knex, scope, f, areaCodes, prefixes),
     await divisionNames(knex, areaCodes),
   ]
+  const forecast = await reportForecast(knex, scope, areaCodes, area, window.to, ind.byClass)
   return {
-    period, areaCodes, areaName, window, partial, generatedAt: now, ind, unit, trend, hotWords, map,
+    period, areaCodes, areaName, window, partial, generatedAt: now, ind, unit, trend, hotWords, map, forecast,
     title: titleOf(areaName, period, partial ? window.to : null),
   }
 }

@@ -8,6 +8,9 @@ import path from 'node:path'
 import { createRequire } from 'node:module'
 import { AppError } from '../http/errors.ts'
 
+/** The CSS font stack of charts, maps and HTML reports (the PDF embeds its own font, below). */
+export const FONT_STACK = "'Noto Sans SC','Noto Sans Hans','Noto Sans CJK SC','Source Han Sans SC','WenQuanYi Micro Hei','Microsoft YaHei','PingFang SC',sans-serif"
+
 export interface CjkFont { regular: string; bold: string; /** face inside a .ttc collection */ regularFace?: string; boldFace?: string; name: string }
 
 const SYSTEM: CjkFont[] = [

@@ -3,10 +3,10 @@
 import { escapeXml } from '../http/errors.ts'
 import type { ReportData } from './content.ts'
 import { shanghai } from './content.ts'
-import { FONT_STACK } from './charts.ts'
+import { FONT_STACK } from './fonts.ts'
 import { reportSections, type Block } from './sections.ts'
 
-const CSS = `
+export const CSS = `
 body { font-family: ${FONT_STACK}; color: #222; max-width: 820px; margin: 24px auto; padding: 0 16px; line-height: 1.6; }
 h1 { font-size: 22px; text-align: center; margin-bottom: 4px; }
 .meta { text-align: center; color: #666; font-size: 13px; margin-bottom: 24px; }
@@ -19,7 +19,7 @@ figure { margin: 8px 0; text-align: center; }
 figure svg { max-width: 100%; height: auto; }
 `
 
-function block(b: Block): string {
+export function block(b: Block): string {
   if (b.kind === 'para') return `<p>${escapeXml(b.text)}</p>`
   if (b.kind === 'figure') return `<figure>${b.svg}${b.caption ? `<figcaption>${escapeXml(b.caption)}</figcaption>` : ''}</figure>`
   const head = `<tr>${b.head.map((h) => `<th>${escapeXml(h)}</th>`).join('')}</tr>`

@@ -4,7 +4,7 @@
 // map's mid-latitude (x scaled by cos φ), which at city scale keeps shapes true to well under a pixel.
 import { escapeXml } from '../http/errors.ts'
 import type { MapData, Rings } from './mapData.ts'
-import { FONT_STACK } from './charts.ts'
+import { FONT_STACK } from './fonts.ts'
 
 export const MAP_WIDTH = 760
 const MAX_HEIGHT = 620

@@ -52,11 +52,11 @@ export async function reportPdf(r: ReportData): Promise<Buffer> {
 }
 
 /** A new page unless `height` points are left. */
-function ensure(doc: PDFKit.PDFDocument, height: number): void {
+export function ensure(doc: PDFKit.PDFDocument, height: number): void {
   if (doc.y + height > doc.page.height - MARGIN) doc.addPage()
 }
 
-function drawBlock(doc: PDFKit.PDFDocument, b: Block, width: number): void {
+export function drawBlock(doc: PDFKit.PDFDocument, b: Block, width: number): void {
   if (b.kind === 'para') {
     doc.font(FONT).fontSize(10).fillColor('#000000').text(b.text, MARGIN, doc.y, { width, lineGap: 2 })
     doc.moveDown(0.4)

@@ -15,6 +15,7 @@ import { PERIOD_KINDS, parsePeriod, type Period, type PeriodKind } from '../anal
 import { reportData } from './content.ts'
 import { FORMATS, MEDIA_TYPES, contentDisposition, fileNames, render, type Format } from './render.ts'
 import { storeReport, storedReport } from './store.ts'
+import { mountServiceGapReport } from './serviceGaps.ts'
 
 export const reportQuery = z.object({
   format: z.enum(FORMATS, { message: `must be one of ${FORMATS.join(', ')}` }).default('html')
@@ -26,6 +27,7 @@ export const reportQuery = z.object({
 export function reportRoutes(app: AppContext): Router {
   const router = new Router({ prefix: '/api/v1/reports' })
   const { knex } = app
+  mountServiceGapReport(router, app) // /service-gaps/{year}: the yearly service-gap report, before /{kind}/{period}
 
   router.get('/:kind/:period', requireRole(...ANALYTICS_READERS), async (ctx) => {
     const now = new Date()

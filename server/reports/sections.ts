@@ -5,6 +5,7 @@ import type { ReportData } from './content.ts'
 import { KIND_NAMES, UNIT_NAMES, shanghai } from './content.ts'
 import { barChart, pieChart, rateChart, trendChart } from './charts.ts'
 import { mapSvg } from './mapSvg.ts'
+import { forecastSections } from './forecastSection.ts'
 import { PREVIOUS_POINT, change, countLines, pct, points, rateLines, signedPct, statusName } from './labels.ts'
 
 export interface Cell { text: string; key?: string; num?: boolean }
@@ -110,5 +111,6 @@ export function reportSections(r: ReportData): Section[] {
       { kind: 'figure', svg: mapSvg(r.map, `${r.areaName} ${KIND_NAMES[r.period.kind]}事件分布`) },
     ],
   })
+  out.push(...forecastSections(r.forecast))
   return out
 }

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs'
 import type { Rates, UnitRow } from '../analytics/indicators.ts'
 import type { ReportData } from './content.ts'
 import { UNIT_NAMES } from './content.ts'
+import { forecastSheet } from './forecastSection.ts'
 import { COUNT_KEYS, PREVIOUS_POINT, COUNT_NAMES, RATE_KEYS, RATE_NAMES, change, countLines, rateLines, statusName } from './labels.ts'
 
 const PERCENT = '0.0%'
@@ -48,6 +49,7 @@ export async function reportXlsx(r: ReportData): Promise<Buffer> {
   const hs = sheet(wb, '热点', `${r.title} · Gi* 热点与冷点（H3 第${r.map.resolution}级，k=1，FDR 校正）`,
     [{ header: 'H3', width: 18 }, { header: '类别', width: 10 }, { header: '事件数', width: 10 }, { header: 'z 值', width: 10 }])
   for (const h of r.map.hotspots) hs.addRow([h.h3, h.cls, h.count, h.z]).getCell(4).numFmt = '0.00'
+  forecastSheet(wb, r.title, r.forecast)
   return Buffer.from(await wb.xlsx.writeBuffer())
 }
 

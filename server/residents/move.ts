@@ -75,7 +75,7 @@ export async function linkResident(knex: Knex, p: Principal, city: string, id: n
   })
 }
 
-const PATCH_COLUMNS = { name: 'name', phone: 'phone', kind: 'kind', nationality: 'nationality', verifiedAt: 'verified_at' } as const
+const PATCH_COLUMNS = { name: 'name', phone: 'phone', kind: 'kind', nationality: 'nationality', verifiedAt: 'verified_at', idCardValidUntil: 'id_card_valid_until' } as const
 
 export async function patchResident(knex: Knex, p: Principal, city: string, id: number, body: z.output<typeof residentPatchSchema>): Promise<void> {
   await knex.transaction(async (trx) => {

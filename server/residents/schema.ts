@@ -27,6 +27,8 @@ const fields = {
   householdNumber: z.string().trim().regex(/^[0-9A-Za-z-]{1,20}$/, '1 to 20 letters, digits or hyphens').nullish(),
   communityCode: communitySchema.nullish(),
   verifiedAt: z.iso.datetime({ offset: true }).nullish(),
+  // 身份证有效期至 (null: not collected, or a long-term card); the proactive rule id_card_expiry reads it
+  idCardValidUntil: z.iso.date().nullish(),
 }
 
 /** A resident to create or import: the house (by id or full address) or a community places them. */
@@ -44,6 +46,7 @@ export const residentPatchSchema = z.object({
   nationality: fields.nationality,
   householdNumber: fields.householdNumber,
   verifiedAt: fields.verifiedAt,
+  idCardValidUntil: fields.idCardValidUntil,
   verified: z.literal(true).optional(),
   version: z.number().int().positive(),
 }).strict()
@@ -74,6 +77,7 @@ export const residentColumns: readonly RegisterColumn[] = [
   { name: 'householdNumber', title: '户号', type: 'string', maxLength: 20 },
   { name: 'communityCode', title: '所属社区', type: 'communityCode' },
   { name: 'verifiedAt', title: '核实时间', type: 'datetime' },
+  { name: 'idCardValidUntil', title: '身份证有效期至', type: 'date' },
   { name: 'flag', title: '提示', type: 'enum', options: RESIDENT_FLAGS, readOnly: true, list: true },
   { name: 'gridCode', title: '所在网格', type: 'gridCode', readOnly: true, list: true },
 ]

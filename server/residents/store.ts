@@ -18,7 +18,7 @@ export interface ResidentDbRow {
   id: string; version: number; community_code: string; grid_code: string | null; name: string; gender: 'M' | 'F'; birth_date: string
   id_number_sealed: string; id_number_masked: string; phone: string | null; kind: string; nationality: string
   house_id: string | null; house_address: string | null; household_number: string | null; residence_role: string | null
-  flag: string | null; flagged_at: Date | null; moved_out_at: Date | null; verified_at: Date | null; created_at: Date; updated_at: Date
+  flag: string | null; flagged_at: Date | null; moved_out_at: Date | null; verified_at: Date | null; id_card_valid_until: string | null; created_at: Date; updated_at: Date
   lon: number | null; lat: number | null
 }
 
@@ -64,6 +64,6 @@ export function residentItem(p: Principal, r: ResidentDbRow, grids: ReadonlySet<
     kind: r.kind, nationality: r.nationality, houseId: r.house_id === null ? null : Number(r.house_id), residenceRole: r.residence_role,
     householdNumber: r.household_number, flag: r.flag, flaggedAt: iso(r.flagged_at), movedOutAt: iso(r.moved_out_at),
     communityCode: r.community_code, gridCode: r.grid_code, lon: r.lon, lat: r.lat,
-    verifiedAt: iso(r.verified_at), stale: isStale(r.verified_at, staleBefore), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
+    idCardValidUntil: r.id_card_valid_until, verifiedAt: iso(r.verified_at), stale: isStale(r.verified_at, staleBefore), createdAt: iso(r.created_at), updatedAt: iso(r.updated_at),
   }
 }

@@ -88,7 +88,7 @@ export async function writeResidents(trx: Knex.Transaction, source: ResidentRow[
         ord: s.ord, name: s.row.name, gender: s.gender, birth_date: s.birthDate, id_sealed: s.sealed, id_index: s.index, id_masked: s.masked,
         phone: s.row.phone ?? null, kind: s.row.kind, nationality: s.row.nationality ?? null, house_id: houseOf.get(s.ord) ?? null,
         household_id: s.row.householdNumber ? households.get(s.row.householdNumber) ?? null : null, community_code: s.row.communityCode ?? null,
-        verified_at: s.row.verifiedAt ?? null,
+        verified_at: s.row.verifiedAt ?? null, id_card_valid_until: s.row.idCardValidUntil ?? null,
       }))),
       roles: JSON.stringify(batch.map((s) => ({ id_index: s.index, role: s.row.residenceRole ?? defaultRole(s.row.kind) }))),
     }).then((r: { rows: { id: string; id_number_index: string; inserted: boolean }[] }) => r) // then() sends it: a knex query runs when awaited

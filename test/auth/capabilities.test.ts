@@ -60,6 +60,9 @@ describe('role capabilities (/api/v1/auth/me)', function () {
     meetings: [{ method: 'GET', url: '/api/v1/meetings?limit=1' }],
     convene: [{ method: 'POST', url: '/api/v1/meetings', body: {}, write: true }],
     parallel: [{ method: 'GET', url: '/api/v1/parallel?limit=1' }],
+    sensors: [{ method: 'GET', url: '/api/v1/sensor-rules/incidents?limit=1' }],
+    opinion: [{ method: 'GET', url: '/api/v1/opinion/posts?limit=1' }],
+    usageFlags: [{ method: 'GET', url: '/api/v1/utility-usage/flags?limit=1' }],
   })
 
   const call = (user: string, p: Probe) => client.request({

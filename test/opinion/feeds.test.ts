@@ -7,10 +7,11 @@ import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Knex } from 'knex'
-import { getTestDb } from '../support/db.ts'
+import { getTestContext, getTestDb } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
 import { until } from '../support/wait.ts'
 import { startOpinionLoop } from '../../server/opinion/loop.ts'
+import { isInternalAddress } from '../../server/http/outbound.ts'
 
 const FIXTURES = new URL('../../fixtures/opinion/', import.meta.url)
 const DAY1 = '2026-11-02T01:30:00Z' // Beijing 2026-11-02 09:30
@@ -29,7 +30,8 @@ describe('public opinion: feeds, candidates, decisions and topics', function () 
   const feeds: Record<string, number> = {}
 
   before(async () => {
-    client = await testClient()
+    // the feeds are served on loopback, an internal address: allowed here by configuration (the SSRF guard)
+    client = await testClient(await getTestContext({ opinionFeedAllowedNetworks: ['127.0.0.0/8'] }))
     knex = await getTestDb()
     for (const u of ['command', 'street1', 'street2', 'community']) auth[u] = await loginAs(client, u)
     const pick = async (community: string) => (await knex.raw(`SELECT full_address, ST_X(geom) AS lon, ST_Y(geom) AS lat, community_code
@@ -44,6 +46,7 @@ describe('public opinion: feeds, candidates, decisions and topics', function () 
     for (const f of ['city.rss.xml', 'city.atom.xml', 'city.feed.json']) served[`/${f}`] = fill(fs.readFileSync(new URL(f, FIXTURES), 'utf8'))
     served['/broken.xml'] = '<html><body>维护中</body></html>'
     server = http.createServer((req, res) => {
+      if (req.url === '/moved') { res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }); res.end(); return }
       const body = served[req.url ?? '']
       res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/plain; charset=utf-8' }) // wrong on purpose: formats are told by content
       res.end(body ?? 'not here')
@@ -170,6 +173,28 @@ describe('public opinion: feeds, candidates, decisions and topics', function () 
     await again.stop()
     expect(await posts('loop.json')).to.have.length(1)
     expect((await knex('opinion_feed').where({ id: feeds['loop.json'] }).first()).last_error).to.equal(null)
+  })
+
+  it('refuses feeds at internal addresses unless their network is allowed, on every redirect too', async () => {
+    const internal = ['127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1']
+    const external = ['8.8.8.8', '114.114.114.114', '172.32.0.1', '2400:3200::1', '::ffff:8.8.8.8']
+    expect(internal.filter((a) => !isInternalAddress(a))).to.deep.equal([])
+    expect(external.filter(isInternalAddress)).to.deep.equal([])
+    // the same server without the allowance: loopback by address and by name, and the cloud metadata address
+    const strict = await testClient(await getTestContext())
+    for (const url of [`${base}/city.rss.xml`, 'http://localhost:1/feed.xml', 'http://[::1]/feed', 'http://169.254.169.254/latest/meta-data/']) {
+      const res = await strict.post('/api/v1/opinion/feeds', { name: 'internal', url }, auth.command)
+      expect(res.statusCode, url).to.equal(400)
+      expect(res.json()).to.deep.include({ code: 'opinion.feed_internal' })
+      expect(res.json().errors[0].field).to.equal('url')
+    }
+    // allowed to reach this test server, not where it redirects: the read is refused and recorded
+    const moved = await client.post('/api/v1/opinion/feeds', { name: 'moved', url: `${base}/moved` }, auth.command)
+    expect(moved.statusCode, moved.body).to.equal(201)
+    feeds['moved'] = moved.json().id
+    const r = await pull('moved')
+    expect(r.fetched).to.equal(0)
+    expect(r.error).to.match(/169\.254\.169\.254, an internal address/)
   })
 
   it('refuses bad input naming the field', async () => {

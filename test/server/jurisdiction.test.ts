@@ -20,6 +20,19 @@ describe('jurisdiction', () => {
     expect(Jurisdiction.none().covers('990102001001')).to.equal(false)
   })
 
+  it('overlaps() an area inside it or one that contains part of it, not a neighbour', () => {
+    const street = Jurisdiction.of(['990102001000'])
+    // checked against the codes themselves: inside, containing, beside
+    const cases: [string, boolean][] = [['990102001001', true], ['990102001000', true], ['990102000000', true], ['990100000000', true],
+      ['990102002000', false], ['990102002001', false], ['990103000000', false], ['880100000000', false]]
+    for (const [area, want] of cases) {
+      const byText = '990102001'.startsWith(adminPrefix(area)) || adminPrefix(area).startsWith('990102001')
+      expect(byText, area).to.equal(want)
+      expect(street.overlaps(area), area).to.equal(want)
+    }
+    expect(Jurisdiction.none().overlaps('990100000000')).to.equal(false)
+  })
+
   it('filters rows in SQL, and an empty jurisdiction sees nothing', async () => {
     const knex = await getTestDb()
     const street = await Jurisdiction.of(['990102002000']).apply(knex('admin_division').select('code'), 'code')

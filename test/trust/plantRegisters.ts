@@ -17,7 +17,7 @@ const CITY = '990100'
 export const REGISTER_OFFSETS: Record<string, [number, number]> = {
   houses: [0.0015, 0.0015], special_groups: [0.0015, 0.0015], places: [-0.0015, 0.0015], units: [-0.0015, -0.0015],
   organisations: [0.0015, -0.0015], teams: [0.0025, 0], party_positions: [-0.0025, 0], lines: [0, 0.003],
-  cameras: [0.003, -0.003],
+  cameras: [0.003, -0.003], sensors: [-0.003, 0.003],
 }
 
 const phone = () => `13${7 + Math.floor(Math.random() * 2)}${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
@@ -80,6 +80,13 @@ export async function plantRegisters(client: Client, knex: Knex, command: Record
       fov: knex.raw('ST_SetSRID(ST_MakePolygon(ST_MakeLine(ARRAY[ST_MakePoint(?, ?), ST_MakePoint(?, ?), ST_MakePoint(?, ?), ST_MakePoint(?, ?)])), 4490)',
         [x, y, x + 0.0004, y + 0.0002, x + 0.0004, y - 0.0002, x, y]) }).returning('id')
     out.layerKeys.cameras = String(cam.id)
+  }
+  // a sensor (issue 19): a Thing at its location, the sensors layer's row (view sensor_live)
+  if (await tableExists(knex, 'sensor_live')) {
+    const [thing] = await knex('sta_thing').insert({ name: `矩阵传感器${s.tag}`, kind: 'noise', admin_code: s.community, city_code: CITY }).returning('id')
+    const [loc] = await knex('sta_location').insert({ name: `矩阵传感器${s.tag}`, geom: at('sensors'), admin_code: s.community }).returning('id')
+    await knex('sta_thing_location').insert({ thing_id: thing.id, location_id: loc.id })
+    out.layerKeys.sensors = String(thing.id)
   }
   // a line through its API: the lines register keeps the communities and grids a line crosses on write
   if (await tableExists(knex, 'line')) {

@@ -35,6 +35,7 @@ describe('疑难 panel in a browser', function () {
   let client: Client
   const auth: Record<string, Record<string, string>> = {}
   let number = ''
+  let second = ''
   const note = uniq('多部门推诿，群众反映强烈')
 
   browserSuite({
@@ -62,6 +63,12 @@ describe('疑难 panel in a browser', function () {
       for (const [source, score] of [['department', 90], ['centre', 70], ['follow_up', 60]] as const) {
         await knex('event_quality_review').insert({ event_id: e.id, city_code: e.city_code, source, score, reviewer: '测试评价人' })
       }
+      // a handled event nobody marked: the forms' target
+      const other = await client.post('/api/v1/events', { channel: 'superior', demandType: '投诉举报', classCode: '0102', description: uniq('暴露垃圾 人工认定'),
+        location: { x: p1.lon, y: p1.lat } }, auth.command)
+      expect(other.statusCode, other.body).to.equal(201)
+      second = other.json().event.number
+      await knex('event').where({ number: second }).update({ status: 'handled', handled_at: new Date() })
     },
   })
 
@@ -134,6 +141,38 @@ describe('疑难 panel in a browser', function () {
       fs.mkdirSync(path.dirname(screenshot), { recursive: true })
       await page.screenshot({ path: screenshot })
     }
+    expect(watched!.problems, 'page errors').to.deep.equal([])
+  })
+
+  it('marks an event a hard case by hand and enters the centre\'s review through the forms', async () => {
+    const page = await open()
+    await page.fill('.hardcase-lookup', second)
+    await page.click('.hardcase-go')
+    const detail = page.locator(`.hc-detail[data-number="${second}"][data-state="ready"]`)
+    await detail.waitFor({ timeout: 15_000 })
+    // an empty reason is refused here, nothing posted
+    await page.click('button.mark-form-save')
+    expect(await page.locator('.mark-form .hc-error').innerText()).to.equal('请填写认定理由')
+    const why = uniq('三个部门互相推诿')
+    await page.fill('.mark-note', why)
+    await page.click('button.mark-form-save')
+    await page.locator('.hc-reason.manual').waitFor({ timeout: 15_000 })
+    const marks = await knex('event_hard_case as h').join('event as e', 'e.id', 'h.event_id').where('e.number', second).select('h.source', 'h.note', 'h.cleared_at')
+    expect(marks).to.deep.equal([{ source: 'manual', note: why, cleared_at: null }])
+    expect(await page.locator('.mark-form').count(), 'no second marking offered').to.equal(0)
+
+    // the centre's review: a score out of range stays here; 85 is the server's
+    expect(await page.locator('.review-source option').allInnerTexts()).to.deep.equal(['中心评价', '追评'])
+    await page.fill('.review-score', '150')
+    await page.click('button.review-form-save')
+    expect(await page.locator('.review-form .hc-error').innerText()).to.equal('得分须为 0 至 100')
+    await page.fill('.review-score', '85')
+    await page.fill('.review-comment', '处置及时')
+    await page.click('button.review-form-save')
+    await page.locator('.hc-review.centre').waitFor({ timeout: 15_000 })
+    const reviews = await knex('event_quality_review as r').join('event as e', 'e.id', 'r.event_id').where('e.number', second).select('r.source', 'r.score', 'r.comment')
+    expect(reviews.map((r) => [r.source, Number(r.score), r.comment])).to.deep.equal([['centre', 85, '处置及时']])
+    expect(await page.locator('.hc-score.centre b').innerText()).to.equal('85')
     expect(watched!.problems, 'page errors').to.deep.equal([])
   })
 })

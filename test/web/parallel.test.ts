@@ -33,6 +33,7 @@ describe('并联办 panel in a browser', function () {
   let client: Client
   const auth: Record<string, Record<string, string>> = {}
   let number = ''
+  let fresh = ''
   let ownPart = 0
   let streetPart = 0
 
@@ -54,10 +55,17 @@ describe('并联办 panel in a browser', function () {
       expect(parts.statusCode, parts.body).to.equal(201)
       ;[ownPart, streetPart] = parts.json().parts.map((p: { id: number }) => p.id)
       await knex('event_part').where('id', streetPart).update({ due_at: new Date(Date.now() - 3_600_000) })
+      const other = await client.post('/api/v1/events', { channel: 'superior', demandType: '投诉举报', classCode: '0102', description: uniq('暴露垃圾 发起并联办'),
+        location: { x: p1.lon, y: p1.lat } }, auth.command)
+      expect(other.statusCode, other.body).to.equal(201)
+      fresh = other.json().event.number
     },
   })
 
-  after(async () => { await watched?.close() })
+  afterEach(async () => {
+    await watched?.close()
+    watched = undefined
+  })
 
   it('lists the unit\'s parts, shows every unit\'s deadline and state, and closes its own part', async () => {
     watched = await signedIn(browser, app.base, 'community', { map: process.env.SCREENSHOT === '1', page: process.env.SCREENSHOT === '1' ? { viewport: { width: 1920, height: 1080 } } : {} })
@@ -90,5 +98,40 @@ describe('并联办 panel in a browser', function () {
     expect(await until(async () => await detail.locator('h3').innerText() === `${number} 的并联办（未办结 1 / 共 2）`)).to.equal(true)
     expect(await own.locator('.parallel-state').innerText()).to.equal('已办结')
     expect(watched.problems, 'page errors').to.deep.equal([])
+  })
+
+  it('a desk starts parts for an event through the form; the server\'s refusal names the row', async () => {
+    watched = await signedIn(browser, app.base, 'command')
+    const page = watched.page
+    await page.click('.dock-tab[data-tab="parallel"]')
+    await page.waitForSelector('.parallel-panel[data-state="ready"]', { timeout: 30_000 })
+    const row = page.locator('.parallel-start-row').first()
+    await page.fill('.parallel-start-number', fresh)
+    await row.locator('.parallel-start-unit').fill('NO-SUCH-UNIT')
+    await row.locator('.parallel-start-task').fill('核查现场')
+    await row.locator('.parallel-start-due').fill('2099-01-01T10:00')
+    await page.click('button.parallel-start-save')
+    expect(await until(async () => (await page.locator('.parallel-start .parallel-error').innerText()) !== '')).to.equal(true)
+    expect(await page.locator('.parallel-start .parallel-error').innerText()).to.contain('parts.0.departmentCode')
+    expect(await knex('event_part as p').join('event as e', 'e.id', 'p.event_id').where('e.number', fresh)).to.have.length(0)
+
+    await row.locator('.parallel-start-unit').fill('SQ-990102001001')
+    await page.click('button.parallel-start-more')
+    const second = page.locator('.parallel-start-row').nth(1)
+    await second.locator('.parallel-start-unit').fill('JD-990102001000')
+    await second.locator('.parallel-start-task').fill('协调物业')
+    await second.locator('.parallel-start-due').fill('2099-01-02T10:00')
+    await page.click('button.parallel-start-save')
+    const detail = page.locator(`.parallel-detail[data-number="${fresh}"]`)
+    await detail.locator('.parallel-table').waitFor({ timeout: 15_000 })
+    expect(await detail.locator('h3').innerText()).to.equal(`${fresh} 的并联办（未办结 2 / 共 2）`)
+    const parts = await knex('event_part as p').join('event as e', 'e.id', 'p.event_id').join('department as d', 'd.id', 'p.department_id')
+      .where('e.number', fresh).orderBy('p.id').select('d.code', 'p.task', 'p.due_at')
+    expect(parts.map((p) => [p.code, p.task])).to.deep.equal([['SQ-990102001001', '核查现场'], ['JD-990102001000', '协调物业']])
+    // the deadline typed is local time: the browser runs in this process's time zone
+    const local = [new Date('2099-01-01T10:00').toISOString(), new Date('2099-01-02T10:00').toISOString()]
+    expect(parts.map((p) => p.due_at.toISOString())).to.deep.equal(local)
+    // the one refusal above is the 400 the browser logs
+    expect(watched.problems.filter((p) => !/status of 400/.test(p)), 'page errors').to.deep.equal([])
   })
 })

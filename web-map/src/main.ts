@@ -37,8 +37,12 @@ import { QueuesPanel } from './panels/queues/queuesPanel.ts'
 import { InboxPanel } from './panels/inbox/inboxPanel.ts'
 import { ConfigPanel } from './panels/config/configPanel.ts'
 import { HardCasesPanel } from './panels/hardcases/hardCasesPanel.ts'
+import { CamerasPanel } from './panels/cameras/camerasPanel.ts'
 import { MeetingsPanel } from './panels/meetings/meetingsPanel.ts'
 import { ParallelPanel } from './panels/parallel/parallelPanel.ts'
+import { SensorsPanel } from './panels/sensing/sensorsPanel.ts'
+import { OpinionPanel } from './panels/sensing/opinionPanel.ts'
+import { UsagePanel } from './panels/sensing/usagePanel.ts'
 import { BigScreen } from './ui/bigScreen.ts'
 import { EXPIRED_MESSAGE, forgetView, mirrorView, restoreView, saveView, takeSavedView, type ViewHooks } from './ui/sessionView.ts'
 
@@ -179,12 +183,23 @@ dock.add({ id: 'config', title: '配置', element: configPanel.element, onShow: 
 /** 疑难: hard cases, why each was marked, and one event's file: 批示, 并联办 parts, meetings, quality (panels/hardcases/). */
 const hardCases = new HardCasesPanel(session, bus, { openEvent: (n) => { dock.show('events'); events.open(n) }, canInstruct: () => can(session.user, ACTION_NEEDS.instruct), count: (n) => dock.badge('hardcases', n) })
 dock.add({ id: 'hardcases', title: '疑难', element: hardCases.element, onShow: () => hardCases.shown() })
+/** 视频: live view (hls.js, loaded on first play) and the user's video patrol rounds (panels/cameras/). */
+const cameras = new CamerasPanel(session, { openEvent: (n) => { dock.show('events'); events.open(n) } })
+dock.add({ id: 'cameras', title: '视频', element: cameras.element, onShow: () => cameras.shown() })
 /** 会商: meetings and the 72-hour plan, their minutes and decisions; the badge counts overdue decisions (panels/meetings/). */
 const meetings = new MeetingsPanel(session, { openEvent: (n) => { dock.show('events'); events.open(n) }, canConvene: () => can(session.user, ACTION_NEEDS.convene), count: (n) => dock.badge('meetings', n) })
 dock.add({ id: 'meetings', title: '会商', element: meetings.element, onShow: () => meetings.shown() })
 /** 并联办: the parts of events the user's units hold, each event's parts and deadlines, 办结 of one's own (panels/parallel/). */
 const parallel = new ParallelPanel(session, bus, { openEvent: (n) => { dock.show('events'); events.open(n) }, count: (n) => dock.badge('parallel', n) })
 dock.add({ id: 'parallel', title: '并联办', element: parallel.element, onShow: () => parallel.shown() })
+/** 感知, 舆情, 用量: sensor alarms with their readings, public-opinion candidates and topics, utility-usage flags (panels/sensing/). */
+const locateAt = (lonLat: [number, number]) => map.getView().animate({ center: fromLonLat(lonLat), zoom: Math.max(map.getView().getZoom() ?? 0, 16), duration: 400 })
+const sensors = new SensorsPanel(session, { openEvent: (n) => { dock.show('events'); events.open(n) }, locate: locateAt, count: (n) => dock.badge('sensors', n) })
+dock.add({ id: 'sensors', title: '感知', element: sensors.element, onShow: () => sensors.shown() })
+const opinion = new OpinionPanel(session, { openEvent: (n) => { dock.show('events'); events.open(n) }, locate: locateAt, count: (n) => dock.badge('opinion', n) })
+dock.add({ id: 'opinion', title: '舆情', element: opinion.element, onShow: () => opinion.shown() })
+const usage = new UsagePanel(session)
+dock.add({ id: 'usage', title: '用量', element: usage.element, onShow: () => usage.shown() })
 /** 登记: the registers (实有人口, 实有房屋 …) listed by grid or search, read, unmasked with a reason and edited. */
 const registers = new RegistersPanel(map, session, { layers: () => layers, layersChanged: () => renderLayerSwitcher(ui.layerList, layers, closeInfo) })
 dock.add({ id: 'registers', title: '登记', element: registers.element, onShow: () => registers.shown() })
@@ -294,8 +309,12 @@ function signedOut(message: string): void {
   inbox.clear()
   configPanel.clear()
   hardCases.clear()
+  cameras.clear()
   meetings.clear()
   parallel.clear()
+  sensors.clear()
+  opinion.clear()
+  usage.clear()
   events.stop()
   replay.clear()
   warnings.stop()

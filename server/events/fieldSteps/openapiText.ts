@@ -4,7 +4,7 @@ import { VERIFIED_CHANNELS } from './intakePolicy.ts'
 
 export const fieldStepsDescription = [
   'Field steps and emergencies (issue 18):',
-  `- verify_on_site 事件核实: a ${VERIFIED_CHANNELS.join('/')} demand of a class with verify_on_site (event_class_field_rule) stays reported ` +
+  `- verify_on_site 事件核实: a ${VERIFIED_CHANNELS.join('/')} demand of a class with verifyOnSite (config class-field-rules, the version in force at intake; re-checked when accept changes the class: the event then stays reported for verification) stays reported ` +
     '(history row verify_required) until a grid inspector or community staff verifies it: outcome confirmed|unconfirmed, a photo ' +
     `(attachments ids, or uploaded at stage=verify) and a position (location {x, y, crs}, else the member's device fix of the last ${FIX_MAX_AGE_MIN} min) ` +
     `within ${VERIFY_MAX_METRES} m of the reported point (422 naming attachments / location otherwise). accept waits for a confirmed one (409 transition.verification_pending / verification_unconfirmed).`,

@@ -22,13 +22,13 @@ WITH nid AS (
     source_position, grid_code, grid_version, community_code, street_code, district_code, h3_r12, status,
     priority, reporter_user_id, reporter_name, reporter_phone, external_ref, escalation_level,
     assignee_department_id, assignee_member_id, dispatched_at, sign_due_at, handle_due_at, created_at, updated_at,
-    config_versions)
+    config_versions, warn_share)
   SELECT go.id, :number, :cityCode, :channel,
     :demandType, :classCode, :description, :address, ST_SetSRID(ST_MakePoint(:lon, :lat), 4490),
     :sourcePosition::jsonb, :gridCode, :gridVersion, :communityCode, :streetCode, :districtCode, :h3::bigint, :status,
     :priority, :reporterUserId, :reporterName, :reporterPhone, :externalRef, :level,
     :assigneeDepartmentId, :assigneeMemberId, :dispatchedAt, :signDueAt, :handleDueAt, :createdAt, :createdAt,
-    :configVersions::jsonb
+    :configVersions::jsonb, :warnShare::real
   FROM go
   RETURNING *
 ), hist AS (
@@ -53,7 +53,7 @@ SELECT e.id, e.number, e.city_code, e.channel, e.demand_type, e.class_code, c.na
   d.kind AS assignee_department_kind, d.admin_code AS assignee_department_admin, m.name AS assignee_member_name,
   m.user_id AS assignee_member_user_id, e.assisting_department_ids, e.extension_pending,
   e.dispatched_at, e.sign_due_at, e.handle_due_at, e.parked_at, e.signed_at, e.handled_at, e.closed_at,
-  e.satisfaction, e.version, e.created_at, e.updated_at, e.config_versions,
+  e.satisfaction, e.version, e.created_at, e.updated_at, e.config_versions, e.warn_share,
   pg_notify('gridgov_events', json_build_object('event', e.number, 'action', 'report', 'status', e.status,
     'community', e.community_code)::text) AS notified,
   -- the request id for the outbox rows the history trigger writes at the end of this statement

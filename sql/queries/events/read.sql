@@ -10,7 +10,7 @@ SELECT e.id, e.number, e.city_code, e.channel, e.demand_type, e.class_code, c.na
   d.kind AS assignee_department_kind, d.admin_code AS assignee_department_admin, m.name AS assignee_member_name,
   m.user_id AS assignee_member_user_id, e.assisting_department_ids, e.extension_pending,
   e.dispatched_at, e.sign_due_at, e.handle_due_at, e.parked_at, e.signed_at, e.handled_at, e.closed_at,
-  e.satisfaction, e.version, e.created_at, e.updated_at, e.config_versions
+  e.satisfaction, e.version, e.created_at, e.updated_at, e.config_versions, e.warn_share
 FROM event e
 JOIN event_class c ON c.code = e.class_code
 LEFT JOIN department d ON d.id = e.assignee_department_id

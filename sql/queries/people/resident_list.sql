@@ -5,7 +5,7 @@ SELECT r.id, r.version, r.community_code, r.grid_code, r.name, r.gender, r.birth
        r.id_number_sealed, r.id_number_masked, r.phone, r.kind, r.nationality, r.house_id, h.full_address AS house_address,
        hh.household_number,
        (SELECT rr.role FROM resident_residence rr WHERE rr.resident_id = r.id AND rr.house_id = r.house_id AND rr.valid_to IS NULL LIMIT 1) AS residence_role,
-       r.flag, r.flagged_at, r.moved_out_at, r.verified_at, r.created_at, r.updated_at, ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat
+       r.flag, r.flagged_at, r.moved_out_at, r.verified_at, to_char(r.id_card_valid_until, 'YYYY-MM-DD') AS id_card_valid_until, r.created_at, r.updated_at, ST_X(r.geom) AS lon, ST_Y(r.geom) AS lat
 FROM resident r
 LEFT JOIN house h ON h.id = r.house_id
 LEFT JOIN household hh ON hh.id = r.household_id

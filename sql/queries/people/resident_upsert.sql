@@ -5,11 +5,13 @@
 -- statement; the caller keeps the history of the updated ones (residence_close, residence_open).
 WITH written AS (
   INSERT INTO resident AS r (city_code, community_code, grid_code, name, gender, birth_date, id_number_sealed, id_number_index,
-    id_number_masked, phone, kind, nationality, house_id, household_id, geom, verified_at)
+    id_number_masked, phone, kind, nationality, house_id, household_id, geom, verified_at, id_card_valid_until)
   SELECT :city, coalesce(h.community_code, s.community_code), h.grid_code, s.name, s.gender, s.birth_date, s.id_sealed, s.id_index,
-         s.id_masked, s.phone, s.kind, coalesce(s.nationality, 'CHN'), s.house_id, s.household_id, h.geom, s.verified_at
+         s.id_masked, s.phone, s.kind, coalesce(s.nationality, 'CHN'), s.house_id, s.household_id, h.geom, s.verified_at,
+         s.id_card_valid_until
   FROM json_to_recordset(:rows::json) AS s(ord int, name text, gender text, birth_date date, id_sealed text, id_index text, id_masked text,
-    phone text, kind text, nationality text, house_id bigint, household_id bigint, community_code text, verified_at timestamptz)
+    phone text, kind text, nationality text, house_id bigint, household_id bigint, community_code text, verified_at timestamptz,
+    id_card_valid_until date)
   LEFT JOIN house h ON h.id = s.house_id
   ORDER BY s.ord
   ON CONFLICT (id_number_index) DO UPDATE SET
@@ -19,6 +21,7 @@ WITH written AS (
     flag = CASE WHEN EXCLUDED.house_id IS DISTINCT FROM r.house_id THEN NULL ELSE r.flag END,
     flagged_at = CASE WHEN EXCLUDED.house_id IS DISTINCT FROM r.house_id THEN NULL ELSE r.flagged_at END,
     moved_out_at = NULL, verified_at = coalesce(EXCLUDED.verified_at, r.verified_at),
+    id_card_valid_until = coalesce(EXCLUDED.id_card_valid_until, r.id_card_valid_until),
     version = r.version + 1, updated_at = now()
   RETURNING r.id, r.id_number_index, r.house_id, (r.xmax = 0) AS inserted
 ), opened AS (

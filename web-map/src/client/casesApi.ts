@@ -54,3 +54,13 @@ export interface MyPart extends Part { number: string }
 export const fetchMyParts = (session: Session, state: 'open' | 'all') => send<{ items: MyPart[] }>(session, `/api/v1/parallel?state=${state}&limit=100`)
 export const finishPart = (session: Session, number: string, id: number, result: string) =>
   send<Parts>(session, `/api/v1/parallel/${n(number)}/parts/${id}/done`, { method: 'POST', body: JSON.stringify({ result }) })
+
+/** 人工认定: POST /api/v1/hard-cases/events/{number}/mark (centre and district). */
+export const markHardCase = (session: Session, number: string, note: string) =>
+  send<unknown>(session, `/api/v1/hard-cases/events/${n(number)}/mark`, { method: 'POST', body: JSON.stringify({ note }) })
+/** 专业评价 (department), 中心评价 and 追评 (centre): POST /api/v1/quality/events/{number}/reviews. */
+export const recordReview = (session: Session, number: string, b: { source: Review['source']; score: number; comment?: string }) =>
+  send<unknown>(session, `/api/v1/quality/events/${n(number)}/reviews`, { method: 'POST', body: JSON.stringify(b) })
+/** 发起并联办: POST /api/v1/parallel/{number}/parts (desks). */
+export const startParts = (session: Session, number: string, parts: { departmentCode: string; task: string; dueAt: string }[]) =>
+  send<Parts>(session, `/api/v1/parallel/${n(number)}/parts`, { method: 'POST', body: JSON.stringify({ parts }) })

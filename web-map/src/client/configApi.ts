@@ -4,12 +4,14 @@
 import type { Session } from './api.ts'
 import { API_LANGUAGE, readProblem, refusalText } from './problem.ts'
 
-export const CONFIG_KINDS = ['classes', 'demand-types', 'channels', 'dispatch-rules', 'time-limits', 'supervision-rules'] as const
+export const CONFIG_KINDS = ['classes', 'demand-types', 'channels', 'dispatch-rules', 'time-limits', 'supervision-rules',
+  'class-field-rules', 'hard-case-rules'] as const
 export type ConfigKindSegment = (typeof CONFIG_KINDS)[number]
 /** The server's kindTitles (server/config/kinds.ts). */
 export const CONFIG_KIND_TITLES: Record<ConfigKindSegment, string> = {
   'classes': '事件分类（事件清单/权责清单）', 'demand-types': '诉求类型', 'channels': '上报渠道',
   'dispatch-rules': '派遣规则', 'time-limits': '时限规则', 'supervision-rules': '督办规则',
+  'class-field-rules': '类别现场规则（现场核实、重大突发）', 'hard-case-rules': '疑难认定规则',
 }
 
 export interface ConfigVersion {
@@ -46,8 +48,11 @@ export function summary(kind: ConfigKindSegment, v: Record<string, unknown>): st
       v.ownerKind ? `属主 ${v.ownerKind}` : null, v.industryType ? `行业 ${v.industryType}` : null].filter(Boolean).join(' · ')
     case 'channels': return `${v.name} · 可上报角色：${(v.roles as string[]).join('、')}${v.autoDispatch ? ' · 自动派遣' : v.autoAccept ? ' · 自动受理' : ''}`
     case 'dispatch-rules': return `${v.name} · 优先级 ${v.priority} · 目标 ${v.target}${v.classPrefix ? ` · 分类 ${v.classPrefix}*` : ''}`
-    case 'time-limits': return `签收 ${v.signWorkHours} 工作小时 · 计划 ${v.planHours} 小时 · 督办答复 ${v.answerHours} 小时`
+    case 'time-limits': return `签收 ${v.signWorkHours} 工作小时 · 计划 ${v.planHours} 小时 · 督办答复 ${v.answerHours} 小时` +
+      (typeof v.warnShare === 'number' ? ` · 预警 ${Math.round(v.warnShare * 100)}%` : '')
     case 'supervision-rules': return `${v.name} · ${v.trigger} 后 ${v.afterHours} 小时 · ${v.level}`
+    case 'class-field-rules': return [v.verifyOnSite ? '须现场核实' : null, v.emergency ? '重大突发' : null].filter(Boolean).join(' · ') || '无现场要求'
+    case 'hard-case-rules': return `流转 ${v.bounces} 次 · 超期 ${v.overdueHours} 小时 · 涉及 ${v.units} 个单位`
     default: return String(v.name ?? '')
   }
 }

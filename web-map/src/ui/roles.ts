@@ -38,6 +38,12 @@ export const TAB_NEEDS: Record<string, string> = {
   meetings: 'meetings',
   /** 并联办 (panels/parallel/): GET /api/v1/parallel */
   parallel: 'parallel',
+  /** 感知 (panels/sensing/sensorsPanel.ts): GET /api/v1/sensor-rules/incidents */
+  sensors: 'sensors',
+  /** 舆情 (panels/sensing/opinionPanel.ts): GET /api/v1/opinion/posts */
+  opinion: 'opinion',
+  /** 用量 (panels/sensing/usagePanel.ts): GET /api/v1/utility-usage/flags */
+  usage: 'usageFlags',
 }
 
 /** Actions outside the dock tabs → the capability they need. */

@@ -2,8 +2,10 @@
 // recorded by the roles the server lets instruct), its 并联办 parts with each unit's deadline and
 // state, the meetings held on it, and the quality of its handling (score, parts, reviews, 追评).
 // Each section reads its own API, so a role refused one (e.g. quality) still sees the others.
+// Forms: 人工认定 (centre, district), the reviews a role may give (专业评价 by the department,
+// 中心评价 and 追评 by the centre; the server decides and its refusal is shown), 批示.
 import type { Session } from '../../client/api.ts'
-import { fetchCase, fetchQuality, recordInstruction, type CaseDetail, type Part, type Quality, type Reason } from '../../client/casesApi.ts'
+import { fetchCase, fetchQuality, markHardCase, recordInstruction, recordReview, type CaseDetail, type Part, type Quality, type Reason, type Review } from '../../client/casesApi.ts'
 import { el } from '../../ui/dom.ts'
 import { beijingTime } from '../../ui/time.ts'
 
@@ -21,6 +23,12 @@ export function reasonText(r: Reason): string {
 const section = (cls: string, title: string, ...body: (Node | string)[]) => el('section', { className: `hc-section ${cls}` }, el('h4', {}, title), ...body)
 const empty = (text: string) => el('p', { className: 'hc-empty' }, text)
 const score = (x: number | null) => (x === null ? '—' : String(x))
+/** Who marks by hand (the server's guard on POST …/mark). */
+const MARKERS = ['command_center', 'district_staff']
+/** The reviews each role gives (server/quality/routes.ts REVIEWERS). */
+const REVIEW_SOURCES: Record<string, Review['source'][]> = {
+  department: ['department'], command_center: ['centre', 'follow_up'], district_staff: ['centre', 'follow_up'], street_staff: ['follow_up'],
+}
 
 export class CaseDetailView {
   readonly element = el('div', { className: 'hc-detail' })
@@ -55,6 +63,8 @@ export class CaseDetailView {
       el('div', { className: 'hc-head' }, el('h3', {}, number), open),
       this.marking(c.value), this.instructions(c.value), this.parts(c.value), this.meetings(c.value),
       q.status === 'fulfilled' ? this.quality(q.value) : section('hc-quality', '办理质量', el('p', { className: 'hc-error' }, (q.reason as Error).message)))
+    const review = this.reviewForm(number)
+    if (review) this.element.querySelector('.hc-quality')?.append(review)
     this.element.dataset.state = 'ready'
   }
 
@@ -62,13 +72,54 @@ export class CaseDetailView {
     const m = c.marking
     if (!m) {
       const now = c.measures?.reasons.length ? el('ul', { className: 'hc-reasons' }, ...c.measures.reasons.map((r) => el('li', {}, reasonText(r)))) : empty('未认定为疑难事件')
-      return section('hc-marking', '疑难认定', now)
+      return section('hc-marking', '疑难认定', now, ...(MARKERS.includes(this.session.user?.role ?? '') ? [this.markForm(c.number)] : []))
     }
     return section('hc-marking', '疑难认定',
       el('p', { className: 'hc-meta' }, `${m.source === 'rule' ? '按规则认定' : '人工认定'} · ${beijingTime(m.markedAt, false)}${m.markedBy ? ` · ${m.markedBy}` : ''}${m.open ? '' : ` · 已撤销（${beijingTime(m.clearedAt, false)}）`}`),
       el('ul', { className: 'hc-reasons' }, ...m.reasons.map((r) => el('li', { className: `hc-reason ${r.rule}` }, reasonText(r)))),
       ...(m.note ? [el('p', { className: 'hc-note' }, m.note)] : []),
-      ...(c.measures ? [el('p', { className: 'hc-meta hc-measures' }, `当前：流转 ${c.measures.bounces} 次，超期 ${c.measures.overdueHours} 小时，涉及 ${c.measures.units} 个单位`)] : []))
+      ...(c.measures ? [el('p', { className: 'hc-meta hc-measures' }, `当前：流转 ${c.measures.bounces} 次，超期 ${c.measures.overdueHours} 小时，涉及 ${c.measures.units} 个单位`)] : []),
+      ...(!m.open && MARKERS.includes(this.session.user?.role ?? '') ? [this.markForm(c.number)] : []))
+  }
+
+  /** A form that posts, then shows the file again (or the server's refusal beside the button). */
+  private form(cls: string, label: string, fields: HTMLElement[], submit: () => Promise<unknown> | string, number: string): HTMLElement {
+    const error = el('span', { className: 'hc-error', role: 'alert' })
+    const save = el('button', { type: 'button', className: `${cls}-save`, textContent: label })
+    save.addEventListener('click', () => void (async () => {
+      error.textContent = ''
+      save.disabled = true
+      try {
+        const r = submit()
+        if (typeof r === 'string') { error.textContent = r; return }
+        await r
+        if (this.number === number) await this.show(number)
+      } catch (err) {
+        error.textContent = (err as Error).message
+      } finally {
+        save.disabled = false
+      }
+    })())
+    return el('div', { className: `hc-form ${cls}` }, ...fields, el('div', { className: 'hc-row' }, save, error))
+  }
+
+  private markForm(number: string): HTMLElement {
+    const note = el('textarea', { className: 'mark-note', placeholder: '认定理由（如 多部门推诿、群众反映强烈）', maxLength: 2000, rows: 2 })
+    return this.form('mark-form', '认定为疑难', [note],
+      () => (note.value.trim() ? markHardCase(this.session, number, note.value.trim()) : '请填写认定理由'), number)
+  }
+
+  private reviewForm(number: string): HTMLElement | null {
+    const sources = REVIEW_SOURCES[this.session.user?.role ?? ''] ?? []
+    if (!sources.length) return null
+    const source = el('select', { className: 'review-source' }, ...sources.map((s) => el('option', { value: s, textContent: SOURCES[s] ?? s })))
+    const value = el('input', { className: 'review-score', type: 'number', min: '0', max: '100', step: '1', placeholder: '得分 0-100' })
+    const comment = el('input', { className: 'review-comment', placeholder: '评价意见（可选）', maxLength: 2000 })
+    return this.form('review-form', '提交评价', [el('div', { className: 'hc-row' }, source, value, comment)], () => {
+      const x = Number(value.value)
+      if (value.value.trim() === '' || !Number.isFinite(x) || x < 0 || x > 100) return '得分须为 0 至 100'
+      return recordReview(this.session, number, { source: source.value as Review['source'], score: x, ...(comment.value.trim() ? { comment: comment.value.trim() } : {}) })
+    }, number)
   }
 
   private instructions(c: CaseDetail): HTMLElement {

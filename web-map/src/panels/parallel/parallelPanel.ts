@@ -3,10 +3,12 @@
 // or all. A click opens the event's parts: every unit's task, deadline and state, so a unit sees
 // whom the event waits for; its own open part takes 办结 with what was done (the server decides
 // whose part it is and answers 403 otherwise). The primary unit's feedback waits for all of them.
+// A desk starts parts here too (发起并联办: event number, then each unit's code, task and
+// deadline); the server's refusal names the row and field (parts.N.departmentCode …).
 import './parallel.css'
 import type { Session } from '../../client/api.ts'
 import type { StreamBus } from '../../client/streamBus.ts'
-import { fetchMyParts, fetchParts, finishPart, type MyPart, type Part, type Parts } from '../../client/casesApi.ts'
+import { fetchMyParts, fetchParts, finishPart, startParts, type MyPart, type Part, type Parts } from '../../client/casesApi.ts'
 import { el } from '../../ui/dom.ts'
 import { beijingTime } from '../../ui/time.ts'
 
@@ -14,6 +16,9 @@ export interface ParallelHooks { openEvent(number: string): void; count(n: numbe
 
 const STATES: Record<Part['state'], string> = { open: '办理中', done: '已办结', withdrawn: '已撤回' }
 const stateText = (p: Part) => (p.overdue ? '已超期' : STATES[p.state])
+/** Who starts parts (server/parallel/store.ts PART_STARTERS). */
+const STARTERS = ['command_center', 'district_staff', 'street_staff', 'community_staff']
+const EVENT_NUMBER = /^E\d{12,16}$/
 
 export class ParallelPanel {
   readonly element: HTMLElement
@@ -34,7 +39,7 @@ export class ParallelPanel {
       void this.load()
     })
     this.element = el('section', { className: 'parallel-panel' },
-      el('div', { className: 'parallel-head' }, el('h2', {}, '并联办'), this.all), this.message, this.list, this.detail)
+      el('div', { className: 'parallel-head' }, el('h2', {}, '并联办'), this.all), this.message, this.list, this.startForm(), this.detail)
     // the panel lives as long as the page, like the bus: no unsubscribe
     bus.on('event', (data) => {
       if (this.element.hidden || typeof data.action !== 'string' || !data.action.startsWith('parallel_')) return
@@ -43,7 +48,48 @@ export class ParallelPanel {
     })
   }
 
-  shown(): void { void this.load() }
+  shown(): void {
+    this.element.querySelector<HTMLElement>('.parallel-start')!.hidden = !STARTERS.includes(this.session.user?.role ?? '')
+    void this.load()
+  }
+
+  /** 发起并联办: rows of unit, task and deadline for one event. */
+  private startForm(): HTMLElement {
+    const number = el('input', { className: 'parallel-start-number', placeholder: '事件编号 E…', maxLength: 17 })
+    const rows = el('div', { className: 'parallel-start-rows' })
+    const addRow = () => rows.append(el('div', { className: 'parallel-start-row' },
+      el('input', { className: 'parallel-start-unit', placeholder: '单位编码（如 SQ-…）', maxLength: 60 }),
+      el('input', { className: 'parallel-start-task', placeholder: '任务', maxLength: 500 }),
+      el('input', { className: 'parallel-start-due', type: 'datetime-local' })))
+    addRow()
+    const more = el('button', { type: 'button', className: 'parallel-start-more', textContent: '增加单位' })
+    more.addEventListener('click', addRow)
+    const error = el('span', { className: 'parallel-error', role: 'alert' })
+    const go = el('button', { type: 'button', className: 'parallel-start-save', textContent: '发起并联办' })
+    go.addEventListener('click', () => void (async () => {
+      error.textContent = ''
+      const n = number.value.trim().toUpperCase()
+      if (!EVENT_NUMBER.test(n)) { error.textContent = '事件编号格式为 E 加 12 至 16 位数字'; return }
+      const parts = [...rows.querySelectorAll('.parallel-start-row')].map((r) => ({
+        departmentCode: r.querySelector<HTMLInputElement>('.parallel-start-unit')!.value.trim(),
+        task: r.querySelector<HTMLInputElement>('.parallel-start-task')!.value.trim(),
+        due: r.querySelector<HTMLInputElement>('.parallel-start-due')!.value,
+      })).filter((x) => x.departmentCode || x.task || x.due)
+      if (!parts.length || parts.some((x) => !x.departmentCode || !x.task || !x.due)) { error.textContent = '每个单位须填写编码、任务和时限'; return }
+      go.disabled = true
+      try {
+        this.render(await startParts(this.session, n, parts.map((x) => ({ departmentCode: x.departmentCode, task: x.task, dueAt: new Date(x.due).toISOString() }))))
+        rows.replaceChildren()
+        addRow()
+        void this.load()
+      } catch (err) {
+        error.textContent = (err as Error).message
+      } finally {
+        go.disabled = false
+      }
+    })())
+    return el('div', { className: 'parallel-start' }, el('h3', {}, '发起并联办'), number, rows, el('div', { className: 'parallel-start-tools' }, more, go, error))
+  }
 
   clear(): void {
     this.generation++
