@@ -18,6 +18,7 @@ import { formMessagesZh } from '../forms/messagesZh.ts'
 import { formId } from '../forms/routes.ts'
 import { getForm } from '../forms/store.ts'
 import { answersFromXml, checkReturn } from '../forms/values.ts'
+import { mediaMessagesZh, mountMediaRoutes } from './media.ts'
 import { jsonReturnBody, listQuery, oneReturn, returnByInstance, returnView, reviewBody, taskBody, taskReturns, taskView, visibleTasks } from './store.ts'
 
 export const TASK_STAFF_ROLES: Role[] = ['command_center', 'district_staff', 'street_staff', 'community_staff']
@@ -36,6 +37,7 @@ const canonical = (v: unknown): string => v !== null && typeof v === 'object' &&
 
 export function collectionTaskRoutes(app: AppContext): Router {
   registerMessages('zh', formMessagesZh)
+  registerMessages('zh', mediaMessagesZh)
   const router = new Router({ prefix: '/api/v1/collection-tasks' })
   const { knex } = app
 
@@ -157,6 +159,8 @@ export function collectionTaskRoutes(app: AppContext): Router {
     })
     ctx.body = returnView((await oneReturn(knex, taskId, rid))!)
   })
+
+  mountMediaRoutes(router, app, { read: READ_ROLES, submit: SUBMIT_ROLES }, visibleTask)
 
   return router
 }

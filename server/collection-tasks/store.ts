@@ -33,6 +33,7 @@ export interface ReturnRow {
   id: string; task_id: string; instance_id: string; status: 'submitted' | 'accepted' | 'returned'; reason: string | null
   data: Record<string, Answer>; geometry: string; grid_code: string; community_code: string; username: string | null
   submitted_by: string | null; submitted_at: Date; reviewed_at: Date | null
+  photos: { field: string; fileName: string; sha256: string | null; sizeBytes: string | number | null }[]
 }
 
 export async function visibleTasks(db: Knex, p: Principal, opts: { id?: number; open?: boolean } = {}): Promise<TaskRow[]> {
@@ -52,8 +53,11 @@ export const taskView = (t: TaskRow) => ({
 const returnColumns = ['r.id', 'r.task_id', 'r.instance_id', 'r.status', 'r.reason', 'r.data', 'r.grid_code', 'r.community_code',
   'r.submitted_by', 'r.submitted_at', 'r.reviewed_at', 'u.username']
 
+/** Each image answer with its stored photo, if any (a correlated subquery on r). */
+const photosColumn = `(${sqlFile('collection/return_photos')}) AS photos`
+
 const returns = (db: Knex | Knex.Transaction) => db('collection_return as r').leftJoin('app_user as u', 'u.id', 'r.submitted_by')
-  .select([...returnColumns, db.raw('ST_AsGeoJSON(r.geom, 7) AS geometry')])
+  .select([...returnColumns, db.raw('ST_AsGeoJSON(r.geom, 7) AS geometry'), db.raw(photosColumn)])
 
 /** The returns of a task: an inspector's own, or all of those in a staff member's jurisdiction. */
 export function taskReturns(db: Knex, p: Principal, taskId: number): Promise<ReturnRow[]> {
@@ -75,4 +79,9 @@ export const returnView = (r: ReturnRow) => ({
   id: Number(r.id), taskId: Number(r.task_id), instanceId: r.instance_id, status: r.status, reason: r.reason,
   values: r.data, geometry: JSON.parse(r.geometry) as unknown, gridCode: r.grid_code, communityCode: r.community_code,
   submittedBy: r.username, submittedAt: r.submitted_at, reviewedAt: r.reviewed_at,
+  // each image answer and whether its photo arrived (PUT …/media/{fileName})
+  photos: r.photos.map((m) => ({
+    field: m.field, fileName: m.fileName, present: m.sha256 !== null, sha256: m.sha256, sizeBytes: m.sizeBytes === null ? null : Number(m.sizeBytes),
+    href: `/api/v1/collection-tasks/${r.task_id}/returns/${encodeURIComponent(r.instance_id)}/media/${encodeURIComponent(m.fileName)}`,
+  })),
 })

@@ -144,8 +144,18 @@ export async function storeBlob(dataDir: string, body: Readable, type: MediaType
  */
 export async function discardBlob(knex: Knex, dataDir: string, blob: StoredBlob): Promise<void> {
   if (!blob.created) return
-  if (await knex('event_attachment').where({ sha256: blob.sha256 }).first('id')) return
+  for (const table of blobTables) {
+    if (await knex(table).where({ sha256: blob.sha256 }).first('sha256')) return
+  }
   await fs.promises.rm(blobPath(dataDir, blob.sha256), { force: true })
+}
+
+/** The tables whose rows name a stored file by its sha256 column; others register theirs. */
+const blobTables = new Set(['event_attachment'])
+
+/** A capability that keeps files in this store (by a sha256 column) registers its table, so a failed upload elsewhere never takes its file. */
+export function registerBlobTable(table: string): void {
+  blobTables.add(table)
 }
 
 function mismatch(type: MediaType, head: Buffer): AppError {

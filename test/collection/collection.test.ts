@@ -3,6 +3,7 @@
 // forms are refused naming the question; a task reaches the grid's inspector; returns are
 // checked against the form, never doubled by a replay, reviewed, and accepted ones appear on
 // the form's layer (OGC API Features) with the form's answers as attributes.
+import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { expect } from 'chai'
 import type { Knex } from 'knex'
@@ -152,5 +153,48 @@ describe('collection tasks and ODK XForms (/api/v1/forms, /api/v1/collection-tas
     expect(feature!.geometry.coordinates[1]).to.be.closeTo(grid.lat, 1e-6)
     const counts = (await client.get(`/api/v1/collection-tasks/${taskId}`, auth.district)).json().counts
     expect(counts).to.deep.equal({ submitted: 0, accepted: 1, returned: 0 })
+  })
+
+  it('takes the photo of an image answer once, reads it back, and refuses what is not that photo', async () => {
+    // a 1×1 PNG, and another image (other bytes) under the same name
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64')
+    const other = Buffer.concat([png, Buffer.from('trailing')])
+    const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex')
+    const url = (name: string, instance = 'uuid:0f1e2d3c', task: number | string = taskId) =>
+      `/api/v1/collection-tasks/${task}/returns/${encodeURIComponent(instance)}/media/${encodeURIComponent(name)}`
+    const put = (u: string, payload: Buffer, type = 'image/png', who = 'inspector') =>
+      client.request({ method: 'PUT', url: u, headers: { ...auth[who]!, 'content-type': type }, payload })
+    const photos = async () => (await client.get(`/api/v1/collection-tasks/${taskId}/returns`, auth.district)).json().items[0].photos as { fileName: string; present: boolean; sha256: string | null }[]
+    expect(await photos()).to.deep.equal([{ field: 'photo', fileName: '1734.jpg', present: false, sha256: null, sizeBytes: null, href: url('1734.jpg') }])
+
+    const refused = async (res: Awaited<ReturnType<typeof put>>, status: number, field: string) => {
+      expect(res.statusCode, res.body).to.equal(status)
+      expect(res.json().field, res.body).to.equal(field)
+    }
+    await refused(await put(url('1734.jpg'), Buffer.from('<html>not an image</html>')), 415, 'body')
+    await refused(await put(url('1734.jpg'), Buffer.from('%PDF-1.4 x'), 'application/pdf'), 415, 'body')
+    await refused(await put(url('1734.jpg'), Buffer.concat([png, Buffer.alloc(10 * 1024 * 1024)])), 413, 'body')
+    await refused(await put(url('a/1734.jpg'), png), 400, 'fileName')
+    await refused(await put(url('1733.jpg'), png), 400, 'fileName') // the answer before the correction
+    await refused(await put(url('1734.jpg', 'uuid:none'), png), 404, 'instanceId')
+    expect((await put(url('1734.jpg', 'uuid:0f1e2d3c', 999_999_999), png)).statusCode).to.equal(404)
+    expect((await put(url('1734.jpg'), png, 'image/png', 'analyst')).statusCode).to.equal(403)
+    expect(await photos()).to.have.nested.property('[0].present', false)
+
+    const first = await put(url('1734.jpg'), png)
+    expect(first.statusCode, first.body).to.equal(201)
+    expect(first.json()).to.deep.include({ sha256: sha(png), sizeBytes: png.length, mediaType: 'image/png' })
+    expect((await put(url('1734.jpg'), png)).statusCode).to.equal(200)
+    await refused(await put(url('1734.jpg'), other), 409, 'fileName')
+    expect(await knex('collection_media').where({ file_name: '1734.jpg' })).to.have.length(1)
+
+    const read = await client.get(url('1734.jpg'), auth.district)
+    expect(read.statusCode).to.equal(200)
+    expect(read.headers['content-type']).to.equal('image/png')
+    expect(sha(read.rawPayload)).to.equal(sha(png))
+    expect((await client.get(url('1734.jpg'), auth.inspector)).statusCode).to.equal(200)
+    expect((await client.get(url('1734.jpg'), auth.street2)).statusCode).to.equal(404)
+    await refused(await client.get(url('1735.jpg'), auth.district), 404, 'fileName')
+    expect((await photos())[0]).to.deep.include({ present: true, sha256: sha(png) })
   })
 })

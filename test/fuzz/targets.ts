@@ -66,7 +66,8 @@ const extras: [Target['method'], string, Kind][] = [
 ]
 
 /** bodies that are not JSON: read raw by their route */
-const rawUploads = new Set(['POST /api/v1/import', 'POST /api/v1/event-imports', 'POST /api/v1/events/{number}/attachments', 'POST /api/v1/public/reports'])
+const rawUploads = new Set(['POST /api/v1/import', 'POST /api/v1/event-imports', 'POST /api/v1/events/{number}/attachments', 'POST /api/v1/public/reports',
+  'PUT /api/v1/collection-tasks/{id}/returns/{instanceId}/media/{fileName}'])
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const
 

@@ -246,6 +246,9 @@ describe('staff mobile app /m/ on a phone (Debian chromium)', function () {
     await page.check('input[name=state][value=broken]')
     await page.check('input[name=faults][value=dark]')
     await page.fill('input[name=height]', '8.5')
+    // the image question's photo, named as phones name every picture: the app gives it a unique name
+    const lampPhoto = await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: 240, g: 200, b: 40 } } }).jpeg().toBuffer()
+    await page.setInputFiles('form[data-form] input[name=photo]', { name: 'image.jpg', mimeType: 'image/jpeg', buffer: lampPhoto })
     await page.click('button[data-geo=location]')
     await page.waitForSelector('.geo .where:has-text("已定位")')
     await shot('form')
@@ -266,6 +269,9 @@ describe('staff mobile app /m/ on a phone (Debian chromium)', function () {
     expect(Date.parse(sent[0]!.data.end) - Date.parse(sent[0]!.data.start)).to.be.at.least(0)
     expect(Math.abs(Number(sent[0]!.lon) - here.lon) * 111_000).to.be.below(1)
     expect(Math.abs(Number(sent[0]!.lat) - here.lat) * 111_000).to.be.below(1)
+    const media = () => knex('collection_media as m').join('collection_return as r', 'r.id', 'm.return_id').where('r.task_id', taskId).select('m.file_name', 'm.sha256')
+    expect(sent[0]!.data.photo).to.match(/^photo-[0-9a-f]{8}\.jpg$/)
+    expect(await media(), 'the photo after its return').to.deep.equal([{ file_name: sent[0]!.data.photo, sha256: crypto.createHash('sha256').update(lampPhoto).digest('hex') }])
 
     await context.setOffline(true)
     expect(await page.evaluate(outboxPut(stash)), 'items in the outbox').to.equal(1)
@@ -274,6 +280,7 @@ describe('staff mobile app /m/ on a phone (Debian chromium)', function () {
     await context.setOffline(false)
     await page.waitForSelector('#net.on[data-pending="0"]', { timeout: 30_000 })
     expect(await returns(), 'a replayed return').to.have.length(1)
+    expect(await media(), 'a replayed photo').to.have.length(1)
 
     // an answer the server refuses (the lamp number's constraint) is shown, kept as a conflict, and given up
     await page.waitForSelector(`form[data-form="${formId}"]`)

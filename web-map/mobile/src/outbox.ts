@@ -4,7 +4,8 @@
 // - a report carries its own Idempotency-Key (made when it was queued), so a replay after a
 //   lost answer gets the same event back (server/events/intake.ts), never a second one;
 // - a photo is uploaded only if the event does not already hold one with the same SHA-256;
-// - a collection form's return carries its ODK instanceID, kept once by the server;
+// - a collection form's return carries its ODK instanceID, kept once by the server; its photos
+//   follow under their file names (the same bytes again are a replay);
 // - a step carries the event version the user saw (expectedVersion); a 409 is first checked
 //   against the event's history (our own step, answered but not heard, is done), otherwise it
 //   is a conflict the user sees and decides on (the item stays, marked, and stops nobody else's).
@@ -133,9 +134,18 @@ async function sendStep(item: StepItem): Promise<void> {
   }
 }
 
-/** The server keeps a return once per instanceID and answers a replay with the stored one (200). */
+/**
+ * The server keeps a return once per instanceID and answers a replay with the stored one (200);
+ * then its photos, each under the file name its image answer gives (the same bytes again: 200).
+ */
 async function sendReturn(item: ReturnItem): Promise<void> {
   await call(`/collection-tasks/${item.taskId}/returns`, { json: item.body })
+  for (const [i, p] of item.photos.entries()) {
+    if (item.sent[i] != null) continue
+    await call(`/collection-tasks/${item.taskId}/returns/${encodeURIComponent(item.body.instanceId)}/media/${encodeURIComponent(p.name)}`, { method: 'PUT', body: p.blob })
+    item.sent[i] = i
+    await put(item)
+  }
 }
 
 let running: Promise<void> | undefined

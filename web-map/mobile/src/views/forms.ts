@@ -9,13 +9,13 @@
 // A return goes through the outbox with an instanceID made when it is queued, so a replay after a
 // lost answer is the same return (the server keeps one per instanceID), never a second.
 import { ApiError, call, callText } from '../api.ts'
-import { enqueue, flush, listOutbox } from '../outbox.ts'
+import { enqueue, flush, listOutbox, type Photo } from '../outbox.ts'
 import { cache, clearPickers, fmtTime, h, locate, message, photoPicker } from '../ui.ts'
 
 interface Task { id: number; formId: number; title: string; gridCodes: string[]; deadline: string; counts: { submitted: number; accepted: number; returned: number } }
 interface Field { name: string; path: string; type: string; label: string; required: boolean; choices: { value: string; label: string }[] | null }
 interface Form { id: number; title: string; geometry: { name: string; type: string }; fields: Field[] }
-interface Return { id: number; instanceId: string; status: string; reason: string | null; submittedAt: string }
+interface Return { id: number; instanceId: string; status: string; reason: string | null; submittedAt: string; photos?: { present: boolean }[] }
 
 const STATUS: Record<string, string> = { submitted: '待审核', accepted: '已通过', returned: '已退回' }
 
@@ -119,7 +119,11 @@ function control(f: Field, status: HTMLElement): HTMLElement {
 /** The local date and time with Beijing's offset (ISO 8601), as ODK writes a dateTime. */
 const localIso = (d = new Date()) => new Date(d.getTime() + 8 * 3600_000).toISOString().replace(/\.\d+Z$/, '+08:00')
 
-function answers(form: HTMLFormElement, fields: Field[], preload: Map<string, 'start' | 'end'>, started: string): Record<string, unknown> {
+/** The photo's file name in the return: ODK's instance names it; ours is unique, as phones call every picture image.jpg. */
+const photoName = (field: string, f: File) =>
+  `${field}-${crypto.randomUUID().slice(0, 8)}.${({ 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' } as Record<string, string>)[f.type] ?? (/\.([A-Za-z0-9]{1,5})$/.exec(f.name)?.[1] ?? 'jpg')}`
+
+function answers(form: HTMLFormElement, fields: Field[], preload: Map<string, 'start' | 'end'>, started: string, photos: Photo[]): Record<string, unknown> {
   const d = new FormData(form)
   const values: Record<string, unknown> = {}
   for (const f of fields) {
@@ -127,7 +131,11 @@ function answers(form: HTMLFormElement, fields: Field[], preload: Map<string, 's
     if (p) { values[f.name] = p === 'start' ? started : localIso(); continue }
     if (f.type === 'select_multiple') { const all = d.getAll(f.name).map(String); if (all.length) values[f.name] = all; continue }
     const v = d.get(f.name)
-    if (v instanceof File) { if (v.name) values[f.name] = v.name; continue }
+    if (v instanceof File) {
+      // queued with the return and uploaded after it (PUT …/returns/{instanceId}/media/{name})
+      if (v.size) { const name = photoName(f.name, v); values[f.name] = name; photos.push({ blob: v, name, stage: 'other' }) }
+      continue
+    }
     const s = String(v ?? '').trim()
     if (!s) continue
     values[f.name] = f.type === 'dateTime' ? `${s.length === 16 ? `${s}:00` : s}+08:00` : f.type === 'time' && s.length === 5 ? `${s}:00` : s
@@ -168,18 +176,17 @@ export async function taskView(id: string): Promise<HTMLElement> {
     h('h2', {}, t.title),
     h('p', { class: 'item-meta' }, `截止 ${fmtTime(t.deadline)}`),
     ...questions.map((f) => h('label', { 'data-field': f.name }, `${f.label}${f.required ? ' *' : '（选填）'}`, control(f, status),
-      hints.get(f.path) ? h('span', { class: 'hint' }, hints.get(f.path)!) : null,
-      // the collection API takes an image answer as its file name (ODK's instance) and has no upload for the photo yet
-      f.type === 'image' ? h('span', { class: 'hint' }, '仅提交照片文件名，照片本身暂不上传') : null)),
+      hints.get(f.path) ? h('span', { class: 'hint' }, hints.get(f.path)!) : null)),
     h('button', { type: 'submit', class: 'primary' }, '提交'),
     status)
   formEl.addEventListener('submit', async (e) => {
     e.preventDefault()
-    const values = answers(formEl, def.fields, preload, started)
+    const photos: Photo[] = []
+    const values = answers(formEl, def.fields, preload, started, photos)
     const missing = questions.filter((f) => f.required && values[f.name] === undefined).map((f) => f.label)
     if (missing.length) return status.replaceChildren(message(`请填写：${missing.join('、')}`, 'error'))
     const instanceId = `uuid:${crypto.randomUUID()}`
-    await enqueue({ kind: 'return', taskId: t.id, title: t.title, body: { instanceId, values }, photos: [] })
+    await enqueue({ kind: 'return', taskId: t.id, title: t.title, body: { instanceId, values }, photos })
     formEl.reset()
     clearPickers(formEl)
     for (const g of formEl.querySelectorAll<HTMLInputElement>('.geo input[type=hidden]')) g.value = ''
@@ -195,6 +202,8 @@ export async function taskView(id: string): Promise<HTMLElement> {
     el.append(h('div', { class: 'card' }, h('h2', {}, `我的提交（${mine.items.length}）`),
       h('ul', { class: 'list returns' }, ...mine.items.map((r) => h('li', { 'data-status': r.status },
         h('span', { class: 'item-head' }, h('span', {}, fmtTime(r.submittedAt)), h('span', { class: 'badge' }, STATUS[r.status] ?? r.status)),
+        r.photos?.length ? h('span', { class: 'item-meta', 'data-photos': r.photos.filter((m) => m.present).length },
+          `照片 ${r.photos.filter((m) => m.present).length}/${r.photos.length} 已上传`) : null,
         r.reason ? h('span', { class: 'item-text error' }, `退回原因：${r.reason}`) : null)))))
   }
   return el
