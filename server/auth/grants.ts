@@ -7,7 +7,8 @@ import type { Context } from 'koa'
 import { AppError } from '../http/errors.ts'
 import { registerMessages } from '../http/messages/registry.ts'
 import { Jurisdiction } from '../db/jurisdiction.ts'
-import type { KeyGrant, Principal } from './users.ts'
+import { toPrincipal, type KeyGrant, type Principal, type UserRow } from './users.ts'
+import { assertApiKeyScope } from './scopes.ts'
 
 export type { KeyGrant }
 
@@ -70,4 +71,23 @@ export function narrowToGrant(p: Principal, grant: KeyGrant): Principal {
     }
   }
   return { ...p, jurisdiction: Jurisdiction.of(cut.map((c) => c.padEnd(12, '0'))), layers: grant.layers }
+}
+
+/**
+ * The principal of a request made with this API key, however the key came (X-API-Key, or
+ * Open311's api_key): records the key on the request, holds an application's key to its grant,
+ * and checks the key's scopes. The narrowed principal is set before the checks so that a refusal
+ * is recorded against the application (server/audit/rows.ts).
+ */
+export function keyPrincipal(ctx: Context, row: UserRow & { apiKey: { id: number; scopes: string[]; grant: KeyGrant | null } }): Principal {
+  ctx.state.apiKeyId = row.apiKey.id
+  const { grant } = row.apiKey
+  const principal = grant ? narrowToGrant(toPrincipal(row, 'api_key'), grant) : toPrincipal(row, 'api_key')
+  if (grant) {
+    ctx.state.apiKeyGranted = true
+    ctx.state.principal = principal
+    assertKeyGrant(ctx, grant)
+  }
+  assertApiKeyScope(ctx, row.apiKey.scopes)
+  return principal
 }

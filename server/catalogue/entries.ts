@@ -34,22 +34,13 @@ export interface CatalogueEntry {
   holders?: readonly Role[]
 }
 
-/** A dataset another capability publishes (open data, statistics): registered, never imported here. */
-export interface DatasetDef {
-  /** `dataset:` + lowercase name */
-  id: string
-  title: string
-  description: string
-  owner: string
-  fields: EntryField[]
-  updateFrequency: string
-  classification: Classification
-  sharing: Sharing
-  /** path prefixes: every GET operation of the OpenAPI document under one of them is part of it */
-  paths: string[]
-  layers: string[]
-  holders?: readonly Role[]
-}
+/**
+ * A dataset another capability publishes (open data, statistics): registered, never imported here.
+ * `id` is `dataset:` + a lowercase name; `paths` are path prefixes: every GET operation of the
+ * OpenAPI document under one of them is part of it.
+ */
+export type DatasetDef = Pick<CatalogueEntry, 'id' | 'title' | 'description' | 'owner' | 'fields' | 'updateFrequency' | 'classification' | 'sharing' | 'holders'>
+  & { paths: string[]; layers: string[] }
 
 const datasets = new Map<string, DatasetDef>()
 export function defineDataset(def: DatasetDef): void {

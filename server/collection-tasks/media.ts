@@ -6,14 +6,13 @@
 // The return must exist first (the app queues it before its photos, in order): it decides who
 // sees the photo (as the returns list does) and which names are accepted (its image answers).
 // The same bytes again answer 200 (a replay after a lost answer), other bytes under a stored name 409.
-import fs from 'node:fs'
 import type Router from '@koa/router'
 import type { Context } from 'koa'
 import type { AppContext } from '../context.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { AppError, badRequest } from '../http/errors.ts'
 import type { Role } from '../auth/roles.ts'
-import { blobPath, declaredType, discardBlob, MEDIA_TYPES, registerBlobTable, storageFull, storeBlob, type MediaType, type StoredBlob } from '../events/attachments.ts'
+import { declaredType, discardBlob, MEDIA_TYPES, registerBlobTable, sendBlob, storageFull, storeBlob, type MediaType, type StoredBlob } from '../events/attachments.ts'
 import { taskReturns, type ReturnRow } from './store.ts'
 
 // the photos share the event attachments' store: a failed event upload must not take one of ours
@@ -104,20 +103,7 @@ export function mountMediaRoutes(router: Router, app: AppContext, roles: { read:
     const { ret, fileName } = await target(ctx)
     const m = await mediaRow(ret.id, fileName)
     if (!m) throw new AppError(404, 'not_found', `fileName: return ${ret.instance_id} has no photo ${fileName}`, { field: 'fileName' }).coded('collection.media_not_found', { field: 'fileName', name: fileName })
-    const etag = `"${m.sha256}"`
-    ctx.set('ETag', etag)
-    ctx.set('Cache-Control', 'private, max-age=86400')
-    ctx.set('X-Content-Type-Options', 'nosniff')
-    if (ctx.get('if-none-match').split(',').map((s) => s.trim()).includes(etag)) {
-      ctx.status = 304
-      return
-    }
-    const file = blobPath(app.config.dataDir, m.sha256)
-    const stat = await fs.promises.stat(file).catch(() => undefined)
-    if (!stat) throw new Error(`photo ${fileName} of return ${ret.id}: blob ${m.sha256} missing under ${app.config.dataDir}`)
-    ctx.type = m.media_type
-    ctx.length = stat.size
-    ctx.body = fs.createReadStream(file)
+    await sendBlob(ctx, app.config.dataDir, m.sha256, m.media_type)
   })
 
   const mediaRow = (returnId: string, fileName: string): Promise<MediaRow | undefined> =>

@@ -1,7 +1,6 @@
 // /api/v1/events/{number}/attachments: upload (raw body), list, download.
 // The event is read with the caller's jurisdiction first: an event outside it answers 404
 // exactly like a missing one, before a byte of the upload is read.
-import fs from 'node:fs'
 import type Router from '@koa/router'
 import type { Context } from 'koa'
 import { z } from 'zod'
@@ -12,8 +11,8 @@ import { validate } from '../http/validate.ts'
 import { NUMBER, readEvent, type EventRow } from './store.ts'
 import { recordNote } from './transitions.ts'
 import {
-  STAGES, assertMayAttach, attachmentView, blobPath, contentDisposition, declaredType, findAttachment, insertAttachment,
-  listAttachments, MAX_PER_EVENT, storeBlob, discardBlob, storageFull, type AttachmentRow,
+  STAGES, assertMayAttach, attachmentView, contentDisposition, declaredType, findAttachment, insertAttachment,
+  listAttachments, MAX_PER_EVENT, sendBlob, storeBlob, discardBlob, storageFull, type AttachmentRow,
 } from './attachments.ts'
 
 export const uploadQuery = z.object({
@@ -83,21 +82,7 @@ export function mountAttachmentRoutes(router: Router, app: AppContext): void {
     const id = String(ctx.params.id)
     const row = /^[1-9][0-9]{0,15}$/.test(id) ? await findAttachment(app.knex, e.id, Number(id)) : undefined
     if (!row) throw notFound(`event ${e.number} has no attachment ${id}`).coded('events.no_attachment', { number: e.number, id })
-    const file = blobPath(app.config.dataDir, row.sha256)
-    // the content never changes for an id: the hash is a strong validator
-    const etag = `"${row.sha256}"`
-    ctx.set('ETag', etag)
-    ctx.set('Cache-Control', 'private, max-age=86400')
-    ctx.set('X-Content-Type-Options', 'nosniff')
-    if (ctx.get('if-none-match').split(',').map((s) => s.trim()).includes(etag)) {
-      ctx.status = 304
-      return
-    }
-    const stat = await fs.promises.stat(file).catch(() => undefined)
-    if (!stat) throw new Error(`attachment ${row.id} of ${e.number}: blob ${row.sha256} missing under ${app.config.dataDir}`)
-    ctx.type = row.media_type
-    ctx.length = stat.size
     ctx.set('Content-Disposition', contentDisposition(row.original_name, row))
-    ctx.body = fs.createReadStream(file)
+    await sendBlob(ctx, app.config.dataDir, row.sha256, row.media_type)
   })
 }

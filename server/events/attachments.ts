@@ -16,6 +16,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { PassThrough, Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import type { Context } from 'koa'
 import type { Knex } from 'knex'
 import { AppError, badRequest } from '../http/errors.ts'
 import type { Principal } from '../auth/users.ts'
@@ -70,6 +71,28 @@ const tooLarge = (type: MediaType, size: number | string) => new AppError(413, '
 
 export const blobPath = (dataDir: string, sha256: string) =>
   path.join(dataDir, 'attachments', sha256.slice(0, 2), sha256.slice(2, 4), sha256)
+
+/**
+ * Answers GET of a stored blob: the hash is a strong validator (the content never changes for
+ * it), so If-None-Match answers 304 without touching the disk; else the file is streamed. A row
+ * whose blob is missing is our fault (500), not the caller's.
+ */
+export async function sendBlob(ctx: Context, dataDir: string, sha256: string, type: string): Promise<void> {
+  const etag = `"${sha256}"`
+  ctx.set('ETag', etag)
+  ctx.set('Cache-Control', 'private, max-age=86400')
+  ctx.set('X-Content-Type-Options', 'nosniff')
+  if (ctx.get('if-none-match').split(',').map((s) => s.trim()).includes(etag)) {
+    ctx.status = 304
+    return
+  }
+  const file = blobPath(dataDir, sha256)
+  const stat = await fs.promises.stat(file).catch(() => undefined)
+  if (!stat) throw new Error(`${ctx.method} ${ctx.path}: blob ${sha256} missing under ${dataDir}`)
+  ctx.type = type
+  ctx.length = stat.size
+  ctx.body = fs.createReadStream(file)
+}
 
 export interface StoredBlob {
   sha256: string; size: number

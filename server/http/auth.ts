@@ -6,8 +6,7 @@ import { anonymous, findUserByApiKey, findUserById, toPrincipal, type Principal 
 import type { TokenService } from '../auth/tokens.ts'
 import { userIdFromBasic } from '../auth/basic.ts'
 import { sessionIdle, useSession, DEFAULT_SESSION_IDLE_MINUTES } from '../auth/sessions.ts'
-import { assertApiKeyScope } from '../auth/scopes.ts'
-import { assertKeyGrant, narrowToGrant } from '../auth/grants.ts'
+import { keyPrincipal } from '../auth/grants.ts'
 import { loginThrottleFor, type LoginThrottle, type LoginThrottlePolicy } from '../auth/throttle.ts'
 import type { Role } from '../auth/roles.ts'
 
@@ -29,19 +28,7 @@ async function resolvePrincipal(ctx: Context, knex: Knex, tokens: TokenService, 
   if (apiKey) {
     const row = await findUserByApiKey(knex, apiKey.trim())
     if (!row || row.disabled) throw new AppError(401, 'unauthorized', 'unknown, revoked or expired API key').coded('auth.invalid_api_key')
-    ctx.state.apiKeyId = row.apiKey.id
-    const { grant } = row.apiKey
-    if (!grant) {
-      assertApiKeyScope(ctx, row.apiKey.scopes)
-      return toPrincipal(row, 'api_key')
-    }
-    // an application's key: every request is recorded (server/audit/rows.ts), refusals with it
-    const principal = narrowToGrant(toPrincipal(row, 'api_key'), grant)
-    ctx.state.apiKeyGranted = true
-    ctx.state.principal = principal
-    assertKeyGrant(ctx, grant)
-    assertApiKeyScope(ctx, row.apiKey.scopes)
-    return principal
+    return keyPrincipal(ctx, row)
   }
   if (!header) return anonymous
   const basic = /^Basic\s+([A-Za-z0-9+/=]{4,1024})$/i.exec(header)?.[1]

@@ -15,9 +15,8 @@ import type { Context } from 'koa'
 import type { Knex } from 'knex'
 import { AppError } from '../http/errors.ts'
 import { principalOf } from '../http/auth.ts'
-import { findUserByApiKey, toPrincipal, type Principal } from '../auth/users.ts'
-import { assertApiKeyScope } from '../auth/scopes.ts'
-import { assertKeyGrant, narrowToGrant } from '../auth/grants.ts'
+import { findUserByApiKey, type Principal } from '../auth/users.ts'
+import { keyPrincipal } from '../auth/grants.ts'
 import { adminPrefix } from '../db/jurisdiction.ts'
 
 export interface ReadScope {
@@ -46,15 +45,7 @@ export async function open311Principal(ctx: Context, knex: Knex): Promise<Princi
   if (typeof key !== 'string' || key.length > API_KEY_MAX) throw invalidKey()
   const row = await findUserByApiKey(knex, key.trim())
   if (!row || row.disabled) throw invalidKey()
-  ctx.state.apiKeyId = row.apiKey.id
-  if (row.apiKey.grant) {
-    // an access application's key: held to its grant here too, and recorded (server/auth/grants.ts)
-    ctx.state.apiKeyGranted = true
-    ctx.state.principal = narrowToGrant(toPrincipal(row, 'api_key'), row.apiKey.grant)
-    assertKeyGrant(ctx, row.apiKey.grant)
-  }
-  assertApiKeyScope(ctx, row.apiKey.scopes)
-  const p = row.apiKey.grant ? ctx.state.principal as Principal : toPrincipal(row, 'api_key')
+  const p = keyPrincipal(ctx, row)
   ctx.state.principal = p // the request log names who acted
   return p
 }
