@@ -47,6 +47,8 @@ const schema = z.object({
   MQTT_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(200).optional(),
   // internal networks that opinion feeds may still be read from (CIDR blocks); loopback, private and link-local are refused otherwise (server/http/outbound.ts)
   OPINION_FEED_ALLOWED_NETWORKS: z.string().max(4000).transform((v, c) => parseCidrList(v, c)).optional(),
+  // internal networks webhook platforms may still be sent to (CIDR blocks): an intranet 数字城管 or 12345 system; refused otherwise (server/integrations/webhook.ts)
+  WEBHOOK_ALLOWED_NETWORKS: z.string().max(4000).transform((v, c) => parseCidrList(v, c)).optional(),
   // a request not fully received (headers, then the whole body) in this time is cut off: 408 (server/http/listener.ts)
   REQUEST_TIMEOUT_MS: integer(1000, 3_600_000).default(120_000),
   HEADERS_TIMEOUT_MS: integer(1000, 3_600_000).default(60_000),
@@ -99,6 +101,8 @@ export interface Config {
   mqttPassword?: string | undefined
   /** CIDR blocks of internal networks opinion feeds may be read from (default none: SSRF guard). */
   opinionFeedAllowedNetworks?: string[] | undefined
+  /** CIDR blocks of internal networks webhook platforms may be sent to (default none: SSRF guard). */
+  webhookAllowedNetworks?: string[] | undefined
   /** Whole request (headers and body) must arrive within this; slower clients get 408 (server/http/listener.ts). */
   requestTimeoutMs: number
   headersTimeoutMs: number
@@ -170,6 +174,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     mqttUsername: e.MQTT_USERNAME,
     mqttPassword: e.MQTT_PASSWORD,
     opinionFeedAllowedNetworks: e.OPINION_FEED_ALLOWED_NETWORKS ?? [],
+    webhookAllowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS ?? [],
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: e.HEADERS_TIMEOUT_MS,
     offlineSyncMaxBytes: e.OFFLINE_SYNC_MAX_BYTES,

@@ -25,6 +25,8 @@ export interface PlatformTarget {
   endpoint: string
   secret: string | null
   timeoutMs: number
+  /** internal networks the endpoint may be in (WEBHOOK_ALLOWED_NETWORKS); absent: none (webhook.ts) */
+  allowedNetworks?: readonly string[]
 }
 
 /**

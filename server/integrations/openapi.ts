@@ -14,6 +14,7 @@ export const integrationPaths = {
   '/api/v1/integrations/{platform}': {
     put: {
       summary: 'Create or replace a platform of the caller\'s city (command centre); the secret is kept when absent, removed when null, never answered',
+      description: 'An endpoint whose host is or resolves to a loopback, private, link-local or other internal address is a 400 naming endpoint (integrations.endpoint_internal), unless WEBHOOK_ALLOWED_NETWORKS allows it; the deliverer checks again before every attempt (and follows no redirect).',
       parameters: [platform],
       requestBody: { required: true, content: { 'application/json': { schema: schemaOf(platformSchema) } } },
       responses: { 200: { description: 'replaced' }, 201: { description: 'created' }, 400: problem, 401: problem, 403: problem, 409: problem },

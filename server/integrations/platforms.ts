@@ -2,10 +2,22 @@
 // jurisdiction covers the whole city (city-level roles) see it. Others get 404, as if it did not
 // exist, so codes cannot be probed across cities.
 import type { Knex } from 'knex'
-import { AppError, notFound } from '../http/errors.ts'
+import { AppError, badRequest, notFound } from '../http/errors.ts'
+import { assertPublicTarget, InternalTargetError } from '../http/outbound.ts'
 import type { Principal } from '../auth/users.ts'
 
 export const PLATFORM_CODE = /^[a-z][a-z0-9_]{1,39}$/
+
+/** A platform's endpoint in an internal network outside the allow-list: 400 naming `endpoint`, nothing stored. */
+export async function refuseInternalEndpoint(endpoint: string, allowedNetworks: readonly string[]): Promise<void> {
+  try {
+    await assertPublicTarget(endpoint, allowedNetworks)
+  } catch (e) {
+    if (!(e instanceof InternalTargetError)) throw e
+    throw badRequest(`endpoint: ${e.message}`, { errors: [{ field: 'endpoint', message: 'an internal address' }] })
+      .coded('integrations.endpoint_internal', { field: 'endpoint', host: e.host, address: e.address })
+  }
+}
 
 export interface PlatformRow {
   code: string; name: string; city_code: string; adapter: string; endpoint: string; secret: string | null

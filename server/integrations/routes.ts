@@ -8,7 +8,8 @@ import { principalOf, requireRole } from '../http/auth.ts'
 import { validate } from '../http/validate.ts'
 import { sqlFile } from '../db/sql.ts'
 import { receiveFeedback } from './feedback.ts'
-import { PLATFORM_CODE, platformFor, platformView, visibleCities, type PlatformRow } from './platforms.ts'
+import { registerIntegrationMessages } from './messagesZh.ts'
+import { PLATFORM_CODE, platformFor, platformView, refuseInternalEndpoint, visibleCities, type PlatformRow } from './platforms.ts'
 
 /** A feedback is a few hundred bytes; anything much larger is not one. */
 const FEEDBACK_MAX_BYTES = 8 * 1024
@@ -41,6 +42,7 @@ export const platformSchema = z.object({
 }).strict()
 
 export function integrationRoutes(app: AppContext): Router {
+  registerIntegrationMessages()
   const router = new Router({ prefix: '/api/v1/integrations' })
   router.use(requireRole())
   const operators = requireRole('command_center')
@@ -58,6 +60,7 @@ export function integrationRoutes(app: AppContext): Router {
     const city = visibleCities(p)[0]
     if (!city) throw forbidden('only a city-level account configures platforms')
     const b = validate(platformSchema, ctx.request.body, 'platform')
+    await refuseInternalEndpoint(b.endpoint, app.config.webhookAllowedNetworks ?? [])
     const existing = await app.knex('integration_platform').where({ code }).first('city_code')
     if (existing && existing.city_code !== city) throw new AppError(409, 'platform_code_taken', `platform code ${code} is used by another city`)
     const row = {

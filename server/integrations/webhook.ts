@@ -8,7 +8,16 @@
 //
 // Contract: any 2xx is "accepted" (the body is logged, not interpreted). Redirects are not
 // followed (a moved endpoint is a configuration change, not something to chase silently).
+//
+// SSRF: an operator's endpoint must not reach the server itself or the city's internal network
+// unless WEBHOOK_ALLOWED_NETWORKS allows it (server/http/outbound.ts: the host is resolved and
+// every address checked). The check is made when the platform is configured and again before
+// every attempt, since a name may be pointed elsewhere later; as redirects are not followed, no
+// other hop is ever reached. The allow-list is not OPINION_FEED_ALLOWED_NETWORKS: the platforms a
+// city delivers to often live on its intranet, the feeds it reads do not, and allowing one must
+// not open the other.
 import crypto from 'node:crypto'
+import { assertPublicTarget, InternalTargetError } from '../http/outbound.ts'
 import { registerAdapter, type Adapter, type DeliveryResult, type Outcome, type PlatformTarget } from './adapters.ts'
 
 /** How much of the answer is read and logged. A hostile endpoint cannot make us buffer more. */
@@ -114,8 +123,25 @@ export async function postJson(target: PlatformTarget, body: string, extra: Reco
   }
 }
 
+/** An endpoint in an internal network outside the allow-list: refused without a request. */
+export async function internalRefusal(target: PlatformTarget): Promise<DeliveryResult | null> {
+  try {
+    await assertPublicTarget(target.endpoint, target.allowedNetworks ?? [])
+    return null
+  } catch (err) {
+    // anything else (a name that does not resolve) is left to the request to fail and be retried
+    if (!(err instanceof InternalTargetError)) return null
+    return {
+      outcome: 'rejected', statusCode: null, response: null, retryAfterMs: null, durationMs: 0,
+      error: `not sent: ${err.message} (not in WEBHOOK_ALLOWED_NETWORKS)`.slice(0, LOG_LIMIT),
+    }
+  }
+}
+
 export const webhookAdapter: Adapter = {
-  deliver(message, target, stop): Promise<DeliveryResult> {
+  async deliver(message, target, stop): Promise<DeliveryResult> {
+    const refused = await internalRefusal(target)
+    if (refused) return refused
     return postJson(target, JSON.stringify(message.payload), {
       'x-gridgov-message-id': message.key, 'idempotency-key': message.key, 'x-gridgov-attempt': String(message.attempt),
       ...(message.requestId ? { 'x-request-id': message.requestId } : {}),

@@ -7,7 +7,7 @@ import { getTestDb } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
 import { deliverDue } from '../../server/integrations/deliverer.ts'
 import { startReceiver, type Receiver } from '../integrations/receiver.ts'
-import { disableTestPlatforms, makePlatform, outboxOf, reportEvent } from '../integrations/helpers.ts'
+import { LOCAL_RECEIVERS, disableTestPlatforms, makePlatform, outboxOf, reportEvent } from '../integrations/helpers.ts'
 
 describe('access audit: request ids reach the outbox deliveries', function () {
   this.timeout(60_000)
@@ -42,7 +42,7 @@ describe('access audit: request ids reach the outbox deliveries', function () {
     else expect(after).to.have.length(3)
     // deliver: every message arrives once, carrying the id of the request that queued it
     const clock = new Date(Date.now() + 1000)
-    for (let i = 0; i < 10 && receiver.received.length < after.length; i++) await deliverDue(knex, { now: () => clock })
+    for (let i = 0; i < 10 && receiver.received.length < after.length; i++) await deliverDue(knex, { allowedNetworks: LOCAL_RECEIVERS, now: () => clock })
     const mine = receiver.received.filter((m) => String((m.json as { platform?: string }).platform) === code)
     expect(mine.map((m) => m.headers['x-request-id'])).to.deep.equal(after.map((r) => r.request_id))
     expect(mine.map((m) => m.headers['x-request-id'])).to.include(requestId)

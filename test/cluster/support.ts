@@ -53,8 +53,9 @@ export async function startCluster(databaseUrl: string): Promise<Cluster> {
   const [pa, pb, pn] = [await freePort(), await freePort(), await freePort()]
   const entry = 'test/cluster/instance-child.ts'
   const [a, b] = await Promise.all([
-    startInstance({ name: 'a', port: pa, databaseUrl, authSecret, entry }),
-    startInstance({ name: 'b', port: pb, databaseUrl, authSecret, entry }),
+    // the tests' webhook receivers listen on loopback
+    startInstance({ name: 'a', port: pa, databaseUrl, authSecret, entry, env: { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' } }),
+    startInstance({ name: 'b', port: pb, databaseUrl, authSecret, entry, env: { WEBHOOK_ALLOWED_NETWORKS: '127.0.0.0/8' } }),
   ])
   let nginx: RunningNginx
   try {

@@ -13,7 +13,7 @@ import { getTestContext, getTestDb } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
 import { deliverDue } from '../../server/integrations/deliverer.ts'
 import { defaultBackoff } from '../../server/integrations/backoff.ts'
-import { disableTestPlatforms, makePlatform, outboxOf, reportEvent, type OutboxRow } from '../integrations/helpers.ts'
+import { LOCAL_RECEIVERS, disableTestPlatforms, makePlatform, outboxOf, reportEvent, type OutboxRow } from '../integrations/helpers.ts'
 
 type Mode = 'maintenance' | 'down' | 'up'
 
@@ -107,7 +107,7 @@ describe('faults: a platform down for minutes gets every message once and in ord
     const downAt = t0 + 5 * MIN
     const upAt = t0 + 15 * MIN
     let now = t0
-    const opts = { now: () => new Date(now), random: seeded(13), backoff: defaultBackoff }
+    const opts = { allowedNetworks: LOCAL_RECEIVERS, now: () => new Date(now), random: seeded(13), backoff: defaultBackoff }
     let passes = 0
     const pending = (rows: OutboxRow[]) => rows.filter((r) => !r.delivered_at && !r.dead_at)
     for (; passes < 400; passes++) {

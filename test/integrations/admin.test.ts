@@ -2,7 +2,7 @@
 // secret is never answered; a configured platform receives the city's event changes at once.
 import { expect } from 'chai'
 import type { Knex } from 'knex'
-import { getTestDb } from '../support/db.ts'
+import { getTestContext, getTestDb } from '../support/db.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
 import { disableTestPlatforms, outboxOf, reportEvent } from './helpers.ts'
 
@@ -13,7 +13,8 @@ describe('integrations: configuring platforms', function () {
   const code = `itest_admin_${process.pid % 10000}`
   const put = (c: string, body: unknown, who = auth.command) =>
     client.request({ method: 'PUT', url: `/api/v1/integrations/${c}`, payload: JSON.stringify(body), headers: { ...who, 'content-type': 'application/json' } })
-  const good = { name: '12345热线（测试）', endpoint: 'http://127.0.0.1:9/hook', secret: 'a-secret-of-sixteen+', actions: ['report', 'close'] }
+  // a documentation address (TEST-NET-3): public, so the SSRF guard lets it through, and never dialled here
+  const good = { name: '12345热线（测试）', endpoint: 'http://203.0.113.10/hook', secret: 'a-secret-of-sixteen+', actions: ['report', 'close'] }
 
   before(async () => {
     client = await testClient()
@@ -69,6 +70,30 @@ describe('integrations: configuring platforms', function () {
     }
     expect((await put('Bad-Code!', good)).statusCode).to.equal(400)
     expect(await knex('integration_platform').where({ code }).first()).to.deep.equal(before)
+  })
+
+  it('refuses an endpoint in an internal network unless WEBHOOK_ALLOWED_NETWORKS allows it', async () => {
+    await put(code, good)
+    const before = await knex('integration_platform').where({ code }).first()
+    // loopback by address and by name, IPv6 loopback, the cloud metadata address, a private network
+    for (const endpoint of ['http://127.0.0.1:9/hook', 'http://localhost:9/hook', 'http://[::1]/hook', 'http://169.254.169.254/latest/meta-data/', 'http://10.1.2.3/hook']) {
+      const res = await put(code, { ...good, endpoint })
+      expect(res.statusCode, endpoint).to.equal(400)
+      expect(res.json(), endpoint).to.deep.include({ code: 'integrations.endpoint_internal' })
+      expect(res.json().errors[0].field).to.equal('endpoint')
+    }
+    expect(await knex('integration_platform').where({ code }).first(), 'nothing changed').to.deep.equal(before)
+    // the city's intranet allowed: its addresses are taken, others still not
+    const allowing = await testClient(await getTestContext({ webhookAllowedNetworks: ['10.1.0.0/16'] }))
+    const inside = await put(code, { ...good, endpoint: 'http://10.1.2.3/hook' })
+    expect(inside.statusCode, 'the strict server').to.equal(400)
+    const allowed = await allowing.request({ method: 'PUT', url: `/api/v1/integrations/${code}`, payload: JSON.stringify({ ...good, endpoint: 'http://10.1.2.3/hook' }),
+      headers: { ...auth.command, 'content-type': 'application/json' } })
+    expect(allowed.statusCode, allowed.body).to.equal(200)
+    expect(allowed.json().endpoint).to.equal('http://10.1.2.3/hook')
+    const outside = await allowing.request({ method: 'PUT', url: `/api/v1/integrations/${code}`, payload: JSON.stringify({ ...good, endpoint: 'http://10.2.0.1/hook' }),
+      headers: { ...auth.command, 'content-type': 'application/json' } })
+    expect(outside.statusCode).to.equal(400)
   })
 
   it('only the command centre configures, and a code of another city is not taken over', async () => {

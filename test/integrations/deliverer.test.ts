@@ -10,7 +10,7 @@ import { until } from '../support/wait.ts'
 import type { AppContext } from '../../server/context.ts'
 import { deliverDue, startDeliverer } from '../../server/integrations/deliverer.ts'
 import { startReceiver, ok, type Receiver } from './receiver.ts'
-import { SECRET, disableTestPlatforms, makePlatform, outboxOf, reportEvent } from './helpers.ts'
+import { LOCAL_RECEIVERS, SECRET, disableTestPlatforms, makePlatform, outboxOf, reportEvent } from './helpers.ts'
 
 describe('integrations: outbox and deliverer', function () {
   let client: Client
@@ -77,7 +77,7 @@ describe('integrations: outbox and deliverer', function () {
     const code = await makePlatform(knex, r.url)
     const e = await reportEvent(client, knex, command)
     const clock = manualClock()
-    const opts = { now: clock.now, random: () => 0.5, backoff: { baseMs: 1000, capMs: 60_000 } }
+    const opts = { allowedNetworks: LOCAL_RECEIVERS, now: clock.now, random: () => 0.5, backoff: { baseMs: 1000, capMs: 60_000 } }
     const waits: number[] = []
     for (let pass = 0; pass < 20; pass++) {
       await deliverDue(knex, opts)
@@ -115,12 +115,32 @@ describe('integrations: outbox and deliverer', function () {
     expect(log.every((x) => Number.isInteger(x.duration_ms) && x.duration_ms >= 0)).to.equal(true)
   })
 
+  it('sends nothing to an internal address outside WEBHOOK_ALLOWED_NETWORKS, checked at every attempt', async () => {
+    // the row bypasses PUT's check, as a platform configured before it (or a name re-pointed since) would
+    const r = await receiver()
+    const code = await makePlatform(knex, r.url, { actions: ['report'] })
+    const e = await reportEvent(client, knex, command)
+    const clock = manualClock()
+    await deliverDue(knex, { now: clock.now, random: () => 0, backoff: { baseMs: 1000, capMs: 1000 } })
+    const [refused] = await outboxOf(knex, code, e.number)
+    expect(r.received, 'no request reached the receiver').to.have.length(0)
+    expect(refused).to.include({ attempts: 1, delivered_at: null, dead_at: null })
+    expect(refused!.last_error).to.match(/^not sent: 127\.0\.0\.1 resolves to 127\.0\.0\.1, an internal address/)
+    const log = await knex('outbox_delivery').where({ outbox_id: refused!.id }).first('outcome', 'status_code')
+    expect(log).to.deep.equal({ outcome: 'rejected', status_code: null })
+    // the network allowed: the next attempt goes out
+    clock.set(new Date(clock.now().getTime() + 2000))
+    await deliverDue(knex, { allowedNetworks: LOCAL_RECEIVERS, now: clock.now, random: () => 0 })
+    expect(r.received.map((x) => x.headers['x-gridgov-message-id'])).to.deep.equal([refused!.key])
+    expect((await outboxOf(knex, code, e.number))[0]!.delivered_at).to.be.an.instanceOf(Date)
+  })
+
   it('honours Retry-After up to the cap', async () => {
     const r = await receiver([{ kind: 'status', status: 429, headers: { 'retry-after': '40' } }])
     const code = await makePlatform(knex, r.url)
     const e = await reportEvent(client, knex, command)
     const clock = manualClock()
-    await deliverDue(knex, { now: clock.now, random: () => 0, backoff: { baseMs: 1000, capMs: 30_000 } })
+    await deliverDue(knex, { allowedNetworks: LOCAL_RECEIVERS, now: clock.now, random: () => 0, backoff: { baseMs: 1000, capMs: 30_000 } })
     const [first] = await outboxOf(knex, code, e.number)
     expect(first!.available_at.getTime() - clock.now().getTime()).to.equal(30_000)
     expect(first!.last_error).to.equal('HTTP 429 Too Many Requests')
@@ -131,7 +151,7 @@ describe('integrations: outbox and deliverer', function () {
     const code = await makePlatform(knex, r.url, { max_rejections: 2, actions: ['report', 'dispatch'] })
     const e = await reportEvent(client, knex, command)
     const clock = manualClock()
-    const opts = { now: clock.now, random: () => 0, backoff: { baseMs: 1000, capMs: 60_000 } }
+    const opts = { allowedNetworks: LOCAL_RECEIVERS, now: clock.now, random: () => 0, backoff: { baseMs: 1000, capMs: 60_000 } }
     await deliverDue(knex, opts)
     clock.set(new Date(clock.now().getTime() + 2000))
     await deliverDue(knex, opts) // second refusal of seq 1: dead
@@ -165,7 +185,7 @@ describe('integrations: outbox and deliverer', function () {
     const numbers: string[] = []
     for (let i = 0; i < 6; i++) numbers.push((await reportEvent(client, knex, command)).number)
     const clock = manualClock()
-    const [a, b] = await Promise.all([deliverDue(knex, { now: clock.now, batch: 3 }), deliverDue(knex, { now: clock.now, batch: 3 })])
+    const [a, b] = await Promise.all([deliverDue(knex, { allowedNetworks: LOCAL_RECEIVERS, now: clock.now, batch: 3 }), deliverDue(knex, { allowedNetworks: LOCAL_RECEIVERS, now: clock.now, batch: 3 })])
     expect([a.claimed, b.claimed]).to.deep.equal([3, 3])
     const keys = r.received.map((x) => x.headers['x-gridgov-message-id'])
     expect(keys).to.have.length(6)
@@ -177,7 +197,7 @@ describe('integrations: outbox and deliverer', function () {
     const r = await receiver([{ kind: 'status', status: 502 }, { kind: 'status', status: 502 }, { kind: 'hang' }])
     const code = await makePlatform(knex, r.url, { timeout_ms: 5000 })
     const e = await reportEvent(client, knex, command)
-    const opts = { intervalMs: 10, backoff: { baseMs: 20, capMs: 100 } }
+    const opts = { allowedNetworks: LOCAL_RECEIVERS, intervalMs: 10, backoff: { baseMs: 20, capMs: 100 } }
     const first = startDeliverer(app, opts)
     // stop while the third attempt hangs: stop() aborts it and records the attempt
     expect(await until(() => r.received.length >= 3, 10_000)).to.equal(true)

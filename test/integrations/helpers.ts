@@ -6,6 +6,9 @@ import { pointIn, uniq } from '../events/helpers.ts'
 
 export const SECRET = 'itest-secret-0123456789abcdef'
 
+/** The test receivers listen on loopback, which webhooks refuse unless allowed (WEBHOOK_ALLOWED_NETWORKS). */
+export const LOCAL_RECEIVERS: readonly string[] = ['127.0.0.0/8']
+
 let n = 0
 /** A fresh enabled platform of the demo city (codes 'itest_…' collide with nobody's). */
 export async function makePlatform(knex: Knex, endpoint: string, over: Record<string, unknown> = {}): Promise<string> {

@@ -11,7 +11,7 @@ import { pointIn } from '../events/helpers.ts'
 import { insertFence, memberOf, offset, registerDevice, squareAround } from './helpers.ts'
 import { deliverDue } from '../../server/integrations/deliverer.ts'
 import { startReceiver } from '../integrations/receiver.ts'
-import { disableTestPlatforms, makePlatform } from '../integrations/helpers.ts'
+import { LOCAL_RECEIVERS, disableTestPlatforms, makePlatform } from '../integrations/helpers.ts'
 
 const iso = (t: number) => new Date(t).toISOString()
 
@@ -230,7 +230,7 @@ describe('fence alerts to third-party platforms', () => {
         { lon: base.lon, lat: base.lat, time: new Date(t0 + 30_000).toISOString(), accuracy: 5 },
       ] }, { 'x-device-token': token })
       // other tests' platforms may hold messages too: deliver until ours arrived
-      for (let i = 0; i < 20 && !receiver.received.length; i++) await deliverDue(knex, { batch: 500 })
+      for (let i = 0; i < 20 && !receiver.received.length; i++) await deliverDue(knex, { allowedNetworks: LOCAL_RECEIVERS, batch: 500 })
       const got = receiver.received.map((r) => r.json as { schema?: string; alert?: { fenceId?: number; kind?: string } })
       expect(got.some((j) => JSON.stringify(j).includes(`"kind":"enter"`) && JSON.stringify(j).includes(String(fence))), JSON.stringify(got)).to.equal(true)
       expect(receiver.received[0]!.headers['x-gridgov-signature']).to.be.a('string')
