@@ -12,6 +12,7 @@ import crypto from 'node:crypto'
 import type { Knex } from 'knex'
 import { AppError, forbidden, notFound } from '../http/errors.ts'
 import { findUserById, toPrincipal } from '../auth/users.ts'
+import type { Role } from '../auth/roles.ts'
 import { listCameras, type CameraRow } from './store.ts'
 
 export const TICKET_TTL_SECONDS = 4 * 3600
@@ -51,10 +52,14 @@ export class LiveTickets {
   }
 }
 
-/** The camera behind a ticket, as its user sees it now. */
-export async function ticketCamera(knex: Knex, tickets: LiveTickets, ticket: string, camera: number): Promise<CameraRow> {
+/**
+ * The camera behind a ticket, as its user sees it now: the user's role must still read cameras
+ * (`readers`: a ticket outlives a change of role by hours) and its jurisdiction hold the camera.
+ */
+export async function ticketCamera(knex: Knex, tickets: LiveTickets, ticket: string, camera: number, readers: readonly Role[]): Promise<CameraRow> {
   const userId = tickets.verify(ticket, camera)
   const user = await findUserById(knex, userId)
+  if (user && !readers.includes(user.role)) throw forbidden('your role does not read cameras: the live-stream ticket is no longer valid').coded('cameras.live_ticket')
   const [row] = user && !user.disabled ? await listCameras(knex, toPrincipal(user, 'user'), { id: camera, limit: 1 }) : []
   if (!row) throw notFound(`no camera ${camera} in your jurisdiction`).coded('cameras.not_found', { id: camera })
   return row

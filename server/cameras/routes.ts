@@ -120,7 +120,7 @@ export function cameraRoutes(app: AppContext): Router {
   // No bearer: the ticket in the path stands for the user (the player follows relative URIs and sends no header)
   router.get('/:id/live/:ticket/:file', async (ctx) => {
     const id = validate(s.idParam, ctx.params.id, 'camera id')
-    const row = await ticketCamera(knex, tickets, String(ctx.params.ticket), id)
+    const row = await ticketCamera(knex, tickets, String(ctx.params.ticket), id, CAMERA_READERS)
     const cached = recentHls.get(id)
     const hls = cached && Date.now() - cached.at < HLS_TTL_MS ? cached.url : (await liveOf(row)).live.hls
     if (!hls) throw notFound(`camera ${id} has no HLS stream`).coded('cameras.no_hls', { id })

@@ -20,6 +20,8 @@ import { tileProbes } from './channels/tiles.ts'
 import { ogcProbes } from './channels/ogc.ts'
 import { exportProbes, open311Probes } from './channels/exports.ts'
 import { streamMatrix } from './channels/stream.ts'
+import { liveMatrix } from './channels/live.ts'
+import { plantServices } from './plantServices.ts'
 import { registerProbes } from './channels/registers.ts'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -53,6 +55,7 @@ describe('trust: the role × channel matrix (issue 13 item 4)', function () {
     sites = await plant(client, knex, command)
     clearCellSets() // hot spots and heat drawn before the planting are kept a minute per process
     principals = await restrictedPrincipals(client, knex, sites.in.community)
+    await plantServices(knex, sites, principals)
     controls = { command, auditor: await loginAs(client, 'auditor') }
   })
 
@@ -98,6 +101,14 @@ describe('trust: the role × channel matrix (issue 13 item 4)', function () {
     await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r))
     const before = { leaks: tally.leaks.length, failures: tally.failures.length }
     await streamMatrix(client, (server.address() as AddressInfo).port, sites, principals, command, tally)
+    expect(tally.leaks.slice(before.leaks), 'leaks').to.deep.equal([])
+    expect(tally.failures.slice(before.failures), 'failures').to.deep.equal([])
+  })
+
+  it('camera live proxy: a ticket of every role\'s user plays nothing of OUT, and nothing at all for a role that reads no cameras', async function () {
+    if (process.env.MATRIX_ONLY && !process.env.MATRIX_ONLY.split(',').includes('live')) this.skip()
+    const before = { leaks: tally.leaks.length, failures: tally.failures.length }
+    await liveMatrix(client, sites, principals, tally)
     expect(tally.leaks.slice(before.leaks), 'leaks').to.deep.equal([])
     expect(tally.failures.slice(before.failures), 'failures').to.deep.equal([])
   })

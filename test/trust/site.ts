@@ -40,6 +40,10 @@ export interface Site {
   component: string
   addressId: number
   roadId: number
+  /** a proactive task of the site's resident, an instruction from the province, an access application for the site (plantServices.ts) */
+  proactiveTaskId: number
+  instructionId: string
+  applicationId: number
   /** the registers' rows (issue 14) */
   reg: RegisterSite
   /** strings that only this site's records carry */

@@ -12,6 +12,8 @@ import { SEARCH_ROLES } from '../../../server/search/routes.ts'
 import { REPLAY_ROLES } from '../../../server/events/replay.ts'
 import { DISPATCH_ROLES } from '../../../server/events/dispatchOptions.ts'
 import { AUDIT_READERS } from '../../../server/audit/routes.ts'
+import { PEOPLE_ROLES, REGISTER_WRITE_ROLES } from '../../../server/registers/access.ts'
+import { APPLICANTS, CATALOGUE_ADMINS, CATALOGUE_READERS } from '../../../server/catalogue/roles.ts'
 import { boxOf, hasMarker, type Probe } from './types.ts'
 import type { Site, Sites } from '../plant.ts'
 
@@ -107,6 +109,21 @@ export const restProbes: Probe[] = [
   p('REST analytics', 'series', ANALYTICS_READERS, (s) => `/api/v1/analytics/series?area=${s.community}&by=community`),
   p('REST analytics', 'indicators by community', ANALYTICS_READERS, (s) => `/api/v1/analytics/indicators?unit=community&area=${s.community}`),
   p('REST analytics', 'hot words', ANALYTICS_READERS, (s) => `/api/v1/analytics/hot-words?area=${s.community}`, COUNTS),
+  // proactive tasks (issue 20 item 4): the list, and closing one, which for a task outside the caller's area is a 404;
+  // the one write of the matrix: each site's task is dismissed once by its control
+  p('REST proactive', 'tasks ?community', PEOPLE_ROLES, (s) => `/api/v1/proactive-rules/tasks?community=${s.community}&status=all`),
+  { family: 'REST proactive', name: 'dismiss a task', allowed: REGISTER_WRITE_ROLES,
+    request: (s) => ({ method: 'POST', url: `/api/v1/proactive-rules/tasks/${s.proactiveTaskId}/dismiss`, payload: { reason: `矩阵核实 ${s.tag}` } }) },
+  // the catalogue (issue 20 item 6): entries describe the city's resources, no area's records: every reader
+  // reads them all by design, the others are refused; applications are a city's key issuing: its
+  // admins review every one of the city (areas outside theirs included, by design), an applicant reads only its own
+  p('REST catalogue', 'entries', CATALOGUE_READERS, () => '/api/v1/catalogue?limit=5', {
+    openTo: CATALOGUE_READERS, shows: (_t, _s, res) => res?.statusCode === 200 && (res.json() as { total: number }).total > 0 }),
+  p('REST catalogue', 'applications', [...CATALOGUE_ADMINS, ...APPLICANTS], () => '/api/v1/catalogue/applications?limit=200', { openTo: CATALOGUE_ADMINS }),
+  p('REST catalogue', 'application', [...CATALOGUE_ADMINS, ...APPLICANTS], (s) => `/api/v1/catalogue/applications/${s.applicationId}`, { openTo: CATALOGUE_ADMINS }),
+  // instructions from the province (issue 20 item 8): read by city-level operators only
+  p('REST exchange', 'instructions', ['command_center'], () => '/api/v1/exchange/instructions?limit=200', {
+    insideRole: null, why: 'instructions are read by accounts whose jurisdiction is the whole city (visibleCities): one holding a community sees none, IN\'s included' }),
   // the access audit: the auditor reads the whole city's by design (no jurisdiction: server/audit/routes.ts);
   // the rows name records, never their personal fields
   p('REST audit', 'rows of a record', AUDIT_READERS, (s) => `/api/v1/audit?resourceId=${s.eventNumber}`, AUDIT),
