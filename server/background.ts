@@ -11,6 +11,10 @@ import { startAnalyticsLoop } from './analytics/loop.ts'
 import { startInboxLoop } from './inbox/loop.ts'
 import { startSensorLoop } from './sensors/loop.ts'
 import { startOpinionLoop } from './opinion/loop.ts'
+// outbox adapters of other capabilities register themselves when loaded (the deliverer imports
+// none of them): every process that delivers runs these loops, so it loads them here
+import './inbox/gateway.ts'
+import './exchange/adapter.ts'
 
 /** Pace of the loops; unset: each loop's own default (tests make them fast and small). */
 export interface BackgroundOptions {

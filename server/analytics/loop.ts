@@ -14,6 +14,7 @@ import { runHardCasePass } from '../hard-cases/pass.ts'
 import { tellOverdueDecisions } from '../meetings/overdue.ts'
 import { runProactivePass } from '../proactive-rules/pass.ts'
 import { runExchangePass } from '../exchange/pass.ts'
+import { runOpenDataPass } from '../exchange/openDataFiles.ts'
 
 export interface AnalyticsLoopOptions { intervalMs?: number }
 
@@ -62,7 +63,13 @@ export function startAnalyticsLoop(app: AppContext, opts: AnalyticsLoopOptions =
     // (outbox messages keyed by message id: a second instance or a second run queues nothing)
     { name: 'province-exchange', everyMs: 3_600_000, firstAfterMs: 180_000, run: async () => {
       const r = await runExchangePass(app.knex)
-      if (r.statistics || r.catalogue) app.logger.info({ ...r }, 'province exchange messages queued')
+      if (r.statistics || r.catalogue || r.feedback) app.logger.info({ ...r }, 'province exchange messages queued')
+    } },
+    // 开放数据: each city's open-data files of the day written once (an hourly look; a day already
+    // written costs a stat, and two writers of one day leave one)
+    { name: 'open-data', everyMs: 3_600_000, firstAfterMs: 30_000, run: async () => {
+      const r = await runOpenDataPass(app.knex, app.config.dataDir)
+      if (r.written) app.logger.info({ ...r }, 'open-data files written')
     } },
     // 主动服务: every enabled rule once an hour (tasks unique per person, rule and period: a rerun makes none)
     { name: 'proactive', everyMs: 3_600_000, firstAfterMs: 240_000, run: async () => {

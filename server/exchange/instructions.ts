@@ -3,7 +3,8 @@
 // of the superior channel through intake, in one transaction with its receipt. The message id is
 // the idempotency: the same message again answers the event it made (200); the same id with
 // another body is a 409 (intake's Idempotency-Key rule). A message that fails its schema is a 400
-// naming the JSON path, before anything is written.
+// naming the JSON path, before anything is written. Writing the receipt queues the steps intake
+// took (受理) for the province; later steps follow from the history (migration 0072).
 import crypto from 'node:crypto'
 import type { Knex } from 'knex'
 import { AppError, forbidden } from '../http/errors.ts'
@@ -40,7 +41,7 @@ export async function receiveInstruction(knex: Knex, p: Principal, raw: unknown)
     }, key)
     await trx('exchange_instruction').insert({
       city_code: p.cityCode, message_id: m.messageId, sender_area: m.sender.areaCode, sender_system: m.sender.system, title: b.title,
-      due_at: b.dueAt ?? null, event_number: r.number, received_by: p.username,
+      due_at: b.dueAt ?? null, event_number: r.number, event_id: r.row?.id ?? null, received_by: p.username,
     }).onConflict(['city_code', 'message_id']).ignore()
     return { status: r.status, messageId: m.messageId, eventNumber: r.number, replayed: r.status === 200 }
   })

@@ -45,6 +45,36 @@ export function eventMessage(p: EventChangePayload, now = new Date()): ExchangeM
   return envelope('event', p.messageId, e.cityCode, body, now)
 }
 
+/** The outbox payload of an instruction's step (migration 0072's exchange_feedback_queue). */
+export interface InstructionStepPayload {
+  schema: 'gridgov.instruction-step/1'
+  messageId: string
+  cityCode: string
+  instruction: { messageId: string; senderAreaCode: string; senderSystem: string }
+  eventNumber: string
+  step: FeedbackStep
+  seq: number; status: string; at: string; actorRole: string; comment: string | null
+  result: { text: string | null; at: string } | null
+}
+
+export const FEEDBACK_STEPS = { accepted: '受理', signed: '签收', handled: '处置完成', closed: '结案', returned: '退回' } as const
+export type FeedbackStep = keyof typeof FEEDBACK_STEPS
+
+/**
+ * A step of an instruction's event in the exchange shape. A refusal without a comment still
+ * says it was refused: the sender must never get a 退回 without a reason to read.
+ */
+export function feedbackMessage(p: InstructionStepPayload, now = new Date()): ExchangeMessage {
+  const body = {
+    instruction: { messageId: p.instruction.messageId, senderAreaCode: p.instruction.senderAreaCode },
+    eventNumber: p.eventNumber, step: p.step, stepName: FEEDBACK_STEPS[p.step], status: p.status, at: iso(p.at), actorRole: p.actorRole,
+    comment: p.comment,
+    ...(p.step === 'returned' ? { reason: p.comment?.trim() || (p.status === 'voided' ? '已作废（未填写理由）' : '不予受理（未填写理由）') } : {}),
+    ...(p.result ? { result: { text: p.result.text, at: iso(p.result.at) } } : {}),
+  }
+  return envelope('instruction-feedback', p.messageId, p.cityCode, body, now)
+}
+
 /**
  * Queues one exchange message to the city's province platform (when it has one): false when the
  * message id was queued before (the outbox's (topic, key) is the deduplication).

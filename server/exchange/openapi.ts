@@ -42,15 +42,18 @@ export const exchangePaths = {
     },
   },
   '/api/v1/exchange/open-data': {
-    get: { summary: 'Open datasets of every city, with their file links (no authentication)', security: [], responses: { 200: { description: '{ period, threshold, items }' } } },
+    get: {
+      summary: 'Open datasets of every city as the daily pass wrote them: the day, its period, and per file its link, sha256, rows and bytes (no authentication)',
+      security: [], responses: { 200: { description: '{ threshold, timeZone, items: [{ city, dataset, date, period, manifest, files }] }' } },
+    },
   },
   '/api/v1/exchange/open-data/{city}/{file}': {
     get: {
-      summary: 'An open-data file: demands-monthly.csv, communities.geojson or communities.csv (no authentication; cells under 5 suppressed)',
+      summary: 'An open-data file of the newest day written: demands-monthly.csv, communities.geojson, communities.csv, or the day\'s manifest.json (no authentication; cells under 5 suppressed; ETag = the file\'s sha256)',
       security: [],
       parameters: [
         { name: 'city', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{4}00$' } },
-        { name: 'file', in: 'path', required: true, schema: { type: 'string', enum: ['demands-monthly.csv', 'communities.geojson', 'communities.csv'] } },
+        { name: 'file', in: 'path', required: true, schema: { type: 'string', enum: ['demands-monthly.csv', 'communities.geojson', 'communities.csv', 'manifest.json'] } },
       ],
       responses: { 200: { description: 'text/csv or application/geo+json' }, 304: { description: 'not modified' }, 400: problem, 404: problem },
     },

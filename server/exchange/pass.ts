@@ -1,6 +1,8 @@
 // The daily upward push: for every city with an enabled province platform, yesterday's
 // statistics (and any of the last week's days not sent yet) and the catalogue entries of its
-// open datasets when they changed. Each is one outbox message keyed by its message id, so a pass
+// open datasets when they changed, and the steps of recent instructions the province has not been
+// sent yet (its platform was configured after them; migration 0072 queues the others as they
+// happen). Each is one outbox message keyed by its message id, so a pass
 // run twice, or on two instances at once, queues nothing twice (the insert is ON CONFLICT DO
 // NOTHING); delivery, retry and the delivery log are the outbox's.
 import crypto from 'node:crypto'
@@ -52,12 +54,15 @@ export function catalogueMessageId(entry: ReturnType<typeof openDatasetEntry>): 
   return `catalogue:${entry.id.replace(/\//g, '.')}:${crypto.createHash('sha256').update(JSON.stringify(content)).digest('hex').slice(0, 16)}`
 }
 
-export interface PushSummary { statistics: number; catalogue: number }
+export interface PushSummary { statistics: number; catalogue: number; feedback: number }
+
+/** How far back an instruction's steps are still caught up (a province link configured later). */
+export const FEEDBACK_CATCH_UP_DAYS = 90
 
 export async function runExchangePass(knex: Knex, now = new Date()): Promise<PushSummary> {
   const platforms = await knex('integration_platform').where({ adapter: 'province', enabled: true }).select('code', 'city_code', 'created_at') as
     { code: string; city_code: string; created_at: Date }[]
-  const summary: PushSummary = { statistics: 0, catalogue: 0 }
+  const summary: PushSummary = { statistics: 0, catalogue: 0, feedback: 0 }
   for (const p of platforms) {
     if (p.code !== provinceCode(p.city_code)) continue
     // from the day before the platform was configured: it may want yesterday's figures at once
@@ -75,6 +80,8 @@ export async function runExchangePass(knex: Knex, now = new Date()): Promise<Pus
       const entry = openDatasetEntry(p.city_code, dataset, now)
       if (await queueExchange(knex, p.city_code, envelope('catalogue-entry', catalogueMessageId(entry), p.city_code, entry, now))) summary.catalogue++
     }
+    const { rows } = await knex.raw(sqlFile('exchange/feedback_catch_up'), { city: p.city_code, days: FEEDBACK_CATCH_UP_DAYS }) as { rows: { queued: number }[] }
+    summary.feedback += rows[0]!.queued
   }
   return summary
 }

@@ -3,8 +3,10 @@
 // - the province as an outbox platform of the caller's city: GET and PUT /province (command centre);
 //   event changes, daily statistics and open-data catalogue entries go up through it (./pass.ts);
 // - instructions from above: POST /instructions (the province's API key), GET /instructions (command centre);
-// - open data, no sign-in: GET /open-data, GET /open-data/{city}/{dataset}.{csv|geojson}.
-import crypto from 'node:crypto'
+// - open data, no sign-in: GET /open-data, GET /open-data/{city}/{dataset}.{csv|geojson} and /manifest.json, as the
+//   daily pass wrote them (./openDataFiles.ts).
+import fs from 'node:fs'
+import path from 'node:path'
 import Router from '@koa/router'
 import { z } from 'zod'
 import type { AppContext } from '../context.ts'
@@ -12,17 +14,20 @@ import { AppError, badRequest, notFound } from '../http/errors.ts'
 import { principalOf, requireRole } from '../http/auth.ts'
 import { validate } from '../http/validate.ts'
 import { registerMessages } from '../http/messages/registry.ts'
-import { platformView, visibleCities, type PlatformRow } from '../integrations/platforms.ts'
+import { platformView, refuseInternalEndpoint, visibleCities, type PlatformRow } from '../integrations/platforms.ts'
 import { exchangeMessagesZh } from './messagesZh.ts'
 import { EXCHANGE_SCHEMA, SCHEMA_NAMES, schemaText, type SchemaName } from './schemas.ts'
 import { provinceCode } from './messages.ts'
 import { receiveInstruction } from './instructions.ts'
-import { OPEN_DATASETS, communitiesCsv, communitiesGeoJson, communityDemands, monthlyCsv, monthlyDemands, openPeriod, type OpenDataset } from './openData.ts'
+// the province's outbox adapter registers itself: a process serving the link can deliver to it
+import './adapter.ts'
+import { OPEN_DATASETS, type OpenDataset } from './openData.ts'
+import { ensureOpenData, newestOpenData, openFileNames } from './openDataFiles.ts'
+import { THRESHOLD } from '../analytics/reporters.ts'
 
 /** An instruction is a few kilobytes; anything much larger is not one. */
 export const INSTRUCTION_MAX_BYTES = 64 * 1024
 const CITY = /^[0-9]{4}00$/
-const OPEN_FILE = /^([a-z-]{1,40})\.(csv|geojson)$/
 
 /** The province platform as the command centre configures it (PUT creates or replaces). */
 export const provinceSchema = z.object({
@@ -46,7 +51,7 @@ export function exchangeRoutes(app: AppContext): Router {
 
   router.get('/', (ctx) => {
     ctx.body = {
-      schema: EXCHANGE_SCHEMA, kinds: ['event', 'statistics', 'catalogue-entry', 'instruction'],
+      schema: EXCHANGE_SCHEMA, kinds: ['event', 'statistics', 'catalogue-entry', 'instruction', 'instruction-feedback'],
       schemas: Object.fromEntries(SCHEMA_NAMES.map((n) => [n, `/api/v1/exchange/schemas/${n}`])),
       openData: '/api/v1/exchange/open-data',
     }
@@ -71,6 +76,7 @@ export function exchangeRoutes(app: AppContext): Router {
     const city = visibleCities(principalOf(ctx))[0]
     if (!city) throw new AppError(403, 'forbidden', 'only a city-level account configures the province link').coded('exchange.city_only')
     const b = validate(provinceSchema, ctx.request.body, 'province')
+    await refuseInternalEndpoint(b.endpoint, app.config.webhookAllowedNetworks ?? [])
     const code = provinceCode(city)
     const existing = await app.knex('integration_platform').where({ code }).first('code')
     await app.knex('integration_platform').insert({
@@ -105,45 +111,56 @@ export function exchangeRoutes(app: AppContext): Router {
     }
   })
 
-  // Open data: public, cacheable; the cities are those whose divisions are loaded.
+  // Open data: public, cacheable; the cities are those whose divisions are loaded. Files are read
+  // as the daily pass wrote them (./openDataFiles.ts), never computed here.
   router.get('/open-data', async (ctx) => {
     const cities = await app.knex('admin_division').where({ level: 'city' }).orderBy('code').select('city_code', 'name') as { city_code: string; name: string }[]
-    const period = openPeriod()
-    ctx.set('Cache-Control', 'public, max-age=3600')
+    ctx.set('Cache-Control', 'public, max-age=600')
     ctx.body = {
-      period: { from: period.from.toISOString(), to: period.to.toISOString(), timeZone: 'Asia/Shanghai' }, threshold: 5,
-      items: cities.flatMap((c) => (Object.keys(OPEN_DATASETS) as OpenDataset[]).map((d) => ({
-        city: c.city_code, cityName: c.name, dataset: d, name: OPEN_DATASETS[d].name,
-        files: OPEN_DATASETS[d].formats.map((f) => ({ format: f, href: `/api/v1/exchange/open-data/${c.city_code}/${d}.${f}` })),
-      }))),
+      threshold: THRESHOLD, timeZone: 'Asia/Shanghai',
+      items: cities.flatMap((c) => {
+        const newest = newestOpenData(app.config.dataDir, c.city_code)
+        const m = newest?.manifest
+        return (Object.keys(OPEN_DATASETS) as OpenDataset[]).map((d) => ({
+          city: c.city_code, cityName: c.name, dataset: d, name: OPEN_DATASETS[d].name,
+          date: m?.date ?? null, generatedAt: m?.generatedAt ?? null, period: m?.period ?? null,
+          manifest: m ? `/api/v1/exchange/open-data/${c.city_code}/manifest.json` : null,
+          // before the first pass the links are given without their figures (the first download writes the day)
+          files: (m?.files ?? openFileNames.map((f) => ({ ...f, sha256: null, rows: null, bytes: null }))).filter((f) => f.dataset === d).map((f) => ({
+            format: f.format, href: `/api/v1/exchange/open-data/${c.city_code}/${f.name}`, sha256: f.sha256, rows: f.rows, bytes: f.bytes,
+          })),
+        }))
+      }),
     }
   })
 
   router.get('/open-data/:city/:file', async (ctx) => {
     const city = String(ctx.params.city)
-    const m = OPEN_FILE.exec(String(ctx.params.file))
+    const file = String(ctx.params.file)
     if (!CITY.test(city)) throw badRequest(`city: ${city} must be a 6-digit city code ending in 00`, { field: 'city' }).coded('exchange.bad_city', { field: 'city' })
-    const dataset = m?.[1] as OpenDataset | undefined
-    const format = m?.[2]
-    if (!dataset || !(dataset in OPEN_DATASETS) || !(OPEN_DATASETS[dataset].formats as readonly string[]).includes(format!)) {
-      throw notFound(`no open dataset file ${String(ctx.params.file)}`).coded('exchange.no_dataset', { file: String(ctx.params.file) })
-    }
+    const listed = openFileNames.find((f) => f.name === file)
+    if (!listed && file !== 'manifest.json') throw notFound(`no open dataset file ${file}`).coded('exchange.no_dataset', { file })
     const known = await app.knex('admin_division').where({ level: 'city', city_code: city }).first('code')
     if (!known) throw notFound(`no city ${city}`).coded('exchange.no_city', { city })
-    const now = new Date()
-    const body = dataset === 'demands-monthly' ? monthlyCsv(await monthlyDemands(app.knex, city, now))
-      : format === 'csv' ? communitiesCsv(await communityDemands(app.knex, city, now))
-        : communitiesGeoJson(await communityDemands(app.knex, city, now), openPeriod(now))
+    const newest = await ensureOpenData(app.knex, app.config.dataDir, city)
+    const entry = newest.manifest.files.find((f) => f.name === file)
     ctx.set('Cache-Control', 'public, max-age=3600')
-    ctx.set('ETag', `"${crypto.createHash('sha1').update(body).digest('base64url')}"`)
-    ctx.set('Content-Disposition', `attachment; filename="${city}-${dataset}.${format}"`)
-    ctx.type = format === 'csv' ? 'text/csv; charset=utf-8' : 'application/geo+json'
+    ctx.set('Last-Modified', new Date(newest.manifest.generatedAt).toUTCString())
+    if (!entry) {
+      ctx.type = 'application/json'
+      ctx.body = newest.manifest
+      return
+    }
+    ctx.set('ETag', `"${entry.sha256}"`)
+    ctx.set('Content-Disposition', `attachment; filename="${city}-${newest.manifest.date}-${file}"`)
+    ctx.type = entry.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/geo+json'
     ctx.status = 200
     if (ctx.fresh) {
       ctx.status = 304
       return
     }
-    ctx.body = body
+    ctx.length = entry.bytes
+    ctx.body = fs.createReadStream(path.join(newest.dir, file))
   })
   return router
 }

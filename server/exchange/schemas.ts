@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats'
 import { AppError } from '../http/errors.ts'
 
 export const EXCHANGE_SCHEMA = 'gridgov.exchange/1'
-export const SCHEMA_NAMES = ['message', 'event', 'statistics', 'catalogue-entry', 'instruction'] as const
+export const SCHEMA_NAMES = ['message', 'event', 'statistics', 'catalogue-entry', 'instruction', 'instruction-feedback'] as const
 export type SchemaName = (typeof SCHEMA_NAMES)[number]
 export type MessageKind = Exclude<SchemaName, 'message'>
 

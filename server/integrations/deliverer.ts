@@ -13,11 +13,11 @@ import type { Logger } from 'pino'
 import type { AppContext } from '../context.ts'
 import { sqlFile } from '../db/sql.ts'
 import { adapterFor, type DeliveryResult, type OutboundMessage, type PlatformTarget } from './adapters.ts'
-// the adapters register themselves when loaded
+// the adapters register themselves when loaded: this folder's own here; the formats of other
+// capabilities (the inbox gateway, the province's exchange) are loaded by their capability and by
+// server/background.ts, never imported by this generic layer
 import './webhook.ts'
 import './sms.ts'
-import '../inbox/gateway.ts'
-import '../exchange/adapter.ts'
 import { backoffMs, defaultBackoff, type BackoffPolicy } from './backoff.ts'
 
 export interface DelivererOptions {
@@ -36,6 +36,8 @@ export interface DelivererOptions {
   random?: () => number
   /** logs each attempt with its message's request id (startDeliverer: with the pass id) */
   log?: Logger
+  /** internal networks webhook endpoints may be in (WEBHOOK_ALLOWED_NETWORKS; startDeliverer: the config's); default none */
+  allowedNetworks?: readonly string[]
 }
 
 export interface PassSummary { claimed: number; delivered: number; retried: number; dead: number }
@@ -55,7 +57,7 @@ export async function deliverDue(knex: Knex, opts: DelivererOptions = {}, stop: 
   }) as { rows: Claimed[] }
   const summary: PassSummary = { claimed: rows.length, delivered: 0, retried: 0, dead: 0 }
   await eachLimited(rows, opts.concurrency ?? 8, async (row) => {
-    const result = await send(row, stop)
+    const result = await send(row, stop, opts.allowedNetworks ?? [])
     const outcome = await record(knex, row, result, opts)
     opts.log?.info({ requestId: row.request_id, outbox: Number(row.id), platform: row.platform_code, attempt: row.attempts,
       outcome, statusCode: result.statusCode }, 'outbox delivery')
@@ -66,14 +68,14 @@ export async function deliverDue(knex: Knex, opts: DelivererOptions = {}, stop: 
   return summary
 }
 
-async function send(row: Claimed, stop: AbortSignal): Promise<DeliveryResult> {
+async function send(row: Claimed, stop: AbortSignal, allowedNetworks: readonly string[]): Promise<DeliveryResult> {
   const adapter = adapterFor(row.adapter)
   if (!adapter) {
     // the CHECK on integration_platform.adapter makes this a deployment mismatch: keep retrying
     return { outcome: 'retry', statusCode: null, error: `no adapter ${row.adapter} in this version`, response: null, retryAfterMs: null, durationMs: 0 }
   }
   const message: OutboundMessage = { id: Number(row.id), key: row.key, attempt: row.attempts, payload: row.payload, requestId: row.request_id }
-  const target: PlatformTarget = { code: row.platform_code, endpoint: row.endpoint, secret: row.secret, timeoutMs: row.timeout_ms }
+  const target: PlatformTarget = { code: row.platform_code, endpoint: row.endpoint, secret: row.secret, timeoutMs: row.timeout_ms, allowedNetworks }
   return adapter.deliver(message, target, stop)
 }
 
@@ -113,7 +115,7 @@ export function startDeliverer(app: AppContext, opts: DelivererOptions = {}): { 
       // a pass id joins the pass's lines; each attempt's line names its message's request id
       const log = app.logger.child({ loop: 'outbox', passId: crypto.randomUUID() })
       try {
-        const r = await deliverDue(app.knex, { log, ...opts }, stopping.signal)
+        const r = await deliverDue(app.knex, { log, allowedNetworks: app.config.webhookAllowedNetworks ?? [], ...opts }, stopping.signal)
         if (r.claimed) log.info({ ...r }, 'outbox messages sent')
         again = r.claimed > 0
       } catch (err) {

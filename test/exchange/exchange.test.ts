@@ -5,11 +5,8 @@
 // - daily statistics and the open-data files against a count written differently in the test;
 // - instructions from above: an event through intake, once per message id; a bad one names its JSON path.
 import crypto from 'node:crypto'
-import fs from 'node:fs'
 import { expect } from 'chai'
 import type { Knex } from 'knex'
-import { Ajv2020 } from 'ajv/dist/2020.js'
-import addFormats from 'ajv-formats'
 import { openOwnContext } from '../support/ownDatabase.ts'
 import { loginAs, testClient, type Client } from '../support/http.ts'
 import { expectRefusal } from '../support/problem.ts'
@@ -17,34 +14,19 @@ import { deliverDue } from '../../server/integrations/deliverer.ts'
 import { createApiKey } from '../../server/auth/users.ts'
 import { checkMessage } from '../../server/exchange/schemas.ts'
 import { runExchangePass, dailyStatistics, shanghaiDay } from '../../server/exchange/pass.ts'
-import { monthlyDemands, communityDemands, openPeriod } from '../../server/exchange/openData.ts'
 import { seedHistory } from '../../fixtures/history.ts'
 import { DEMO_API_KEY } from '../../fixtures/users.ts'
 import { startReceiver, type Receiver } from '../integrations/receiver.ts'
+import { LOCAL_RECEIVERS } from '../integrations/helpers.ts'
+import { feedbackTests } from './feedbackSuite.ts'
+import { openDataTests } from './openDataSuite.ts'
+import { localDay, testValidator, type Ev, type ExchangeSuite } from './suite.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
 
 const SECRET = 'province-secret-0123456789'
 const CITY = '990100'
 const DAY = 86_400_000
 const key = { 'x-api-key': DEMO_API_KEY }
-
-/** The schema files compiled independently of server/exchange/schemas.ts. */
-function testValidator() {
-  const ajv = new Ajv2020({ allErrors: true, strictRequired: false })
-  addFormats.default(ajv)
-  const dir = new URL('../../docs/exchange/', import.meta.url)
-  for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.schema.json') && n !== 'message.schema.json')) {
-    ajv.addSchema(JSON.parse(fs.readFileSync(new URL(f, dir), 'utf8')))
-  }
-  return ajv.compile(JSON.parse(fs.readFileSync(new URL('message.schema.json', dir), 'utf8')))
-}
-
-/** A day in Asia/Shanghai without the server's helper: UTC+8 by the calendar's own formatter. */
-const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
-const localDay = (t: Date) => dayFormat.format(t)
-const localMonth = (t: Date) => localDay(t).slice(0, 7)
-
-interface Ev { created_at: Date; closed_at: Date | null; handle_due_at: Date | null; district_code: string; community_code: string; class_code: string; status: string }
 
 describe('exchange: the provincial link and open data', function () {
   this.timeout(120_000)
@@ -60,13 +42,13 @@ describe('exchange: the provincial link and open data', function () {
   /** Runs the deliverer until the outbox of the province is empty (per-event order sends one change per pass). */
   async function drain(): Promise<void> {
     for (let i = 0; i < 20; i++) {
-      const r = await deliverDue(knex, { now: () => new Date(Date.now() + 1000) })
+      const r = await deliverDue(knex, { allowedNetworks: LOCAL_RECEIVERS, now: () => new Date(Date.now() + 1000) })
       if (!r.claimed) return
     }
   }
 
   before(async () => {
-    own = await openOwnContext('exchange')
+    own = await openOwnContext('exchange', { webhookAllowedNetworks: [...LOCAL_RECEIVERS] })
     knex = own.context.knex
     client = await testClient(own.context)
     command = await loginAs(client, 'command')
@@ -82,6 +64,8 @@ describe('exchange: the provincial link and open data', function () {
   it('configures the province platform (command centre only, the secret never answered, bad input names the field)', async () => {
     const put = (body: unknown, auth = command) => client.request({ method: 'PUT', url: '/api/v1/exchange/province', headers: { 'content-type': 'application/json', ...auth }, payload: JSON.stringify(body) })
     expectRefusal(await put({ endpoint: 'ftp://x' }), 'endpoint')
+    // an internal address outside WEBHOOK_ALLOWED_NETWORKS (this test allows loopback only)
+    expectRefusal(await put({ endpoint: 'http://169.254.169.254/latest/meta-data' }), 'endpoint')
     expect((await put({ endpoint: receiver.url }, await loginAs(client, 'street1'))).statusCode).to.be.oneOf([403, 404])
     const created = await put({ endpoint: receiver.url, secret: SECRET, timeoutMs: 2000 })
     expect(created.statusCode, created.body).to.equal(201)
@@ -118,8 +102,8 @@ describe('exchange: the provincial link and open data', function () {
   it('pushes yesterday\'s statistics and the open-data catalogue entries once, each valid against the schema', async () => {
     const now = new Date()
     const first = await runExchangePass(knex, now)
-    expect(first).to.deep.equal({ statistics: 1, catalogue: 2 })
-    expect(await runExchangePass(knex, now)).to.deep.equal({ statistics: 0, catalogue: 0 })
+    expect(first).to.deep.equal({ statistics: 1, catalogue: 2, feedback: 0 })
+    expect(await runExchangePass(knex, now)).to.deep.equal({ statistics: 0, catalogue: 0, feedback: 0 })
     await drain()
     const kinds = received().map((m) => m.kind)
     expect(kinds.filter((k) => k === 'statistics')).to.have.length(1)
@@ -243,56 +227,8 @@ describe('exchange: the provincial link and open data', function () {
     })
   })
 
-  describe('open data', () => {
-    it('lists the datasets and serves their files to anyone; a bad city or file is a 400 / 404', async () => {
-      const list = await client.get('/api/v1/exchange/open-data')
-      expect(list.statusCode).to.equal(200)
-      expect(list.json().items.map((i: { dataset: string }) => i.dataset)).to.include.members(['demands-monthly', 'communities'])
-      const csv = await client.get(`/api/v1/exchange/open-data/${CITY}/demands-monthly.csv`)
-      expect(csv.statusCode).to.equal(200)
-      expect(csv.headers['content-type']).to.match(/^text\/csv/)
-      expect(csv.body.split('\r\n')[0]).to.equal('\uFEFFmonth,district_code,district_name,major_class,major_class_name,demands,suppressed')
-      const geo = await client.get(`/api/v1/exchange/open-data/${CITY}/communities.geojson`)
-      expect(geo.json().features.length).to.equal(Number((await knex('admin_division').where({ city_code: CITY, level: 'community' }).count('* as n').first())!.n))
-      expect((await client.get(`/api/v1/exchange/open-data/${CITY}/communities.geojson`, { 'if-none-match': String(geo.headers.etag) })).statusCode).to.equal(304)
-      expectRefusal(await client.get('/api/v1/exchange/open-data/99x100/communities.csv'), 'city')
-      expect((await client.get(`/api/v1/exchange/open-data/${CITY}/people.csv`)).statusCode).to.equal(404)
-      expect((await client.get('/api/v1/exchange/open-data/980100/communities.csv')).statusCode).to.equal(404)
-      expect((await client.get('/api/v1/exchange/schemas/instruction')).json().$id).to.match(/instruction\.schema\.json$/)
-    })
-
-    it('counts as an independent count does, hides every cell under 5 and leaves no hidden cell derivable', async () => {
-      const now = new Date()
-      const { from, to } = openPeriod(now)
-      expect(localDay(from).endsWith('-01') && localDay(to).endsWith('-01')).to.equal(true)
-      const inPeriod = events.filter((e) => e.status !== 'voided' && e.created_at >= from && e.created_at < to)
-      const monthly = new Map<string, number>()
-      for (const e of inPeriod) {
-        const k = `${localMonth(e.created_at)}/${e.district_code}/${e.class_code.slice(0, 2)}`
-        monthly.set(k, (monthly.get(k) ?? 0) + 1)
-      }
-      const rows = await monthlyDemands(knex, CITY, now)
-      const sorted = (m: Map<string, number>) => Object.fromEntries([...m].sort((a, b) => a[0].localeCompare(b[0])))
-      expect(sorted(new Map(rows.map((r) => [`${r.month}/${r.district}/${r.major}`, r.count])))).to.deep.equal(sorted(monthly))
-      const perCommunity = new Map<string, number>()
-      for (const e of inPeriod) perCommunity.set(e.community_code, (perCommunity.get(e.community_code) ?? 0) + 1)
-      const communities = await communityDemands(knex, CITY, now)
-      for (const c of communities) expect(c.count, c.code).to.equal(perCommunity.get(c.code) ?? 0)
-      // the history has both small and large monthly cells, so the rules below are exercised
-      expect(rows.some((r) => r.suppressed === 'primary') && rows.some((r) => r.suppressed === null && r.count >= 5)).to.equal(true)
-      for (const list of [rows, communities] as { district: string; count: number; suppressed: string | null }[][]) {
-        for (const r of list) expect(r.suppressed === 'primary', JSON.stringify(r)).to.equal(r.count > 0 && r.count < 5)
-        // each district: nothing hidden, or at least two hidden cells carrying 5 or more between them
-        const districts = new Set(list.map((r) => r.district))
-        for (const d of districts) {
-          const hidden = list.filter((r) => r.district === d && r.suppressed !== null)
-          if (hidden.length) expect(hidden.length >= 2 && hidden.reduce((a, r) => a + r.count, 0) >= 5, d).to.equal(true)
-        }
-      }
-      // the file shows exactly the visible counts and nothing of a hidden one
-      const csv = (await client.get(`/api/v1/exchange/open-data/${CITY}/demands-monthly.csv`)).body.trim().split('\r\n').slice(1)
-      const fileRows = (await monthlyDemands(knex, CITY)).map((r) => `${r.month},${r.district},${r.suppressed ? '' : r.count},${r.suppressed ?? ''}`)
-      expect(csv.map((l) => { const f = l.split(','); return `${f[0]},${f[1]},${f[5]},${f[6]}` })).to.deep.equal(fileRows)
-    })
-  })
+  // the suites below share this file's database, history and receiver (one setup: CI time)
+  const suite = (): ExchangeSuite => ({ client, knex, command, receiver, validate, drain, events, dataDir: own.context.config.dataDir, city: CITY })
+  feedbackTests(suite)
+  openDataTests(suite)
 })
