@@ -3,16 +3,17 @@
 // shapes below; server/events/reference.ts reads them back for intake and dispatch.
 import { z } from 'zod'
 import { roles } from '../auth/roles.ts'
+import { placeKinds } from '../places/spec.ts'
 
 export const configKinds = ['classes', 'demand_types', 'channels', 'dispatch_rules', 'time_limits', 'supervision_rules',
-  'class_field_rules', 'hard_case_rules'] as const
+  'class_field_rules', 'hard_case_rules', 'service_kinds'] as const
 export type ConfigKind = (typeof configKinds)[number]
 
 /** URL segment → kind (the issue's paths use hyphens: /config/demand-types). */
 export const kindOfSegment: Record<string, ConfigKind> = {
   'classes': 'classes', 'demand-types': 'demand_types', 'channels': 'channels', 'dispatch-rules': 'dispatch_rules',
   'time-limits': 'time_limits', 'supervision-rules': 'supervision_rules', 'class-field-rules': 'class_field_rules',
-  'hard-case-rules': 'hard_case_rules',
+  'hard-case-rules': 'hard_case_rules', 'service-kinds': 'service_kinds',
 }
 export const segmentOfKind = Object.fromEntries(Object.entries(kindOfSegment).map(([s, k]) => [k, s])) as Record<ConfigKind, string>
 
@@ -20,6 +21,7 @@ export const kindTitles: Record<ConfigKind, string> = {
   classes: '事件分类（事件清单/权责清单）', demand_types: '诉求类型', channels: '上报渠道',
   dispatch_rules: '派遣规则', time_limits: '时限规则', supervision_rules: '督办规则',
   class_field_rules: '类别现场规则（现场核实、重大突发）', hard_case_rules: '疑难认定规则',
+  service_kinds: '公共服务体检规则（步行可达范围、服务对象、容量标准）',
 }
 
 const text = (max: number) => z.string().trim().min(1).max(max)
@@ -113,10 +115,27 @@ export const hardCaseRuleBody = z.object({
   units: z.number().int().min(2).max(50),
 }).strict()
 
+/**
+ * A service of the yearly service-gap check (一年一体检, server/service-gaps/; key: the places
+ * register kind of its facilities): whom it serves, how far they walk, which demand classes speak
+ * of its lack, the share within reach under which it is lacking, and the unit of its facilities'
+ * capacity with the accessibility (capacity within reach per 1,000 served, 2SFCA) under which it is short.
+ */
+export const serviceKindBody = z.object({
+  name: text(30),
+  serves: z.enum(['all', 'elderly']),
+  reachM: z.number().int().min(100, 'must be 100-5000 metres').max(5000, 'must be 100-5000 metres'),
+  demandClasses: z.array(z.string().regex(/^[0-9]{4}$/, 'must be a 4-digit small class code')).max(50).default([]),
+  minShare: z.number().min(0).max(1),
+  capacityUnit: text(20),
+  /** null: capacity is reported but no community is flagged for it */
+  minAccessPer1000: z.number().min(0).max(1_000_000).nullable().default(null),
+}).strict()
+
 export const bodySchemas: Record<ConfigKind, z.ZodType> = {
   classes: classBody, demand_types: demandTypeBody, channels: channelBody, dispatch_rules: dispatchRuleBody,
   time_limits: timeLimitsBody, supervision_rules: supervisionRuleBody, class_field_rules: classFieldRuleBody,
-  hard_case_rules: hardCaseRuleBody,
+  hard_case_rules: hardCaseRuleBody, service_kinds: serviceKindBody,
 }
 
 /** What a key looks like per kind (a class code, a city code …). */
@@ -129,6 +148,7 @@ export const keySchemas: Record<ConfigKind, z.ZodString> = {
   supervision_rules: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,59}$/, 'must be lower-case letters, digits, - and _'),
   class_field_rules: z.string().regex(/^[0-9]{4}$/, 'must be a 4-digit small class code'),
   hard_case_rules: z.string().regex(/^[0-9]{6}$/, 'must be a 6-digit city code (000000: the national defaults)'),
+  service_kinds: z.string().regex(new RegExp(`^(${Object.keys(placeKinds).join('|')})$`), `must be a place kind of the places register: ${Object.keys(placeKinds).join(', ')}`),
 }
 
 /** Only rules end by themselves; a matter is replaced by its next version. */
@@ -142,3 +162,4 @@ export type DemandTypeBody = z.output<typeof demandTypeBody>
 export type SupervisionRuleBody = z.output<typeof supervisionRuleBody>
 export type ClassFieldRuleBody = z.output<typeof classFieldRuleBody>
 export type HardCaseRuleBody = z.output<typeof hardCaseRuleBody>
+export type ServiceKindBody = z.output<typeof serviceKindBody>

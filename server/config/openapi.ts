@@ -9,7 +9,7 @@ const kind = {
   schema: { type: 'string', enum: configKinds.map((k) => segmentOfKind[k]) },
 }
 const key = { name: 'key', in: 'path', required: true, schema: { type: 'string', minLength: 1, maxLength: 60 },
-  description: 'the item: class code (classes, class-field-rules), demand type, channel code, rule key, or city code (time-limits, hard-case-rules; 000000 the national defaults)' }
+  description: 'the item: class code (classes, class-field-rules), demand type, channel code, rule key, city code (time-limits, hard-case-rules; 000000 the national defaults), or a place kind (service-kinds)' }
 const at = { name: 'at', in: 'query', required: false, schema: { type: 'string', format: 'date-time' },
   description: 'what was (or will be) in force at this moment; default now' }
 const industry = { name: 'industry', in: 'query', required: false, schema: { type: 'string' },

@@ -29,6 +29,8 @@ const shape = {
   managerPhone: optional(phone),
   riskLevel: riskLevel.optional(),
   surroundingsRadiusM: optional(z.number().int().min(50).max(2000)),
+  /** what the facility can take (beds, parking spaces …; the unit is its service kind's, /api/v1/config/service-kinds) */
+  capacity: optional(z.number().int().min(0).max(1_000_000)),
   note: optional(text(1000)),
   ...placement,
 }
@@ -51,6 +53,7 @@ const columns: RegisterColumn[] = [
   { name: 'managerPhone', title: '负责人电话', type: 'phone', personal: 'phone' },
   { name: 'riskLevel', title: '风险等级', type: 'enum', options: riskLevels, list: true },
   { name: 'surroundingsRadiusM', title: '周边范围（米）', type: 'integer' },
+  { name: 'capacity', title: '容量（床位、车位等）', type: 'integer' },
   { name: 'note', title: '备注', type: 'text', maxLength: 1000 },
   ...placementColumns,
 ]
@@ -61,6 +64,7 @@ export const placeTable: RegisterTable = {
     { name: 'name', column: 'name' }, { name: 'kind', column: 'kind' }, { name: 'address', column: 'address' },
     { name: 'managerName', column: 'manager_name', personal: 'name' }, { name: 'managerPhone', column: 'manager_phone', personal: 'phone' },
     { name: 'riskLevel', column: 'risk_level', fallback: 'low' }, { name: 'surroundingsRadiusM', column: 'surroundings_radius_m' },
+    { name: 'capacity', column: 'capacity' },
     { name: 'note', column: 'note' },
   ],
   naturalKey: ['community_code', 'name'],

@@ -51,7 +51,7 @@ export function mountServiceGapReport(router: Router, app: AppContext): void {
 
 const meta = (a: ServiceGapsAnswer, now: Date) => {
   const g = shanghai(now)
-  return `区域：${a.areaName ?? '本辖区'}${a.area ? `（${a.area}）` : ''} · 体检年度：${a.year} · 步行范围：${a.reach} 米 · 生成时间：${g.date} ${g.hh}:${g.mm}`
+  return `区域：${a.areaName ?? '本辖区'}${a.area ? `（${a.area}）` : ''} · 体检年度：${a.year} · 步行范围：${a.reach === null ? '按体检规则配置' : `${a.reach} 米`} · 生成时间：${g.date} ${g.hh}:${g.mm}`
 }
 
 function gapHtml(title: string, a: ServiceGapsAnswer, sections: Section[], now: Date): string {

@@ -29,6 +29,7 @@ export class WalkNetwork {
   private readonly adjStart: Int32Array
   private readonly adjEdge: Int32Array
   private readonly index: Flatbush | null
+  private scratch: Float64Array | undefined
 
   constructor(segments: Segment[], midLat: number) {
     this.kx = M_PER_DEG * Math.cos(midLat * Math.PI / 180)
@@ -72,6 +73,9 @@ export class WalkNetwork {
 
   get edgeCount(): number { return this.from.length }
 
+  /** A point in the network's plane (metres east and north), where straight distances bound walks from below. */
+  project(lon: number, lat: number): [number, number] { return [lon * this.kx, lat * M_PER_DEG] }
+
   /** The nearest point of the network within `maxAccess` metres (straight line), or null. */
   snap(lon: number, lat: number, maxAccess: number): Snap | null {
     if (this.index === null) return null
@@ -86,6 +90,42 @@ export class WalkNetwork {
       if (d <= maxAccess && (best === null || d < best.access)) best = { edge: e, t, access: d }
     }
     return best
+  }
+
+  /**
+   * Walking distance from one source to each of `targets` (Infinity beyond `limit`): the many
+   * single-facility walks of the catchment method (fca.ts). A cut-off Dijkstra on a scratch array
+   * that only the nodes it touched are reset in, so a short walk costs what it visits, not the city.
+   */
+  distancesFrom(source: Snap, limit: number, targets: readonly Snap[]): Float64Array {
+    const dist = this.scratch ??= new Float64Array(this.nodeCount).fill(Infinity)
+    const touched: number[] = []
+    const queue = new FlatQueue<number>()
+    const offer = (n: number, d: number) => {
+      if (d < dist[n]! && d <= limit) {
+        if (dist[n] === Infinity) touched.push(n)
+        dist[n] = d; queue.push(n, d)
+      }
+    }
+    offer(this.from[source.edge]!, source.access + source.t * this.length[source.edge]!)
+    offer(this.to[source.edge]!, source.access + (1 - source.t) * this.length[source.edge]!)
+    this.settle(queue, dist, offer)
+    const onEdge = new Map([[source.edge, [source]]])
+    const out = Float64Array.from(targets, (p) => distanceAt(this, dist, onEdge, p, limit))
+    for (const n of touched) dist[n] = Infinity
+    return out
+  }
+
+  private settle(queue: FlatQueue<number>, dist: Float64Array, offer: (n: number, d: number) => void): void {
+    while (queue.length > 0) {
+      const d = queue.peekValue()!
+      const n = queue.pop()!
+      if (d > dist[n]!) continue // a stale entry: n was reached more cheaply since
+      for (let i = this.adjStart[n]!; i < this.adjStart[n + 1]!; i++) {
+        const e = this.adjEdge[i]!
+        offer(this.from[e] === n ? this.to[e]! : this.from[e]!, d + this.length[e]!)
+      }
+    }
   }
 
   /**
@@ -104,15 +144,7 @@ export class WalkNetwork {
       offer(this.to[s.edge]!, s.access + (1 - s.t) * this.length[s.edge]!)
       onEdge.set(s.edge, [...onEdge.get(s.edge) ?? [], s])
     }
-    while (queue.length > 0) {
-      const d = queue.peekValue()!
-      const n = queue.pop()!
-      if (d > dist[n]!) continue // a stale entry: n was reached more cheaply since
-      for (let i = this.adjStart[n]!; i < this.adjStart[n + 1]!; i++) {
-        const e = this.adjEdge[i]!
-        offer(this.from[e] === n ? this.to[e]! : this.from[e]!, d + this.length[e]!)
-      }
-    }
+    this.settle(queue, dist, offer)
     return new Reach(this, dist, onEdge, limit)
   }
 }
@@ -123,11 +155,15 @@ export class Reach {
 
   /** Metres from the nearest source to the snapped point (access leg included), Infinity beyond the limit. */
   distanceTo(p: Snap): number {
-    const len = this.net.length[p.edge]!
-    let d = Math.min(this.dist[this.net.from[p.edge]!]! + p.t * len, this.dist[this.net.to[p.edge]!]! + (1 - p.t) * len)
-    // a source on the same segment is reached along it without passing either end
-    for (const s of this.onEdge.get(p.edge) ?? []) d = Math.min(d, s.access + Math.abs(s.t - p.t) * len)
-    d += p.access
-    return d <= this.limit ? d : Infinity
+    return distanceAt(this.net, this.dist, this.onEdge, p, this.limit)
   }
+}
+
+function distanceAt(net: WalkNetwork, dist: Float64Array, onEdge: Map<number, Snap[]>, p: Snap, limit: number): number {
+  const len = net.length[p.edge]!
+  let d = Math.min(dist[net.from[p.edge]!]! + p.t * len, dist[net.to[p.edge]!]! + (1 - p.t) * len)
+  // a source on the same segment is reached along it without passing either end
+  for (const s of onEdge.get(p.edge) ?? []) d = Math.min(d, s.access + Math.abs(s.t - p.t) * len)
+  d += p.access
+  return d <= limit ? d : Infinity
 }

@@ -40,7 +40,7 @@ describe('config: matters and rules as versioned configuration', function () {
     const root = await client.get('/api/v1/config', auth.street1)
     expect(root.statusCode, root.body).to.equal(200)
     expect(root.json().kinds.map((k: { kind: string }) => k.kind)).to.deep.equal(
-      ['classes', 'demand-types', 'channels', 'dispatch-rules', 'time-limits', 'supervision-rules', 'class-field-rules', 'hard-case-rules'])
+      ['classes', 'demand-types', 'channels', 'dispatch-rules', 'time-limits', 'supervision-rules', 'class-field-rules', 'hard-case-rules', 'service-kinds'])
     const classes = await client.get('/api/v1/config/classes', auth.street1)
     expect(classes.statusCode).to.equal(200)
     const own0102 = await knex('event_class').where('code', '0102').first('name', 'time_limit_value', 'time_limit_unit')

@@ -10,15 +10,10 @@ import { getTestContext } from '../support/db.ts'
 import { testClient, loginAs, type Client } from '../support/http.ts'
 import { WalkNetwork, type Segment } from '../../server/service-gaps/walk.ts'
 import { sqlFile } from '../../server/db/sql.ts'
+import { haversine, independentWalker } from './independent.ts'
 
 const COMMUNITY = '990102001001'
 const OTHER_STREET_COMMUNITY = '990102002001'
-const R = 6_371_008.8
-const rad = (d: number) => d * Math.PI / 180
-const haversine = (a: number[], b: number[]) => {
-  const h = Math.sin(rad(b[1]! - a[1]!) / 2) ** 2 + Math.cos(rad(a[1]!)) * Math.cos(rad(b[1]!)) * Math.sin(rad(b[0]! - a[0]!) / 2) ** 2
-  return 2 * R * Math.asin(Math.sqrt(h))
-}
 
 interface Cell { kind: string; facilities: number; served: number; servedInReach: number; share: number | null; households: number; householdsInReach: number; lacking: boolean; demands: number }
 
@@ -145,63 +140,3 @@ describe('service gaps (一年一体检)', function () {
     expect(pdf.rawPayload.subarray(0, 5).toString('latin1')).to.equal('%PDF-')
   })
 })
-
-/** Distances (m) from the nearest shop to each home: polylines as edges, haversine lengths, a scan for the nearest polyline, O(V²) Dijkstra per shop. */
-function independentWalker(polylines: number[][][], limit: number) {
-  // ends within 10 cm are one node (the pieces of a road cut at a boundary), found by scanning them all
-  const nodes: number[][] = []
-  const id = (p: number[]) => {
-    const i = nodes.findIndex((q) => haversine(p, q) < 0.1)
-    return i >= 0 ? i : nodes.push(p) - 1
-  }
-  const edges = polylines.map((line) => {
-    const cum = [0]
-    for (let i = 1; i < line.length; i++) cum.push(cum[i - 1]! + haversine(line[i - 1]!, line[i]!))
-    return { line, cum, a: id(line[0]!), b: id(line[line.length - 1]!), len: cum[cum.length - 1]! }
-  })
-  /** the nearest point of any polyline: which, how far along it, and how far off it */
-  const place = (p: number[]) => {
-    let best = { e: -1, along: 0, off: Infinity }
-    edges.forEach((e, ei) => {
-      for (let i = 1; i < e.line.length; i++) {
-        const a = e.line[i - 1]!, b = e.line[i]!
-        const k = Math.cos(rad(p[1]!))
-        const dx = (b[0]! - a[0]!) * k, dy = b[1]! - a[1]!
-        const t = Math.max(0, Math.min(1, (((p[0]! - a[0]!) * k) * dx + (p[1]! - a[1]!) * dy) / (dx * dx + dy * dy || 1)))
-        const q = [a[0]! + t * (b[0]! - a[0]!), a[1]! + t * (b[1]! - a[1]!)]
-        const off = haversine(p, q)
-        if (off < best.off) best = { e: ei, along: e.cum[i - 1]! + haversine(a, q), off }
-      }
-    })
-    return best
-  }
-  const n = nodes.length
-  const adj: [number, number][][] = Array.from({ length: n }, () => [])
-  for (const e of edges) { adj[e.a]!.push([e.b, e.len]); adj[e.b]!.push([e.a, e.len]) }
-  return (shops: number[][], homes: number[][]): number[] => {
-    const at = homes.map(place)
-    const best = homes.map(() => Infinity)
-    for (const s of shops.map(place)) {
-      if (s.off > limit) continue
-      const e = edges[s.e]!
-      const dist = new Array<number>(n).fill(Infinity)
-      const done = new Array<boolean>(n).fill(false)
-      dist[e.a] = Math.min(dist[e.a]!, s.off + s.along)
-      dist[e.b] = Math.min(dist[e.b]!, s.off + e.len - s.along)
-      for (;;) {
-        let u = -1
-        for (let v = 0; v < n; v++) if (!done[v] && dist[v]! < Infinity && (u < 0 || dist[v]! < dist[u]!)) u = v
-        if (u < 0 || dist[u]! > limit + 10) break
-        done[u] = true
-        for (const [v, w] of adj[u]!) if (dist[u]! + w < dist[v]!) dist[v] = dist[u]! + w
-      }
-      at.forEach((h, k) => {
-        const he = edges[h.e]!
-        let d = Math.min(dist[he.a]! + h.along, dist[he.b]! + he.len - h.along)
-        if (h.e === s.e) d = Math.min(d, s.off + Math.abs(h.along - s.along))
-        best[k] = Math.min(best[k]!, d + h.off)
-      })
-    }
-    return best
-  }
-}

@@ -5,13 +5,14 @@ import type { Session } from './api.ts'
 import { API_LANGUAGE, readProblem, refusalText } from './problem.ts'
 
 export const CONFIG_KINDS = ['classes', 'demand-types', 'channels', 'dispatch-rules', 'time-limits', 'supervision-rules',
-  'class-field-rules', 'hard-case-rules'] as const
+  'class-field-rules', 'hard-case-rules', 'service-kinds'] as const
 export type ConfigKindSegment = (typeof CONFIG_KINDS)[number]
 /** The server's kindTitles (server/config/kinds.ts). */
 export const CONFIG_KIND_TITLES: Record<ConfigKindSegment, string> = {
   'classes': '事件分类（事件清单/权责清单）', 'demand-types': '诉求类型', 'channels': '上报渠道',
   'dispatch-rules': '派遣规则', 'time-limits': '时限规则', 'supervision-rules': '督办规则',
   'class-field-rules': '类别现场规则（现场核实、重大突发）', 'hard-case-rules': '疑难认定规则',
+  'service-kinds': '公共服务体检规则（步行可达范围、服务对象、容量标准）',
 }
 
 export interface ConfigVersion {
@@ -53,6 +54,8 @@ export function summary(kind: ConfigKindSegment, v: Record<string, unknown>): st
     case 'supervision-rules': return `${v.name} · ${v.trigger} 后 ${v.afterHours} 小时 · ${v.level}`
     case 'class-field-rules': return [v.verifyOnSite ? '须现场核实' : null, v.emergency ? '重大突发' : null].filter(Boolean).join(' · ') || '无现场要求'
     case 'hard-case-rules': return `流转 ${v.bounces} 次 · 超期 ${v.overdueHours} 小时 · 涉及 ${v.units} 个单位`
+    case 'service-kinds': return `${v.name} · ${v.serves === 'elderly' ? '服务 60 岁及以上' : '服务全体居民'} · 步行 ${v.reachM} 米 · ` +
+      `可达比例 ${Math.round(Number(v.minShare) * 100)}% · 容量单位 ${v.capacityUnit}${v.minAccessPer1000 == null ? '' : ` · 每千人 ${v.minAccessPer1000}`}`
     default: return String(v.name ?? '')
   }
 }
