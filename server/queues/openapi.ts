@@ -15,9 +15,10 @@ export const queuePaths = {
         'events a unit returned; to_verify (grid inspectors, community staff): reports of their area waiting for an on-site verification. ' +
         'The holder: scope=me — a grid inspector\'s own events, a department\'s unit, a staff role\'s territory offices; scope=unit — an ' +
         'inspector\'s whole unit. A desk (command centre, district, street, community staff) may name departmentCode or memberId of its ' +
-        'jurisdiction (404 otherwise). Each queue is cut at limit rows, the running deadline first; counts are whole. Roles: staff and inspectors.',
+        'jurisdiction (404 otherwise). Each queue is cut at limit rows, the running deadline first; counts are whole. The next page of a ' +
+        'queue: queue=<name>&offset=<rows already read> (the other queues then answer empty lists, their counts still whole). Roles: staff and inspectors.',
       parameters: queryParameters(queueQuery),
-      responses: { 200: { description: '{holder, dueWithinHours, limit, titles, counts, queues: {to_sign: [...], ...}}' }, 400: problem, 401: problem, 403: problem, 404: problem },
+      responses: { 200: { description: '{holder, dueWithinHours, limit, offset, titles, counts, queues: {to_sign: [...], ...}}' }, 400: problem, 401: problem, 403: problem, 404: problem },
     },
   },
 }

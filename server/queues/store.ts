@@ -30,6 +30,8 @@ export const queueQuery = z.object({
   memberId: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   dueWithinHours: z.coerce.number().positive().max(720).default(DEFAULT_DUE_HOURS),
   limit: z.coerce.number().int().min(1).max(200).default(50),
+  queue: z.enum(queueNames).optional().describe('page only this queue (the others answer empty lists; every count stays whole)'),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0).describe('rows of each queue to skip, in the queue\'s order: the next page is offset + limit'),
 }).strict()
 export type QueueQuery = z.output<typeof queueQuery>
 
@@ -75,19 +77,21 @@ export async function holderOf(knex: Knex, p: Principal, q: QueueQuery): Promise
 interface Row {
   queue: QueueName; number: string; status: Status; class_code: string; class_name: string; description: string; community_code: string
   priority: number; due_at: Date | null; created_at: Date; total: string; department_code: string | null; department_name: string | null
-  member_id: number | null; member_name: string | null; emergency: boolean
+  member_id: number | null; member_name: string | null; emergency: boolean; rn: string
 }
 
 export async function readQueues(knex: Knex, p: Principal, q: QueueQuery, now = new Date()) {
   const h = await holderOf(knex, p, q)
   const { rows } = await knex.raw(sqlFile('queues/items'), {
     memberId: h.memberId ?? -1, departmentIds: h.departmentIds, patterns: p.jurisdiction.patterns, desk: h.desk, verifier: h.verifier,
-    dueBy: new Date(now.getTime() + q.dueWithinHours * 3_600_000), limit: q.limit,
+    dueBy: new Date(now.getTime() + q.dueWithinHours * 3_600_000), limit: q.limit, offset: q.offset, queue: q.queue ?? null,
   }) as { rows: Row[] }
   const counts = Object.fromEntries(queueNames.map((n) => [n, 0])) as Record<QueueName, number>
   const queues = Object.fromEntries(queueNames.map((n) => [n, [] as unknown[]])) as Record<QueueName, unknown[]>
   for (const r of rows) {
     counts[r.queue] = Number(r.total)
+    // every queue's first row comes with every page to carry its total: listed only when in the page asked
+    if (Number(r.rn) <= q.offset || (q.queue !== undefined && r.queue !== q.queue)) continue
     queues[r.queue].push({
       number: r.number, status: r.status, statusTitle: statusTitles[r.status], class: { code: r.class_code, name: r.class_name },
       // phone numbers typed into the text: masked unless the caller holds the event (privacy/freeText.ts)
@@ -98,5 +102,5 @@ export async function readQueues(knex: Knex, p: Principal, q: QueueQuery, now = 
       createdAt: r.created_at.toISOString(),
     })
   }
-  return { holder: h.view, dueWithinHours: q.dueWithinHours, limit: q.limit, titles: queueTitles, counts, queues }
+  return { holder: h.view, dueWithinHours: q.dueWithinHours, limit: q.limit, offset: q.offset, titles: queueTitles, counts, queues }
 }

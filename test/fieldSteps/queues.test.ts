@@ -44,6 +44,21 @@ describe('work queues (GET /api/v1/queues)', function () {
     expect(soon.queues.due_soon!.every((i) => i.overdue)).to.equal(true)
   })
 
+  it('pages one queue by offset: the pages joined are the whole queue in order; every count stays whole', async () => {
+    await w.ok((await w.report()).number, 'command', { action: 'reassign', departmentCode: 'SQ-990102001001', memberId: w.me })
+    const whole = await get('inspector', '?scope=unit&limit=200')
+    const name = 'to_sign'
+    expect(whole.counts[name]).to.be.at.least(2)
+    const pages: string[] = []
+    for (let offset = 0; offset < whole.counts[name]! + 1; offset += 2) {
+      const q = await get('inspector', `?scope=unit&queue=${name}&offset=${offset}&limit=2`)
+      expect(q.counts, 'counts of a page').to.deep.equal(whole.counts)
+      for (const [k, items] of Object.entries(q.queues)) if (k !== name) expect(items, k).to.deep.equal([])
+      pages.push(...q.queues[name]!.map((i) => i.number))
+    }
+    expect(pages).to.deep.equal(whole.queues[name]!.map((i) => i.number))
+  })
+
   it("the unit's queue holds its members' events too; a department's is its own unit", async () => {
     const q = await get('inspector', '?scope=unit&limit=200')
     expect(q.holder.units.map((u) => u.code)).to.deep.equal(['SQ-990102001001'])
@@ -84,6 +99,11 @@ describe('work queues (GET /api/v1/queues)', function () {
     const bad = await w.client.get('/api/v1/queues?limit=0', w.auth.inspector)
     expect(bad.statusCode).to.equal(400)
     expect(fieldOf(bad.body)).to.equal('limit')
+    for (const [query, field] of [['offset=-1', 'offset'], ['queue=all', 'queue']]) {
+      const r = await w.client.get(`/api/v1/queues?${query}`, w.auth.inspector)
+      expect(r.statusCode, query).to.equal(400)
+      expect(fieldOf(r.body), query).to.equal(field)
+    }
     const unknown = await w.client.get('/api/v1/queues?colour=red', w.auth.inspector)
     expect(unknown.statusCode).to.equal(400)
     expect((await w.client.get('/api/v1/queues')).statusCode).to.equal(401)

@@ -6,7 +6,9 @@
 --   returned   came back to the holder (rework after a failed check, a sub-unit's refusal); for
 --              the desk (desk), filed events a unit returned
 --   to_verify  for verifiers (verifier): reports waiting for an on-site verification (事件核实)
--- Each queue is cut at limit rows, the running deadline first; total counts the whole queue.
+-- Each queue is cut at limit rows after offset, the running deadline first (with queue set, only
+-- that queue is paged); total counts the whole queue, and every queue's first row (rn 1) comes
+-- with every page so that each total is carried even by a page past a queue's end.
 -- The holder's rows come by the assignee indexes (event_assignee_idx, event_assignee_member_idx),
 -- the desk's and verifiers' by event_status_idx.
 WITH held AS (
@@ -49,12 +51,12 @@ ranked AS (
     count(*) OVER (PARTITION BY t.queue) AS total
   FROM tagged t
 )
-SELECT r.queue, r.number, r.status, r.class_code, c.name AS class_name, r.description, r.community_code, r.priority,
+SELECT r.queue, r.rn, r.number, r.status, r.class_code, c.name AS class_name, r.description, r.community_code, r.priority,
   r.due_at, r.created_at, r.total, d.code AS department_code, d.name AS department_name, m.id AS member_id, m.name AS member_name,
   EXISTS (SELECT 1 FROM event_emergency x WHERE x.event_id = r.id) AS emergency
 FROM ranked r
 JOIN event_class c ON c.code = r.class_code
 LEFT JOIN department d ON d.id = r.assignee_department_id
 LEFT JOIN grid_member m ON m.id = r.assignee_member_id
-WHERE r.rn <= :limit
+WHERE r.rn = 1 OR (r.rn > :offset::int AND r.rn <= :offset::int + :limit::int AND (:queue::text IS NULL OR r.queue = :queue::text))
 ORDER BY r.queue, r.rn

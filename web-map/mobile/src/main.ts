@@ -1,7 +1,7 @@
 // The staff's mobile app at /m/ (H5, phone first): sign in, my queues, an event's steps
 // (verify, handle with before/after photos, the department's sign / feed back / extension /
 // return), report with photos and the phone's position, collection forms, the map of my grids,
-// notifications, duty sign-in/out and the offline outbox. Routes with the History API; the server answers /m/<route> with this page.
+// notifications, proactive tasks (主动服务), duty sign-in/out and the offline outbox. Routes with the History API; the server answers /m/<route> with this page.
 import './style.css'
 import { session } from './api.ts'
 import { flush, listOutbox, onOutboxChange } from './outbox.ts'
@@ -15,6 +15,7 @@ import { inboxView } from './views/inbox.ts'
 import { meView } from './views/me.ts'
 import { formsView, taskView } from './views/forms.ts'
 import { gridsView } from './views/grids.ts'
+import { proactiveView } from './views/proactive.ts'
 
 const view = document.getElementById('view')!
 const title = document.getElementById('title')!
@@ -41,10 +42,12 @@ async function render(): Promise<void> {
     ['^/m/forms$', () => formsView()],
     ['^/m/forms/([1-9][0-9]{0,15})$', (p) => taskView(p[0]!)],
     ['^/m/grids$', () => gridsView()],
+    ['^/m/proactive$', () => proactiveView()],
     ['^/m/event/(E[0-9]{12,16})$', (p) => eventView(p[0]!)],
   ]
   const hit = route.map(([re, f]) => [path.match(new RegExp(re)), f] as const).find(([m]) => m)
-  const tab = path === '/m' ? 'tasks' : path.split('/')[2]
+  // 主动服务 is reached from 待办 and from its inbox notices: it lights 待办
+  const tab = path === '/m' || path === '/m/proactive' ? 'tasks' : path.split('/')[2]
   for (const a of tabs.querySelectorAll<HTMLAnchorElement>('a[data-tab]')) a.classList.toggle('active', a.dataset.tab === tab)
   view.setAttribute('aria-busy', 'true')
   const el = hit ? await hit[1](hit[0]!.slice(1)) : h('p', { class: 'msg' }, '页面不存在')

@@ -8,7 +8,9 @@
 //   follow under their file names (the same bytes again are a replay);
 // - a step carries the event version the user saw (expectedVersion); a 409 is first checked
 //   against the event's history (our own step, answered but not heard, is done), otherwise it
-//   is a conflict the user sees and decides on (the item stays, marked, and stops nobody else's).
+//   is a conflict the user sees and decides on (the item stays, marked, and stops nobody else's);
+// - a proactive task is closed once (a second close is a 409): a 409 is checked against the task,
+//   closed by us in the same way is done, otherwise a conflict.
 // Progress (the event's number, the photos already sent) is written back after every step, so
 // a tab closed midway resumes where it stopped. One sender at a time across tabs (Web Locks).
 import { ApiError, call, session } from './api.ts'
@@ -32,7 +34,9 @@ export interface ReportItem extends Base { kind: 'report'; body: Record<string, 
 export interface StepItem extends Base { kind: 'step'; number: string; body: Record<string, unknown> & { action: string; expectedVersion?: number } }
 /** A collection form's answers (JSON by question name); its instanceID, made when queued, makes a replay harmless. */
 export interface ReturnItem extends Base { kind: 'return'; taskId: number; title: string; body: { instanceId: string; values: Record<string, unknown> } }
-export type OutboxItem = ReportItem | StepItem | ReturnItem
+/** A proactive task done (with a note and, for a visit, its method and when it was made) or dismissed with a reason. */
+export interface ProactiveItem extends Base { kind: 'proactive'; taskId: number; title: string; action: 'done' | 'dismiss'; body: Record<string, unknown> }
+export type OutboxItem = ReportItem | StepItem | ReturnItem | ProactiveItem
 
 const DB = 'gridgov-m'
 const STORE = 'outbox'
@@ -73,7 +77,7 @@ export async function discard(id: number): Promise<void> {
 
 type Fresh<T> = Omit<T, 'id' | 'key' | 'createdAt' | 'username' | 'state' | 'sent'>
 
-export async function enqueue(item: Fresh<ReportItem> | Fresh<StepItem> | Fresh<ReturnItem>): Promise<void> {
+export async function enqueue(item: Fresh<ReportItem> | Fresh<StepItem> | Fresh<ReturnItem> | Fresh<ProactiveItem>): Promise<void> {
   const full = { ...item, key: `m-${crypto.randomUUID()}`, createdAt: new Date().toISOString(), username: session()?.user.username ?? '',
     state: 'pending', sent: item.photos.map(() => null) } as OutboxItem
   await put(full)
@@ -148,6 +152,20 @@ async function sendReturn(item: ReturnItem): Promise<void> {
   }
 }
 
+/** Closes the task; a 409 whose task we closed the same way (our answer lost with the network) counts as done. */
+async function sendProactive(item: ProactiveItem): Promise<void> {
+  try {
+    await call(`/proactive-rules/tasks/${item.taskId}/${item.action}`, { json: item.body })
+  } catch (e) {
+    if (!(e instanceof ApiError) || e.status !== 409) throw e
+    // the list is keyset-paged by id descending: the page after id + 1 starts with the task itself
+    const r = await call<{ items: { id: number; status: string; closedBy: { userId: number } | null }[] }>(
+      `/proactive-rules/tasks?status=all&after=${item.taskId + 1}&limit=1`)
+    const t = r.items[0]
+    if (t?.id !== item.taskId || t.status !== (item.action === 'done' ? 'done' : 'dismissed') || t.closedBy?.userId !== session()?.user.id) throw e
+  }
+}
+
 let running: Promise<void> | undefined
 
 /** Sends what is pending, in order; stops at the first item that cannot be sent now (no network, signed out, server down). */
@@ -160,6 +178,7 @@ export function flush(): Promise<void> {
         try {
           if (item.kind === 'report') await sendReport(item)
           else if (item.kind === 'return') await sendReturn(item)
+          else if (item.kind === 'proactive') await sendProactive(item)
           else await sendStep(item)
           await removeItem(item.id!)
         } catch (e) {

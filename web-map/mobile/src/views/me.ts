@@ -5,7 +5,8 @@ import { call, saveSession, session } from '../api.ts'
 import { discard, listOutbox, retry, flush, type OutboxItem } from '../outbox.ts'
 import { patrolling, sendTrack, startPatrol, stopPatrol, unsentFixes } from '../patrol.ts'
 import { navigate } from '../nav.ts'
-import { fmtTime, h, locate, message } from '../ui.ts'
+import { cache, fmtTime, h, locate, message } from '../ui.ts'
+import { PROACTIVE_CACHE } from './proactive.ts'
 
 const PLACE: Record<string, string> = { in_grid: '在责任网格内', outside_grid: '不在责任网格内', no_grid: '未分配网格' }
 
@@ -47,7 +48,8 @@ function patrol(): HTMLElement {
 }
 
 const KIND_TITLE = (i: OutboxItem) => (i.kind === 'report' ? `上报：${String(i.body.description ?? '').slice(0, 30)}`
-  : i.kind === 'return' ? `采集：${i.title}` : `${i.number} · ${String(i.body.action)}`)
+  : i.kind === 'return' ? `采集：${i.title}` : i.kind === 'proactive' ? `主动服务 · ${i.action === 'done' ? '办结' : '无需办理'}：${i.title}`
+    : `${i.number} · ${String(i.body.action)}`)
 
 async function outbox(): Promise<HTMLElement> {
   const items = await listOutbox()
@@ -61,6 +63,7 @@ async function outbox(): Promise<HTMLElement> {
       i.error ? h('span', { class: 'item-text error' }, i.error) : null,
       i.state === 'conflict' ? h('span', { class: 'row' },
         i.kind === 'step' ? h('a', { href: `/m/event/${i.number}`, 'data-link': true }, '查看事件') : null,
+        i.kind === 'proactive' ? h('a', { href: '/m/proactive', 'data-link': true }, '查看任务') : null,
         h('button', { type: 'button', onclick: async () => { await retry(i); navigate('/m/me', true) } }, '重试'),
         h('button', { type: 'button', onclick: async () => { await discard(i.id!); navigate('/m/me', true) } }, '放弃')) : null))
   }
@@ -82,6 +85,7 @@ export async function meView(): Promise<HTMLElement> {
     h('button', { type: 'button', class: 'danger', onclick: async () => {
       await call('/auth/logout', { method: 'POST' }).catch(() => undefined)
       saveSession(null)
+      cache.set(PROACTIVE_CACHE, null) // names and phones of residents: not left on a phone signed out
       navigate('/m/login', true)
     } }, '退出登录'))
   el.dataset.title = '我的'
