@@ -25,6 +25,7 @@ import { PART_ROLES } from '../parallel/store.ts'
 import { RULE_READERS as SENSOR_READERS } from '../sensors/roles.ts'
 import { OPINION_ROLES } from '../opinion/routes.ts'
 import { PEOPLE_ROLES } from '../registers/access.ts'
+import { APPLICANTS, CATALOGUE_ADMINS, CATALOGUE_READERS } from '../catalogue/roles.ts'
 
 /** Every signed-in role (routers guarded by a bare requireRole()). */
 const SIGNED_IN: readonly Role[] = roles
@@ -96,6 +97,16 @@ export const CAPABILITIES = {
   opinion: ['网络舆情', OPINION_ROLES],
   /** 用量 panel: GET /api/v1/utility-usage/flags (the people-register roles only). */
   usageFlags: ['用量异常', PEOPLE_ROLES],
+  /** 数据目录 panel: GET /api/v1/catalogue and an entry's detail. */
+  catalogue: ['数据目录', CATALOGUE_READERS],
+  /** 编辑 an entry's owner, frequency, classification, sharing: PATCH /api/v1/catalogue/entries/:id. */
+  catalogueEdit: ['目录编辑', CATALOGUE_ADMINS],
+  /** 资源申请 panel: GET /api/v1/catalogue/applications (the city's, or an applicant's own) and their use. */
+  applications: ['资源申请', [...CATALOGUE_ADMINS, ...APPLICANTS]],
+  /** 授权, 驳回, 撤销 an application: POST /api/v1/catalogue/applications/:id/approve|reject|revoke. */
+  reviewApplications: ['申请审核', CATALOGUE_ADMINS],
+  /** 提交申请 from the catalogue: POST /api/v1/catalogue/applications. */
+  applyAccess: ['提交申请', APPLICANTS],
 } as const satisfies Record<string, readonly [string, readonly Role[]]>
 
 export type Capability = keyof typeof CAPABILITIES

@@ -9,18 +9,15 @@ import { principalOf, requireRole } from '../http/auth.ts'
 import { forbidden, notFound } from '../http/errors.ts'
 import { validate } from '../http/validate.ts'
 import { registerMessages } from '../http/messages/registry.ts'
-import type { Role } from '../auth/roles.ts'
 import type { Principal } from '../auth/users.ts'
-import { KEY_ADMINS } from '../auth/apiKeys.ts'
 import { catalogueMessagesZh } from './messagesZh.ts'
+import { APPLICANTS, CATALOGUE_ADMINS, CATALOGUE_READERS } from './roles.ts'
 import { cityEntries, cityEntry, search } from './browse.ts'
 import { applicationBody, applicationId, applicationsQuery, entryId, listQuery, metaBody, reasonBody, reviewBody, usageQuery } from './schemas.ts'
 import { applicationFor, approve, checkAreas, describeApplication, holdable, reject, revoke, usage } from './applications.ts'
 
-export const CATALOGUE_READERS: Role[] = ['command_center', 'district_staff', 'street_staff', 'community_staff', 'department',
-  'grid_inspector', 'gis_analyst', 'external_system']
-export const APPLICANTS: Role[] = ['external_system']
-const ADMINS: Role[] = [...KEY_ADMINS]
+export { APPLICANTS, CATALOGUE_READERS } from './roles.ts'
+const ADMINS = CATALOGUE_ADMINS
 
 function cityOf(p: Principal): string {
   if (!p.cityCode) throw forbidden('your account belongs to no city').coded('catalogue.no_city')

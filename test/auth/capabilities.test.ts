@@ -63,6 +63,11 @@ describe('role capabilities (/api/v1/auth/me)', function () {
     sensors: [{ method: 'GET', url: '/api/v1/sensor-rules/incidents?limit=1' }],
     opinion: [{ method: 'GET', url: '/api/v1/opinion/posts?limit=1' }],
     usageFlags: [{ method: 'GET', url: '/api/v1/utility-usage/flags?limit=1' }],
+    catalogue: [{ method: 'GET', url: '/api/v1/catalogue?limit=1' }],
+    catalogueEdit: [{ method: 'PATCH', url: `/api/v1/catalogue/entries/${encodeURIComponent('layer:no_such_layer')}`, body: { owner: 'x' }, write: true }],
+    applications: [{ method: 'GET', url: '/api/v1/catalogue/applications?limit=1' }],
+    reviewApplications: [{ method: 'POST', url: '/api/v1/catalogue/applications/999999999/reject', body: { comment: '角色菜单测试' }, write: true }],
+    applyAccess: [{ method: 'POST', url: '/api/v1/catalogue/applications', body: {}, write: true }],
   })
 
   const call = (user: string, p: Probe) => client.request({
@@ -104,8 +109,10 @@ describe('role capabilities (/api/v1/auth/me)', function () {
     const inspector = capabilitiesOf('grid_inspector')
     expect(inspector).to.include.members(['events', 'tasks', 'field'])
     expect(inspector).to.not.include.members(['dispatch', 'situation', 'warnings', 'gridEdit', 'bigScreen'])
-    // everything but the access audit, which only the auditor reads (server/audit/routes.ts)
-    expect(capabilitiesOf('command_center')).to.deep.equal(Object.keys(CAPABILITIES).filter((c) => c !== 'audit'))
+    // everything but the access audit, which only the auditor reads (server/audit/routes.ts), and
+    // applying for catalogue access, which only external systems do (server/catalogue/roles.ts)
+    expect(capabilitiesOf('command_center')).to.deep.equal(Object.keys(CAPABILITIES).filter((c) => c !== 'audit' && c !== 'applyAccess'))
+    expect(roles.filter((r) => capabilitiesOf(r).includes('applyAccess'))).to.deep.equal(['external_system'])
     expect(roles.filter((r) => capabilitiesOf(r).includes('audit'))).to.deep.equal(['auditor'])
     for (const r of ['street_staff', 'community_staff'] as const) expect(capabilitiesOf(r)).to.include.members(['dispatch', 'warnings', 'situation', 'gridEdit'])
   })

@@ -7,10 +7,10 @@ import OlMap from 'ol/Map'
 import View from 'ol/View'
 import { defaults as defaultControls, MousePosition, ScaleLine } from 'ol/control'
 import { fromLonLat, toLonLat, transformExtent } from 'ol/proj'
-import type { FeatureLike } from 'ol/Feature'
 import { Session, LoginError } from './client/api.ts'
 import { createLayers, type MapLayer, type TileStats } from './map/layers.ts'
-import { adminChain, renderFeatureInfo, renderLayerSwitcher, type Hit } from './panels/layers/layerPanel.ts'
+import { hitsAt } from './map/hits.ts'
+import { adminChain, renderFeatureInfo, renderLayerSwitcher } from './panels/layers/layerPanel.ts'
 import { featureKey, type Selection } from './map/styles.ts'
 import { EventsPanel } from './panels/events/eventsPanel.ts'
 import { ANALYSIS_LAYER_IDS } from './map/analysis.ts'
@@ -43,6 +43,8 @@ import { ParallelPanel } from './panels/parallel/parallelPanel.ts'
 import { SensorsPanel } from './panels/sensing/sensorsPanel.ts'
 import { OpinionPanel } from './panels/sensing/opinionPanel.ts'
 import { UsagePanel } from './panels/sensing/usagePanel.ts'
+import { CataloguePanel } from './panels/catalogue/cataloguePanel.ts'
+import { ApplicationsPanel } from './panels/catalogue/applicationsPanel.ts'
 import { BigScreen } from './ui/bigScreen.ts'
 import { EXPIRED_MESSAGE, forgetView, mirrorView, restoreView, saveView, takeSavedView, type ViewHooks } from './ui/sessionView.ts'
 
@@ -203,6 +205,12 @@ dock.add({ id: 'usage', title: '用量', element: usage.element, onShow: () => u
 /** 登记: the registers (实有人口, 实有房屋 …) listed by grid or search, read, unmasked with a reason and edited. */
 const registers = new RegistersPanel(map, session, { layers: () => layers, layersChanged: () => renderLayerSwitcher(ui.layerList, layers, closeInfo) })
 dock.add({ id: 'registers', title: '登记', element: registers.element, onShow: () => registers.shown() })
+/** 数据目录 and 资源申请: the catalogue searched and edited, applications reviewed with their key and use (panels/catalogue/). */
+const applications = new ApplicationsPanel(session, { canReview: () => can(session.user, ACTION_NEEDS.reviewApplications), canApply: () => can(session.user, ACTION_NEEDS.applyAccess), count: (n) => dock.badge('applications', n) })
+const catalogue = new CataloguePanel(session, { canEdit: () => can(session.user, ACTION_NEEDS.catalogueEdit), canApply: () => can(session.user, ACTION_NEEDS.applyAccess),
+  apply: (e) => { applications.addResource(e); dock.show('applications') } })
+dock.add({ id: 'catalogue', title: '目录', element: catalogue.element, onShow: () => catalogue.shown() })
+dock.add({ id: 'applications', title: '申请', element: applications.element, onShow: () => applications.shown() })
 
 /** 大屏 (button and ?mode=screen) and the view kept across an expired login (ui/bigScreen.ts, ui/sessionView.ts). */
 const bigScreen = new BigScreen({ dock, layers: () => layers, user: () => session.user, buttonHost: ui.user, overlayHost: ui.map.parentElement! })
@@ -315,6 +323,8 @@ function signedOut(message: string): void {
   sensors.clear()
   opinion.clear()
   usage.clear()
+  catalogue.clear()
+  applications.clear()
   events.stop()
   replay.clear()
   warnings.stop()
@@ -352,40 +362,6 @@ function closeInfo(): void {
 }
 ui.infoClose.addEventListener('click', closeInfo)
 
-/** Pixel offsets tried for small points: the click itself, then a ring within 3 px. */
-const NEAR = [[0, 0], [3, 0], [-3, 0], [0, 3], [0, -3], [2, 2], [-2, -2], [2, -2], [-2, 2]] as const
-
-/**
- * Features under a click, grouped by layer, most specific layer first. Exact hits first: the
- * polygons that contain the pixel (a tolerance would also catch a neighbour's boundary and name
- * the wrong street); layers without one get a second look with a tolerance, for small points.
- * Points of vector tile layers are not found by forEachFeatureAtPixel in OpenLayers 10's hybrid
- * render mode (its replay hit test misses them), so layers still without a hit ask the layer's
- * own hit-detection image (layer.getFeatures) at the pixel and a few pixels around it.
- */
-async function hitsAt(pixel: number[]): Promise<Hit[]> {
-  const found = new Map<MapLayer, FeatureLike[]>()
-  const collect = (hitTolerance: number) => map.forEachFeatureAtPixel(pixel, (feature, layer) => {
-    const l = layers.find((m) => m.layer === layer)
-    if (l) found.set(l, [...found.get(l) ?? [], feature])
-  }, { hitTolerance, layerFilter: (layer) => !([...found.keys()].some((m) => m.layer === layer)) })
-  collect(0)
-  collect(4)
-  const view = map.getView()
-  await Promise.all(layers.filter((l) => !found.has(l) && l.layer.isVisible(view)).map(async (l) => {
-    for (const [dx, dy] of NEAR) {
-      const features = await l.layer.getFeatures([pixel[0]! + dx, pixel[1]! + dy])
-      if (features.length) {
-        found.set(l, features)
-        return
-      }
-    }
-  }))
-  // most specific first: points, then grids, and last the divisions the click lies in
-  const rank = (h: Hit) => (h.layer.info.id === 'admin_divisions' ? -1 : h.layer.layer.getZIndex() ?? 0)
-  return [...found].map(([layer, features]) => ({ layer, features })).sort((a, b) => rank(b) - rank(a))
-}
-
 map.on('singleclick', async (e) => {
   if (!layers.length || grids.busy) return
   const device = field.deviceAt(e.pixel)
@@ -394,7 +370,7 @@ map.on('singleclick', async (e) => {
     dock.show('field')
     return
   }
-  const hits = await hitsAt(e.pixel)
+  const hits = await hitsAt(map, layers, e.pixel)
   // highlight the most specific feature: a point or grid before the division it lies in
   const top = hits[0]
   selection.layer = top ? top.layer.info.id : null

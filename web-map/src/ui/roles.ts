@@ -44,6 +44,10 @@ export const TAB_NEEDS: Record<string, string> = {
   opinion: 'opinion',
   /** 用量 (panels/sensing/usagePanel.ts): GET /api/v1/utility-usage/flags */
   usage: 'usageFlags',
+  /** 数据目录 (panels/catalogue/cataloguePanel.ts): GET /api/v1/catalogue */
+  catalogue: 'catalogue',
+  /** 资源申请 (panels/catalogue/applicationsPanel.ts): GET /api/v1/catalogue/applications */
+  applications: 'applications',
 }
 
 /** Actions outside the dock tabs → the capability they need. */
@@ -61,6 +65,12 @@ export const ACTION_NEEDS = {
   instruct: 'instruct',
   /** 发起会商, minutes and decisions in the 会商 panel: POST /api/v1/meetings, PATCH /api/v1/meetings/{id} */
   convene: 'convene',
+  /** 编辑目录信息 in 数据目录: PATCH /api/v1/catalogue/entries/{id} */
+  catalogueEdit: 'catalogueEdit',
+  /** 授权, 驳回, 撤销 in 资源申请: POST /api/v1/catalogue/applications/{id}/approve|reject|revoke */
+  reviewApplications: 'reviewApplications',
+  /** 加入资源申请 and 新建资源申请: POST /api/v1/catalogue/applications */
+  applyAccess: 'applyAccess',
 } as const
 
 /** Whether the server lets this user do `capability` (no user, or a server without the list: no). */
