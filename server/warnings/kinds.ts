@@ -55,6 +55,6 @@ export async function raiseWarnings(trx: Knex | Knex.Transaction, city: string, 
     event_ids: '{}', dedupe_key: w.dedupeKey, subject: null,
   }))
   const { rows: stored } = await trx.raw(sqlFile('warnings/insert'), { city, now, rows: JSON.stringify(rows) }) as { rows: StoredRow[] }
-  await notifyField(trx, 'warning', stored.map(streamItem))
+  await notifyField(trx, 'warning', stored.map((r) => ({ ...streamItem(r), kindName: warningKindName(r.kind) })))
   return stored.length
 }

@@ -11,7 +11,7 @@ import type { Knex } from 'knex'
 import { sqlFile } from '../db/sql.ts'
 import { notifyField } from '../stream/notify.ts'
 import { areaNames, classNames, type Candidate } from './candidate.ts'
-import { allCityRules, KINDS, RUN_EVERY_MINUTES, type Kind, type Params, type Rule } from './rules.ts'
+import { allCityRules, KINDS, KIND_NAMES, RUN_EVERY_MINUTES, type Kind, type Params, type Rule } from './rules.ts'
 import { spikeCandidates } from './spike.ts'
 import { massCandidates } from './mass.ts'
 import { nearDeadlineCandidates, repeatCandidates } from './simple.ts'
@@ -84,8 +84,11 @@ async function store(knex: Knex, city: string, ruleVersion: number, candidates: 
 
 export interface StoredRow { id: string; kind: Kind; level: number; title: string; area_code: string; lon: number; lat: number; raised_at: Date }
 
-/** The SSE item of a warning: `community` is its area code (jurisdiction by prefix in the hub). */
+/**
+ * The SSE item of a warning: `community` is its area code (jurisdiction by prefix in the hub).
+ * kindName is the pass's own name; a registered kind's raiser (kinds.ts) sets its registered one.
+ */
 export const streamItem = (r: StoredRow) => ({
-  community: r.area_code, id: Number(r.id), kind: r.kind, level: Number(r.level), title: r.title,
+  community: r.area_code, id: Number(r.id), kind: r.kind, kindName: (KIND_NAMES as Record<string, string>)[r.kind] ?? null, level: Number(r.level), title: r.title,
   lon: Number(r.lon), lat: Number(r.lat), raisedAt: r.raised_at.toISOString(),
 })

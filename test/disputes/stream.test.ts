@@ -51,7 +51,7 @@ describe('dispute warnings on the live stream', () => {
       for (const u of ['street1', 'community']) {
         const ws = heard(s[u]!)
         expect(ws, u).to.have.length(1)
-        expect(ws[0]!.data).to.deep.include({ level: 1, community: res.json().communityCode })
+        expect(ws[0]!.data).to.deep.include({ level: 1, community: res.json().communityCode, kindName: '矛盾纠纷高风险' })
         expect(String(ws[0]!.data.title)).to.include(number)
       }
       expect(heard(s.street2!)).to.have.length(0)

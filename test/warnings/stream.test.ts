@@ -65,7 +65,7 @@ describe('warnings on the live stream', () => {
       const [rep] = await warningsAt(knex, 'repeat_reporter', now)
       const byKind = Object.fromEntries(warnings(s.street1!).map((e) => [e.data.kind, e.data]))
       expect(byKind.near_deadline).to.deep.equal({
-        community: C1, id: due!.id, kind: 'near_deadline', level: 2, title: due!.title, lon: due!.lon, lat: due!.lat, raisedAt: now.toISOString(),
+        community: C1, id: due!.id, kind: 'near_deadline', kindName: '临期', level: 2, title: due!.title, lon: due!.lon, lat: due!.lat, raisedAt: now.toISOString(),
       })
       expect(byKind.repeat_reporter).to.include({ community: '990102001000', id: rep!.id, kind: 'repeat_reporter' })
       expect(JSON.stringify(byKind.repeat_reporter)).to.not.include('13912345678')

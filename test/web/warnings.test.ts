@@ -17,7 +17,7 @@ import { KIND_NAMES } from '../../server/warnings/rules.ts'
 import { insertAlerts } from '../../server/fences/repository.ts'
 import { WARNING_KIND_NAMES } from '../../web-map/src/client/warningsApi.ts'
 import { beijingTime } from '../../web-map/src/ui/time.ts'
-import { byNewest, fromFenceAlert, type Alarm } from '../../web-map/src/panels/warnings/alarms.ts'
+import { byNewest, fromFenceAlert, fromWarning, type Alarm } from '../../web-map/src/panels/warnings/alarms.ts'
 import { streamHubOf } from '../../server/stream/routes.ts'
 import { pointIn, uniq } from '../events/helpers.ts'
 import { openWatchedPage, signIn, type RunningApp, type WatchedPage } from './browser.ts'
@@ -37,6 +37,11 @@ describe('预警 panel: the page agrees with the server', () => {
     const a = (key: string, at: string, level: number) => ({ key, at, level }) as Alarm
     const sorted = [a('x', '2026-01-01T00:00:00Z', 3), a('y', '2026-01-02T00:00:00Z', 3), a('z', '2026-01-01T00:00:00Z', 1)].sort(byNewest)
     expect(sorted.map((s) => s.key)).to.deep.equal(['y', 'z', 'x'])
+  })
+
+  it('names a kind another capability registered by the server\'s name, not its code', () => {
+    const w = { id: 7, kind: 'dispute_risk', kindName: '矛盾纠纷高风险', level: 1, title: 't', lon: 1, lat: 2, raisedAt: '2026-01-01T00:00:00Z' }
+    expect(fromWarning(w, true).kindName).to.equal('矛盾纠纷高风险')
   })
 
   it('words a fence alert by who, what and which fence', () => {

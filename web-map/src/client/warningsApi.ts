@@ -21,6 +21,8 @@ export const LEVEL_NAMES: Record<number, string> = { 1: '红色', 2: '橙色', 3
 /** A warning as /api/v1/warnings lists it (the fields the panel reads). */
 export interface WarningItem {
   id: number; kind: string; level: number; title: string; lon: number; lat: number; raisedAt: string
+  /** the server's Chinese name of the kind: kinds other capabilities register (纠纷风险, 超出预测…) are known only there */
+  kindName?: string | null
   areaName?: string | null; acknowledgedAt?: string | null
 }
 

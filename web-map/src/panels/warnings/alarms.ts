@@ -37,7 +37,7 @@ export const eventKey = (number: string, kind: 'urgent' | 'overdue') => `e:${num
 
 export function fromWarning(w: WarningItem, fresh: boolean): Alarm {
   return {
-    key: warningKey(w.id), source: 'warning', id: w.id, kind: w.kind, kindName: WARNING_KIND_NAMES[w.kind] ?? w.kind,
+    key: warningKey(w.id), source: 'warning', id: w.id, kind: w.kind, kindName: w.kindName ?? WARNING_KIND_NAMES[w.kind] ?? w.kind,
     level: [1, 2, 3].includes(w.level) ? w.level : 3, title: w.title, lon: w.lon, lat: w.lat, at: w.raisedAt, fresh,
   }
 }
