@@ -5,6 +5,8 @@
 // access audit holds it, 撤销 stops the key. An external system sees neither edits nor reviews,
 // applies from the catalogue and reads the refusal naming the field (which roles see the tabs at
 // all: test/auth/capabilities.test.ts).
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import type { Browser, Locator } from 'playwright-core'
 import type { Knex } from 'knex'
@@ -106,6 +108,9 @@ describe('数据目录 and 资源申请 panels in a browser', function () {
     expect(await panel.locator('.catalogue-detail .catalogue-fields tbody tr').count()).to.equal(residents.columns.length)
     expect(await panel.locator('.catalogue-detail .catalogue-fields tbody tr.personal').count()).to.equal(residents.columns.filter((c) => c.personal).length)
     expect(await panel.locator('.catalogue-d-sharing').innerText()).to.equal('不予共享')
+    // the README's picture of the panel (SCREENSHOT=1, or when missing)
+    const shot = fileURLToPath(new URL('../../docs/screenshots/catalogue.png', import.meta.url))
+    if (process.env.SCREENSHOT || !fs.existsSync(shot)) await page.screenshot({ path: shot })
 
     // an edit: the owner and sharing condition of one entry, stored for the city with who made it
     await panel.locator('.catalogue-sharing').selectOption('')

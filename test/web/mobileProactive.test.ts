@@ -6,6 +6,8 @@
 // reason; a task the command centre closed meanwhile comes back as a conflict. Community staff
 // see the person masked as the API masks it; the department pages a queue of more than 50 events
 // to its end.
+import fs from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { expect } from 'chai'
 import type { Knex } from 'knex'
 import type { BrowserContext, Page } from 'playwright-core'
@@ -129,6 +131,9 @@ describe('staff mobile app /m/: 主动服务 and a queue\'s 加载更多 (Debian
     expect(await page.locator('.tabs a.active').getAttribute('data-tab')).to.equal('tasks')
     const { scroll, inner } = await page.evaluate('({ scroll: document.documentElement.scrollWidth, inner: window.innerWidth })') as { scroll: number; inner: number }
     expect(scroll, 'no horizontal overflow').to.be.at.most(inner)
+    // the README's picture of the view (SCREENSHOT=1, or when missing)
+    const shot = fileURLToPath(new URL('../../docs/screenshots/mobile-proactive.png', import.meta.url))
+    if (process.env.SCREENSHOT || !fs.existsSync(shot)) await page.screenshot({ path: shot })
   })
 
   it('records a visit offline: kept across an offline reload, sent once when the network returns; a replay doubles nothing', async () => {
