@@ -3,19 +3,11 @@
 // facility and house inserted as a node splitting its segment (found by scanning every segment),
 // all-pairs walks by Floyd–Warshall, and both steps of the method as plain double loops.
 import { expect } from 'chai'
-import { WalkNetwork, type Segment } from '../../server/service-gaps/walk.ts'
+import { WalkNetwork } from '../../server/service-gaps/walk.ts'
 import { twoStepFca, type FcaFacility, type FcaPoint } from '../../server/service-gaps/fca.ts'
 import { Rng } from '../../fixtures/random.ts'
+import { LAT, at, seg } from './plane.ts'
 
-const LAT = 36.45
-const KX = 111_320 * Math.cos(LAT * Math.PI / 180)
-const KY = 111_320
-/** metres east and north of (116°, LAT) → lon, lat */
-const at = (x: number, y: number): [number, number] => [116 + x / KX, LAT + y / KY]
-const seg = (x1: number, y1: number, x2: number, y2: number): Segment => {
-  const [ax, ay] = at(x1, y1), [bx, by] = at(x2, y2)
-  return { ax, ay, bx, by, length: Math.hypot(x2 - x1, y2 - y1) }
-}
 
 describe('service gaps: capacity within reach (2SFCA)', () => {
   it('divides each capacity among the people within its reach and sums the shares at each home (hand-computed)', () => {
